@@ -1,0 +1,207 @@
+"""Read article files: decode, front matter and `sources.csv` metadata, language, content hash.
+
+Every file ends either as an `Article` or as a `Rejected` with a reason a person understands.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .extract.lexicon import normalize_lang
+
+SIDECAR = "sources.csv"
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Article:
+    doc: str
+    path: str
+    sha256: str
+    text: str
+    encoding: str
+    lang: str | None
+    lang_basis: str
+    published: date | None
+    date_basis: str
+    outlet: str | None
+    url: str | None
+    title: str | None
+    metadata_note: str | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    doc: str
+    path: str
+    reason: str
+    detail: str
+
+
+def _parse_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
+    """Metadata rows of `sources.csv` keyed by file name (empty when there is no sidecar)."""
+    path = folder / SIDECAR
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return {row["file"]: row for row in csv.DictReader(fh) if row.get("file")}
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and encoding name; UTF-8 first, then a well-kept detector. Raises ValueError when undecodable."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise ValueError("no text encoding fits these bytes")
+    return str(best), best.encoding
+
+
+@cache
+def _detector() -> Any:
+    from lingua import Language, LanguageDetectorBuilder
+
+    langs = [Language.ENGLISH, Language.GERMAN, Language.BOKMAL, Language.NYNORSK, Language.DANISH,
+             Language.SWEDISH, Language.FRENCH, Language.SPANISH, Language.KOREAN, Language.CHINESE,
+             Language.JAPANESE]
+    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's main language among the supported ones, or None."""
+    found = _detector().detect_language_of(text[:4000])
+    return normalize_lang(found.iso_code_639_1.name.lower()) if found else None
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str | None]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, None
+    try:
+        data = yaml.safe_load(match.group(1))
+    except yaml.YAMLError as exc:
+        return {}, f"front matter is not valid YAML ({str(exc).splitlines()[0]}); ignored"
+    if not isinstance(data, dict):
+        return {}, "front matter is not a mapping; ignored"
+    return data, None
+
+
+def _metadata(text: str, side: dict[str, str]) -> dict[str, Any]:
+    front, note = _front_matter(text)
+    notes = [note] if note else []
+    lang, lang_basis = None, "unknown"
+    for basis, raw in ((SIDECAR, side.get("lang")), ("front_matter", front.get("lang") or front.get("language"))):
+        if raw:
+            lang = normalize_lang(str(raw))
+            if lang:
+                lang_basis = basis
+                break
+            notes.append(f"{basis} names unsupported language {raw!r}")
+    if lang is None:
+        lang, lang_basis = detect_language(text), "detected"
+    published, date_basis = None, "unknown"
+    for basis, raw in ((SIDECAR, side.get("published")), ("front_matter", front.get("date"))):
+        parsed = _parse_date(raw)
+        if parsed:
+            published, date_basis = parsed, basis
+            break
+        if raw:
+            notes.append(f"{basis} date {raw!r} is not a date")
+    return {
+        "lang": lang, "lang_basis": lang_basis, "published": published, "date_basis": date_basis,
+        "outlet": side.get("outlet") or front.get("outlet") or None,
+        "url": side.get("url") or front.get("url") or None,
+        "title": str(front["title"]) if front.get("title") else None,
+        "metadata_note": "; ".join(notes) or None,
+    }
+
+
+def read_article(path: Path, side: dict[str, str] | None = None, *,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Rejected:
+    """One file as an Article, or Rejected with the reason."""
+    doc = path.name
+
+    def reject(reason: str, detail: str) -> Rejected:
+        return Rejected(doc=doc, path=str(path), reason=reason, detail=detail)
+
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return reject("too_large", f"{size} bytes is over the {max_bytes}-byte limit; not read")
+        data = path.read_bytes()
+    except OSError as exc:
+        return reject("unreadable", f"cannot read the file: {exc.strerror or exc}")
+    if not data.strip():
+        return reject("empty", "the file has no text")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return reject("binary", "the file holds binary data (NUL bytes), not text")
+    try:
+        text, encoding = decode(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return reject("undecodable", str(exc))
+    if not text.strip():
+        return reject("empty", "the file decodes to blank text")
+    return Article(doc=doc, path=str(path), sha256=hashlib.sha256(data).hexdigest(), text=text,
+                   encoding=encoding, **_metadata(text, side or {}))
+
+
+def article_paths(folder: Path) -> list[Path]:
+    """Article files of a folder, in name order (the sidecar and hidden files are not articles)."""
+    return sorted(p for p in folder.iterdir()
+                  if not p.name.startswith(".") and p.name != SIDECAR and not p.is_dir()
+                  and p.suffix.lower() in ARTICLE_SUFFIXES)
+
+
+def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                fallback: dict[str, dict[str, str]] | None = None) -> Iterator[Article | Rejected]:
+    """Stream a folder's articles in name order, with their `sources.csv` metadata (or `fallback` rows)."""
+    folder = Path(folder)
+    side = (fallback or {}) | read_sidecar(folder)
+    root = folder.resolve()
+    for path in article_paths(folder):
+        if path.is_symlink() and root not in path.resolve().parents:
+            yield Rejected(path.name, str(path), "outside_folder", "symlink points outside the articles folder")
+            continue
+        yield read_article(path, side.get(path.name), max_bytes=max_bytes)
+
+
+def read_paths(paths: list[str]) -> Iterator[Article | Rejected]:
+    """Files and folders given on a command line, each folder read in name order."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from read_corpus(path)
+        else:
+            yield read_article(path, read_sidecar(path.parent).get(path.name))
+

@@ -1,0 +1,116 @@
+"""Score the extractor against gold claims (format of ../shared/gold/README.md): distinct amounts per document,
+matched by currency and value within 0.5%; field accuracy over matched amounts."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .articles import Article, read_corpus
+from .extract import extract_article
+
+FIELDS = ("qualifier", "year", "metric", "company", "source", "usd_stated")
+TOLERANCE = 0.005
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    field_hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    field_total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def accuracy(self, name: str) -> float | None:
+        total = self.field_total[name]
+        return self.field_hits[name] / total if total else None
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(a, b, rel_tol=TOLERANCE)
+
+
+def _field_ok(name: str, gold: Any, pred: Any) -> bool:
+    if name == "usd_stated":
+        return _close(gold, pred)
+    if isinstance(gold, str) and isinstance(pred, str):
+        return gold.casefold() == pred.casefold()
+    return gold == pred
+
+
+def predicted_amounts(article: Article) -> list[dict[str, Any]]:
+    """One prediction per distinct amount (the extractor groups quotes by `amount_id`)."""
+    seen: dict[int, dict[str, Any]] = {}
+    for m in extract_article(article):
+        amount = seen.setdefault(m.amount_id, m.to_json() | {"quotes": []})
+        amount["quotes"].append(m.quote)
+        if _digits(m.value) > _digits(amount["value"]):  # "3.52兆円" over its headline "3.5兆円"
+            amount["value"] = m.value
+    return list(seen.values())
+
+
+def _digits(value: float) -> int:
+    return len(f"{value:.15g}".replace(".", "").strip("0"))
+
+
+def score_document(gold: dict[str, Any], predicted: list[dict[str, Any]], score: Score) -> None:
+    unmatched = list(predicted)
+    doc = gold["doc"]
+    for g in gold["amounts"]:
+        match = next((p for p in unmatched if p["currency"] == g["currency"]
+                      and math.isclose(p["value"], g["value"], rel_tol=TOLERANCE)), None)
+        if match is None:
+            score.fn += 1
+            score.misses.append(f"MISS  {doc}: {g['value']:.6g} {g['currency']} {g['quotes']}")
+            continue
+        unmatched.remove(match)
+        score.tp += 1
+        for name in FIELDS:
+            if name == "year" and g.get("year") is None:
+                continue
+            score.field_total[name] += 1
+            if _field_ok(name, g.get(name), match.get(name)):
+                score.field_hits[name] += 1
+            else:
+                score.misses.append(f"FIELD {doc}: {g['quotes'][0]!r} {name}: gold {g.get(name)!r}, "
+                                    f"got {match.get(name)!r}")
+    for p in unmatched:
+        score.fp += 1
+        score.misses.append(f"EXTRA {doc}: {p['value']:.6g} {p['currency']} {p['quotes']}")
+
+
+def evaluate(gold_path: Path, articles_dir: Path) -> tuple[Score, dict[str, Score]]:
+    """Overall and per-language scores of the extractor on the gold file's documents."""
+    golds = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # The gold file is also a metadata source (like sources.csv) for documents that carry none of their own.
+    meta = {g["doc"]: {"lang": g.get("lang") or "", "published": g.get("published") or ""} for g in golds}
+    articles = {a.doc: a for a in read_corpus(articles_dir, fallback=meta) if isinstance(a, Article)}
+    total, by_lang = Score(), defaultdict(Score)
+    for gold in golds:
+        article = articles.get(gold["doc"])
+        predicted = predicted_amounts(article) if article else []
+        if article is None:
+            total.misses.append(f"NOFILE {gold['doc']} not found or not readable in {articles_dir}")
+        for score in (total, by_lang[gold.get("lang") or "?"]):
+            score_document(gold, predicted, score)
+    return total, dict(by_lang)

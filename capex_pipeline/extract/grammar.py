@@ -1,0 +1,98 @@
+"""One grammar for money amounts, instantiated per language from its lexicon and compiled once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .lexicon import Lexicon, alternation, lexicon, shared_table
+
+_NUM = r"\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_SP = r"[ \u00a0]?"
+_YEAR = r"(?<![\d.,])(?:19[5-9]\d|20[0-9]\d)(?![\d.,]?\d)"
+
+
+def _case_sensitive_scales(words: list[str]) -> str:
+    """Single-letter abbreviations (B, M, T) only in capitals and glued to the number; words in any case."""
+    short = [w for w in words if len(w) == 1]
+    long_ = [w for w in words if len(w) > 1]
+    alt = alternation(long_, ignore_case=True)
+    if short:
+        alt += "|" + "|".join(rf"(?<=\d){re.escape(w)}(?![^\W\d_])" for w in short)
+    return alt
+
+
+@dataclass(frozen=True)
+class Grammar:
+    lex: Lexicon
+    amount: re.Pattern[str]
+    qualifier_before: re.Pattern[str]
+    qualifier_after: re.Pattern[str]
+    qualifier_word: re.Pattern[str]
+    qualifier_kind: dict[str, str]
+    range_gap: re.Pattern[str]
+    conversion_gap: re.Pattern[str]
+    non_money_after: re.Pattern[str]
+    years: re.Pattern[str]
+    metrics: re.Pattern[str]
+    metric_of: dict[str, str]
+    companies: re.Pattern[str]
+    company_of: dict[str, str]
+    suppliers: frozenset[str]
+    sources: re.Pattern[str]
+    source_of: dict[str, str]
+    statement_cue: re.Pattern[str]
+
+
+def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
+    return {alias.casefold(): name for name, aliases in table.items() for alias in aliases}
+
+
+@cache
+def grammar(lang: str) -> Grammar:
+    lex = lexicon(lang)
+    units = "".join(re.escape(u) for u in lex.cjk_units)
+    cjk = rf"(?:[{units}]+(?:\d+(?:[.,]\d+)?(?=[{units}]))?)+"
+    words = alternation(lex.number_words, ignore_case=True)
+    scales = _case_sensitive_scales(list(lex.scales))
+    connectors = "|".join(re.escape(c) for c in lex.currency_connectors)
+    amount = re.compile(
+        rf"(?<![A-Za-z0-9_.,])"
+        rf"(?:(?P<pre>{alternation(lex.currency_prefix)}){_SP})?"
+        rf"(?:(?P<num>{_NUM})|(?P<word>{words})(?={_SP}(?:{scales})))"
+        rf"(?P<cjk>{cjk})?"
+        rf"(?:{_SP}(?P<scale>{scales}))?"
+        rf"(?:{_SP}(?:{connectors})?(?P<post>{alternation(lex.currency_words, ignore_case=True)}))?"
+    )
+    qualifier_kind: dict[str, str] = {}
+    for kind, table in (("before", lex.qualifiers), ("after", lex.qualifiers_after)):
+        for q, ws in table.items():
+            for w in ws:
+                qualifier_kind.setdefault(f"{kind}:{w.casefold()}", q)
+    before_alt = alternation([w for ws in lex.qualifiers.values() for w in ws], ignore_case=True)
+    after_alt = alternation([w for ws in lex.qualifiers_after.values() for w in ws], ignore_case=True)
+    metrics = shared_table("metrics")
+    entities = shared_table("entities")
+    year_words = alternation(lex.year_words, ignore_case=True)
+    return Grammar(
+        lex=lex,
+        amount=amount,
+        qualifier_before=re.compile(rf"(?:(?:{before_alt})[\s\u00a0(（:]*)+$"),
+        qualifier_after=re.compile(rf"^[\s\u00a0]*(?:을|를|가|이|은|는)?[\s\u00a0]*(?:{after_alt})"),
+        qualifier_word=re.compile(before_alt + "|" + after_alt),
+        qualifier_kind=qualifier_kind,
+        range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
+        conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
+        non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
+        years=re.compile(rf"(?P<abs>{_YEAR})|(?P<rel>{year_words})"),
+        metrics=re.compile(alternation([w for ws in metrics.values() for w in ws], ignore_case=True)),
+        metric_of={w.casefold(): m for m, ws in metrics.items() for w in ws},
+        companies=re.compile(alternation(
+            [a for aliases in entities["companies"].values() for a in aliases] + entities["suppliers"])),
+        company_of=_lookup(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},
+        suppliers=frozenset(s.casefold() for s in entities["suppliers"]),
+        sources=re.compile(alternation([a for aliases in entities["sources"].values() for a in aliases])),
+        source_of=_lookup(entities["sources"]),
+        statement_cue=re.compile(alternation(entities["statement_cues"], ignore_case=True)),
+    )

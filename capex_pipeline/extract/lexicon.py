@@ -1,0 +1,131 @@
+"""Per-language lexicons (YAML data files) merged and compiled into regular expressions, once per language."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+SUPPORTED_LANGS = ("en", "de", "no", "da", "sv", "fr", "es", "ko", "zh", "ja")
+LANG_ALIASES = {"kr": "ko", "nb": "no", "nn": "no", "cn": "zh", "jp": "ja", "se": "sv", "dk": "da",
+                "zh-cn": "zh", "zh-tw": "zh", "zh-hans": "zh", "zh-hant": "zh"}
+QUALIFIER_STRENGTH = {"exact": 0, "approx": 1, "min": 2, "max": 2}
+
+
+def normalize_lang(lang: str | None) -> str | None:
+    """Map a language tag ('kr', 'nb', 'zh-CN', 'en-US') to a supported code, or None if unsupported."""
+    if not lang:
+        return None
+    tag = str(lang).strip().lower().replace("_", "-")
+    tag = LANG_ALIASES.get(tag, tag)
+    tag = LANG_ALIASES.get(tag.split("-")[0], tag.split("-")[0])
+    return tag if tag in SUPPORTED_LANGS else None
+
+
+def _load(name: str) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(f"lexicons/{name}.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text) or {}
+
+
+def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _is_latin(ch: str) -> bool:
+    return ch.isascii() or "\u00c0" <= ch <= "\u024f"
+
+
+def alternation(words: Any, *, ignore_case: bool = False) -> str:
+    """One regex alternation, longest first; Latin-script words must end at a word boundary."""
+    parts = []
+    for word in sorted(set(words), key=len, reverse=True):
+        body = re.escape(word)
+        if ignore_case and any(c.isalpha() for c in word):
+            body = f"(?i:{body})"
+        if _is_latin(word[-1]) and word[-1].isalnum():
+            body += r"(?![^\W\d_])"
+        if _is_latin(word[0]) and word[0].isalnum():
+            body = r"(?<![^\W\d_])" + body
+        parts.append(body)
+    return "|".join(parts) if parts else r"(?!x)x"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    locale: str
+    scales: dict[str, float]
+    currency_prefix: dict[str, str]
+    currency_words: dict[str, str]
+    cjk_units: dict[str, float]
+    number_words: dict[str, float]
+    qualifiers: dict[str, list[str]]
+    qualifiers_after: dict[str, list[str]]
+    year_words: dict[str, int]
+    non_money_nouns: list[str]
+    range_connectors: list[str]
+    currency_connectors: list[str]
+
+    def scale_of(self, word: str) -> float:
+        return self.scales.get(word) or self.scales[_casefold_key(self.scales, word)]
+
+    def currency_of_word(self, word: str) -> str:
+        return self.currency_words.get(word) or self.currency_words[_casefold_key(self.currency_words, word)]
+
+
+def _casefold_key(table: dict[str, Any], word: str) -> str:
+    folded = word.casefold()
+    for key in table:
+        if key.casefold() == folded:
+            return key
+    raise KeyError(word)
+
+
+@cache
+def lexicon(lang: str) -> Lexicon:
+    """The merged lexicon of a language: common <- English <- (parent) <- the language itself."""
+    lang = normalize_lang(lang) or "en"
+    chain: list[dict[str, Any]] = []
+    name: str | None = lang
+    while name:
+        data = _load(name)
+        chain.append(data)
+        name = data.get("extends")
+    merged = _load("common")
+    if lang != "en":
+        merged = _merge(merged, {k: v for k, v in _load("en").items() if k not in ("qualifiers", "number_words",
+                                                                                    "locale")})
+    for data in reversed(chain):
+        merged = _merge(merged, data)
+    iso = {code: merged["iso_aliases"].get(code, code) for code in merged["iso_codes"]}
+    return Lexicon(
+        lang=lang,
+        locale=merged.get("locale", lang),
+        scales={k: float(v) for k, v in merged["scales"].items()},
+        currency_prefix={**iso, **merged["currency_prefix"]},
+        currency_words={**iso, **merged["currency_words"]},
+        cjk_units={k: float(v) for k, v in merged["cjk_units"].items()},
+        number_words={k: float(v) for k, v in (merged.get("number_words") or {}).items() if v is not None},
+        qualifiers={k: v or [] for k, v in (merged.get("qualifiers") or {}).items()},
+        qualifiers_after={k: v or [] for k, v in (merged.get("qualifiers_after") or {}).items()},
+        year_words=merged.get("year_words") or {},
+        non_money_nouns=merged.get("non_money_nouns") or [],
+        range_connectors=merged.get("range_connectors") or [],
+        currency_connectors=merged.get("currency_connectors") or [],
+    )
+
+
+@cache
+def shared_table(name: str) -> dict[str, Any]:
+    """A language-independent table: metrics.yaml or entities.yaml."""
+    return _load(name)
