@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -131,13 +132,12 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
     """Give a currency to amounts written without one, from a range partner, the same figure elsewhere in the
     article, or an earlier amount in the same sentence ("20 milliards d'euros, dont 15 milliards");
     amounts that stay without a currency are not money (tokens, users) and are dropped."""
-    for a, b in zip(mentions, mentions[1:], strict=False):
-        if g.range_gap.match(text[a.end:b.start]) and b.currency:
-            if a.currency is None or a.currency == b.currency:
-                a.currency = b.currency
-                if a.scale == 1.0 and b.scale != 1.0:  # "$30 to $70 billion"
-                    a.value, a.scale = a.value * b.scale, b.scale
-                a.qualifier, b.qualifier = "min", "max"
+    for a, b in itertools.pairwise(mentions):
+        if b.currency and a.currency in (None, b.currency) and g.range_gap.match(text[a.end:b.start]):
+            a.currency = b.currency
+            if a.scale == 1.0 and b.scale != 1.0:  # "$30 to $70 billion"
+                a.value, a.scale = a.value * b.scale, b.scale
+            a.qualifier, b.qualifier = "min", "max"
     known = {(round(m.value, 6)): m.currency for m in mentions if m.currency}
     kept = []
     for i, m in enumerate(mentions):
@@ -146,7 +146,8 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
                 continue
             m.currency = known.get(round(m.value, 6))
             if m.currency is None:
-                earlier = [p for p in mentions[:i] if p.currency and spans.sentence(p.start) == spans.sentence(m.start)]
+                sentence = spans.sentence(m.start)
+                earlier = [p for p in mentions[:i] if p.currency and spans.sentence(p.start) == sentence]
                 if earlier:
                     m.currency = earlier[-1].currency
         if m.currency:
@@ -156,7 +157,7 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
 
 def _pair_conversions(text: str, mentions: list[Mention], g: Grammar) -> None:
     """'150 billion yuan ($20.64 billion)': the article's own USD figure for a non-USD amount."""
-    for i, (a, b) in enumerate(zip(mentions, mentions[1:], strict=False)):
+    for i, (a, b) in enumerate(itertools.pairwise(mentions)):
         if not g.conversion_gap.match(text[a.end:b.start]) or not _CLOSE_PAREN.match(text[b.end:b.end + 8]):
             continue
         a.partner, b.partner = i + 1, i

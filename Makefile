@@ -1,0 +1,40 @@
+# Everything installs from this repo's own files: uv (from PyPI) syncs .venv from uv.lock.
+PYTHON ?= python3
+UV := .tools/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.synced
+export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
+
+.PHONY: setup run test lint ui evaluate clean
+
+setup: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv==0.13.8
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+run: setup  ## materialize the pipeline on the seeds into data/capex.duckdb and print a summary
+	$(VENV)/bin/capex run
+
+test: setup  ## lint, then the whole test suite (real DuckDB, Dagster, GX, ECB rates)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+ui: setup  ## the Dagster UI on http://127.0.0.1:3000 (same instance as `capex run`)
+	mkdir -p $(DAGSTER_HOME)
+	test -f $(DAGSTER_HOME)/dagster.yaml || printf 'telemetry:\n  enabled: false\nnux:\n  enabled: false\n' > $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+evaluate: setup  ## extractor scores on the shared gold files
+	$(VENV)/bin/capex evaluate --gold ../shared/gold/seeds.jsonl --articles ../shared/seeds
+	$(VENV)/bin/capex evaluate --gold ../shared/gold/dev.jsonl --articles ../shared/gold/dev/articles
+
+clean:
+	rm -rf data .pytest_cache

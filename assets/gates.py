@@ -1,0 +1,58 @@
+"""Run a Great Expectations suite as a step's gate and turn the result into Dagster check results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from capex_pipeline import quality
+from capex_pipeline.steps import quarantine_from_gate
+
+
+@dataclass
+class Gate:
+    passed: bool
+    kept: pl.DataFrame
+    quarantine: pl.DataFrame
+    validation: quality.Validation
+
+    def check_result(self, check_name: str, **extra: object) -> dg.AssetCheckResult:
+        v = self.validation
+        blocking = v.blocking_failures()
+        return dg.AssetCheckResult(
+            check_name=check_name,
+            passed=self.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=("GX suite passed" if self.passed else
+                         "GX suite failed: " + "; ".join(f.summary() for f in blocking)),
+            metadata={"suite": f"expectations/{v.suite}.json", "expectations": v.evaluated,
+                      "failed_expectations": len(v.failures), "blocking_failures": len(blocking),
+                      "rows_checked": self.kept.height + self.quarantine.height,
+                      "rows_quarantined": self.quarantine.height,
+                      "failures": dg.MetadataValue.json([f.summary() for f in v.failures]), **extra},
+        )
+
+
+def run_gate(frame: pl.DataFrame, suite: str, step: str) -> Gate:
+    """Validate `frame`; rows failing row-level expectations go to quarantine, the rest is kept."""
+    validation = quality.validate(frame, suite)
+    kept, failed = quality.split_rows(frame, validation)
+    return Gate(passed=not validation.blocking_failures(), kept=kept,
+                quarantine=quarantine_from_gate(step, failed), validation=validation)
+
+
+def record_validation(con: duckdb.DuckDBPyConnection, gate: Gate, step: str, run_id: str) -> None:
+    """Keep every GX result in quality.validations, passed or not."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS quality")
+    con.execute("CREATE TABLE IF NOT EXISTS quality.validations (run_id VARCHAR, step VARCHAR, suite VARCHAR, "
+                "success BOOLEAN, expectations INTEGER, failed INTEGER, rows_quarantined INTEGER, "
+                "details JSON, validated_at TIMESTAMP DEFAULT current_timestamp)")
+    v = gate.validation
+    con.execute("INSERT INTO quality.validations (run_id, step, suite, success, expectations, failed, "
+                "rows_quarantined, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [run_id, step, v.suite, gate.passed, v.evaluated, len(v.failures), gate.quarantine.height,
+                 json.dumps(v.to_metadata(), default=str)])

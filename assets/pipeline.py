@@ -1,0 +1,126 @@
+"""The pipeline's assets: raw -> staging -> marts, each gated by its own blocking GX check.
+
+Write-audit-publish: every asset computes its frame, validates it, and writes its DuckDB table only when
+its suite passes (with row-level failures moved to quality.quarantine in the same transaction). A failed
+gate leaves the table at its last good state and, being blocking, stops every downstream asset in the run.
+"""
+
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+import polars as pl
+
+from capex_pipeline import quality, steps, warehouse
+
+from .gates import Gate, record_validation, run_gate
+from .resources import CorpusResource, WarehouseResource
+
+GATE = "gx_gate"
+PREVIEW_ROWS = 10
+
+
+def _gate_spec(asset: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(GATE, asset=asset, blocking=True,
+                             description=f"Great Expectations suite expectations/{asset}.json")
+
+
+def _markdown(frame: pl.DataFrame) -> str:
+    with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True,
+                   tbl_rows=PREVIEW_ROWS, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=10_000):
+        return str(frame.head(PREVIEW_ROWS))
+
+
+def _table_metadata(table: str, frame: pl.DataFrame, gate: Gate, preview: list[str]) -> dict[str, Any]:
+    schema = dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.schema.items()])
+    return {
+        "dagster/table_name": f"capex.{table}",
+        "dagster/row_count": frame.height,
+        "dagster/column_schema": schema,
+        "table": table,
+        "rows_quarantined": gate.quarantine.height,
+        "preview": dg.MetadataValue.md(_markdown(frame.select(preview))),
+    }
+
+
+def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table: str, step: str,
+             gate: Gate, stored: pl.DataFrame, preview: list[str],
+             extra: dict[str, Any] | None = None) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    with duckdb.get_connection() as con:
+        record_validation(con, gate, step, context.run.run_id)
+        if gate.passed:
+            warehouse.publish(con, table, stored, step=step, quarantine=gate.quarantine, run_id=context.run.run_id)
+    yield gate.check_result(GATE)
+    if gate.passed:
+        yield dg.MaterializeResult(metadata=_table_metadata(table, stored, gate, preview) | (extra or {}))
+    else:
+        context.log.error(f"{table} not published: its GX gate failed; the table keeps its last good state")
+
+
+@dg.asset(group_name="raw", kinds={"duckdb", "python"}, check_specs=[_gate_spec("raw_articles")],
+          output_required=False, owners=["team:capex-data"])
+def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
+                 duckdb: WarehouseResource) -> Iterator[Any]:
+    """Article files of the corpus folder: decoded text, content hash, language and publication date
+    (from sources.csv, front matter or detection). Files that cannot be read are quarantined with a reason."""
+    articles, rejected = steps.read_articles(corpus.articles_dir, max_bytes=corpus.max_bytes)
+    gate = run_gate(articles.with_columns(published_year=pl.col("published").dt.year()).drop("text"),
+                    "raw_articles", "raw_articles")
+    kept = articles.filter(pl.col("doc").is_in(gate.kept["doc"].to_list()))
+    gate.quarantine = pl.concat([rejected, gate.quarantine])
+    yield from _publish(context, duckdb, "raw.articles", "raw_articles", gate, kept,
+                        ["doc", "lang", "published", "date_basis", "n_chars", "encoding"],
+                        {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height})
+
+
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles],
+          check_specs=[_gate_spec("claims")], output_required=False, owners=["team:capex-data"])
+def claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
+    """Every monetary mention in every article: value, currency, qualifier, year, metric, company, source,
+    the article's own stated USD conversion, and the exact quote with its offsets."""
+    with duckdb.get_connection() as con:
+        articles = warehouse.read_frame(con, "SELECT * FROM raw.articles")
+    gate = run_gate(steps.extract_claims(articles), "claims", "claims")
+    yield from _publish(context, duckdb, "staging.claims", "claims", gate, gate.kept,
+                        ["doc", "quote", "value", "currency", "qualifier", "year", "metric", "company", "source"],
+                        {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts())})
+
+
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[claims],
+          check_specs=[_gate_spec("usd_claims")], output_required=False, owners=["team:capex-data"])
+def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
+    """Claims converted to USD at the ECB reference rate of the publication date (fx_basis says which rate
+    was used), with the article's implied rate checked against the ECB rate."""
+    with duckdb.get_connection() as con:
+        frame = steps.to_usd(warehouse.read_frame(con, "SELECT * FROM staging.claims"),
+                             warehouse.read_frame(con, "SELECT doc, published, date_basis FROM raw.articles"))
+    gate = run_gate(frame, "usd_claims", "usd_claims")
+    implied = frame.filter(pl.col("implied_rate").is_not_null()).select(
+        "doc", "currency", "implied_rate", "fx_rate", "implied_deviation")
+    yield from _publish(context, duckdb, "staging.usd_claims", "usd_claims", gate, gate.kept,
+                        ["doc", "quote", "currency", "usd_value", "fx_rate", "fx_date", "fx_basis"],
+                        {"implied_rates": dg.MetadataValue.md(_markdown(implied))})
+
+
+@dg.asset(group_name="marts", kinds={"duckdb", "sql"}, deps=[usd_claims, raw_articles],
+          check_specs=[_gate_spec("fct_claims")], output_required=False, owners=["team:capex-analytics"])
+def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
+    """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote."""
+    with duckdb.get_connection() as con:
+        frame = warehouse.read_frame(con, warehouse.FCT_CLAIMS_SQL)
+        staged = warehouse.scalar(con, "SELECT count(*) FROM staging.usd_claims")
+    gate = run_gate(frame, "fct_claims", "fct_claims")
+    if frame.height != staged:  # every staged claim must reach the mart exactly once
+        gate.passed = False
+        gate.validation.failures.append(quality.Failure(
+            expectation="reconcile_row_count", column=None, level="suite", rows=[],
+            unexpected_count=abs(frame.height - staged), observed=f"{frame.height} mart rows, {staged} staged",
+            template="mart rows differ from staged claims"))
+    yield from _publish(context, duckdb, "marts.fct_claims", "fct_claims", gate, gate.kept,
+                        ["company", "metric", "year", "value", "currency", "qualifier", "usd_value", "source"],
+                        {"staged_claims": staged,
+                         "usd_total": float(frame["usd_value"].sum() or 0.0) if frame.height else 0.0})
+
+
+PIPELINE_ASSETS = [raw_articles, claims, usd_claims, fct_claims]

@@ -1,0 +1,80 @@
+"""Run the whole pipeline through Dagster (what `capex run` does) and summarise what it produced."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dagster as dg
+
+from capex_pipeline import warehouse
+
+from .pipeline import PIPELINE_ASSETS
+from .resources import make_resources
+
+_INSTANCE_YAML = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
+
+
+def instance_for(db: Path) -> dg.DagsterInstance:
+    """The persistent Dagster instance ($DAGSTER_HOME, else a dagster_home beside the database), so runs
+    started from the command line show up in the UI (`make ui` uses the same home)."""
+    home = Path(os.environ.get("DAGSTER_HOME") or db.resolve().parent / "dagster_home")
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(_INSTANCE_YAML)
+    return dg.DagsterInstance.from_config(str(home))
+
+
+@dataclass
+class RunOutcome:
+    success: bool
+    run_id: str
+    seconds: float
+    db: Path
+    articles: str
+    checks: dict[str, bool] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    def report(self) -> str:
+        status = "SUCCESS" if self.success else "FAILED"
+        lines = [f"capex run: {status} in {self.seconds:.1f} s (run {self.run_id[:8]}); "
+                 f"articles {self.articles}; database {self.db}"]
+        lines += [f"  failure: {f}" for f in self.failures]
+        with warehouse.connect(self.db, read_only=True) as con:
+            lines.append("")
+            lines.append(f"{'table':24}{'rows':>8}{'quarantined':>13}  gate")
+            for step, table in (("raw_articles", "raw.articles"), ("claims", "staging.claims"),
+                                ("usd_claims", "staging.usd_claims"), ("fct_claims", "marts.fct_claims")):
+                rows = warehouse.scalar(con, f"SELECT count(*) FROM {table}") \
+                    if warehouse.table_exists(con, table) else "-"
+                quarantined = warehouse.scalar(con, "SELECT count(*) FROM quality.quarantine WHERE step = ?",
+                                               [step]) if warehouse.table_exists(con, "quality.quarantine") else 0
+                gate = {True: "passed", False: "FAILED"}.get(self.checks.get(step), "not run")
+                lines.append(f"{table:24}{rows!s:>8}{quarantined!s:>13}  {gate}")
+            if warehouse.table_exists(con, "marts.fct_claims"):
+                lines.append("")
+                lines.append("marts.fct_claims by company, metric and year (USD billions):")
+                table = con.sql(
+                    "SELECT company, metric, year, count(*) AS claims, count(DISTINCT doc) AS articles, "
+                    "round(min(usd_value) / 1e9, 2) AS usd_bn_low, round(max(usd_value) / 1e9, 2) AS usd_bn_high "
+                    "FROM marts.fct_claims GROUP BY ALL ORDER BY company, metric, year NULLS LAST")
+                lines.append(str(table))
+        return "\n".join(lines)
+
+
+def run_pipeline(*, db: Path, articles: Path | None = None,
+                 instance: dg.DagsterInstance | None = None) -> RunOutcome:
+    resources = make_resources(db, articles)
+    started = time.perf_counter()
+    result = dg.materialize(PIPELINE_ASSETS, resources=resources, instance=instance or instance_for(db),
+                            raise_on_error=False, tags={"capex/trigger": "cli"},
+                            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+    checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
+    failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip().splitlines()[0]}"
+                for e in result.get_step_failure_events() if e.event_specific_data and
+                e.event_specific_data.error]
+    return RunOutcome(success=result.success, run_id=result.run_id, seconds=time.perf_counter() - started,
+                      db=db, articles=resources["corpus"].articles_dir, checks=checks, failures=failures)

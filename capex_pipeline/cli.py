@@ -1,0 +1,147 @@
+"""`capex run | extract | query | evaluate`: the command line. Dagster is imported only by `run`, so
+`capex extract` stays a light, fast path."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import warehouse
+
+
+class UserError(Exception):
+    """A mistake the user can fix; printed as one line, never as a traceback."""
+
+
+def _existing_dir(raw: str) -> Path:
+    path = Path(raw)
+    if not path.is_dir():
+        raise UserError(f"articles folder not found: {raw}")
+    return path
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from .articles import Rejected, read_paths
+    from .extract import extract_article
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise UserError(f"no such file or folder: {', '.join(missing)}")
+    out = sys.stdout
+    for item in read_paths(args.paths):
+        if isinstance(item, Rejected):
+            print(f"capex: skipped {item.path}: {item.reason}: {item.detail}", file=sys.stderr)
+            continue
+        for m in extract_article(item):
+            row = m.to_json()
+            if args.jsonl:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            else:
+                out.write(f"{m.doc}\t{m.start}-{m.end}\t{m.quote}\t{m.value:.6g} {m.currency}\t{m.qualifier}\t"
+                          f"{m.year}\t{m.metric}\t{m.company}\t{m.source}\n")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    import duckdb
+
+    path = warehouse.db_path(args.db)
+    try:
+        with warehouse.connect(path, read_only=True, retries=20) as con:
+            relation = con.sql(args.sql)
+            if relation is None:
+                print("ok")
+            else:
+                relation.show(max_width=args.width, max_rows=args.max_rows)
+    except duckdb.IOException as exc:
+        if not path.exists():
+            raise UserError(f"no database at {path}: run `capex run` first") from exc
+        raise UserError(f"cannot open {path}: {str(exc).splitlines()[0]}") from exc
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if "read-only" in message:
+            message = f"capex query is read-only; write statements are refused ({message})"
+        raise UserError(message) from exc
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from assets.runner import run_pipeline  # the Dagster layer, imported only here
+
+    articles = _existing_dir(args.articles) if args.articles else None
+    db = warehouse.db_path(args.db)
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create the database folder {db.parent}: {exc.strerror}") from exc
+    outcome = run_pipeline(db=db, articles=articles)
+    print(outcome.report())
+    return 0 if outcome.success else 1
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import FIELDS, evaluate
+
+    gold = Path(args.gold)
+    if not gold.is_file():
+        raise UserError(f"gold file not found: {gold}")
+    articles = _existing_dir(args.articles) if args.articles else gold.parent / "dev" / "articles"
+    total, by_lang = evaluate(gold, articles)
+    if args.verbose:
+        print("\n".join(total.misses))
+    header = f"{'':8}{'amounts':>8}{'P':>7}{'R':>7}{'F1':>7}" + "".join(f"{f:>11}" for f in FIELDS)
+    print(header)
+    for name, score in [*sorted(by_lang.items()), ("all", total)]:
+        fields = "".join(f"{'-' if (a := score.accuracy(f)) is None else f'{a:.2f}':>11}" for f in FIELDS)
+        print(f"{name:8}{score.tp + score.fn:>8}{score.precision:>7.3f}{score.recall:>7.3f}{score.f1:>7.3f}{fields}")
+    print(f"precision {total.precision:.3f} recall {total.recall:.3f} f1 {total.f1:.3f} "
+          f"({total.tp} matched, {total.fp} extra, {total.fn} missed)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="capex", description="AI-capex claims from news, in USD, in DuckDB")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="materialize the whole pipeline through Dagster and print a summary")
+    run.add_argument("--articles", help="articles folder (default: $CAPEX_ARTICLES or the shipped seeds)")
+    run.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
+    run.set_defaults(func=cmd_run)
+
+    ext = sub.add_parser("extract", help="print the monetary mentions of files or folders")
+    ext.add_argument("paths", nargs="+")
+    ext.add_argument("--jsonl", action="store_true", help="one JSON object per mention")
+    ext.set_defaults(func=cmd_extract)
+
+    query = sub.add_parser("query", help="run read-only SQL against the warehouse and print a table")
+    query.add_argument("sql")
+    query.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
+    query.add_argument("--max-rows", type=int, default=50)
+    query.add_argument("--width", type=int, default=160)
+    query.set_defaults(func=cmd_query)
+
+    ev = sub.add_parser("evaluate", help="score the extractor against a gold file")
+    ev.add_argument("--gold", required=True)
+    ev.add_argument("--articles", help="folder with the gold documents (default: dev/articles beside the gold)")
+    ev.add_argument("-v", "--verbose", action="store_true", help="list each miss, extra and wrong field")
+    ev.set_defaults(func=cmd_evaluate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UserError as exc:
+        print(f"capex: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("capex: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

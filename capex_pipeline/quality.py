@@ -1,0 +1,118 @@
+"""Great Expectations gates: load a versioned suite from `expectations/`, validate a frame, and split rows.
+
+Expectations whose `meta.level` is "row" describe single rows: rows that fail them are quarantined with the
+reason from `meta.reason` (formatted with the row's values) and the run goes on. Every other expectation
+judges the step's output as a whole and blocks downstream assets when it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+EXPECTATIONS_DIR = Path(os.environ.get("CAPEX_EXPECTATIONS", Path(__file__).resolve().parents[1] / "expectations"))
+
+
+@dataclass
+class Failure:
+    expectation: str
+    column: str | None
+    level: str
+    unexpected_count: int
+    rows: list[int]
+    observed: Any
+    template: str  # meta.reason, formatted with a failing row's values
+
+    def summary(self) -> str:
+        target = f" on {self.column}" if self.column else ""
+        return f"{self.expectation}{target}: {self.unexpected_count} unexpected (observed {self.observed})"
+
+
+@dataclass
+class Validation:
+    suite: str
+    success: bool
+    evaluated: int
+    failures: list[Failure] = field(default_factory=list)
+
+    def blocking_failures(self) -> list[Failure]:
+        return [f for f in self.failures if f.level != "row"]
+
+    def to_metadata(self) -> dict[str, Any]:
+        return {"suite": self.suite, "expectations": self.evaluated, "failed": len(self.failures),
+                "failures": [f.summary() for f in self.failures]}
+
+
+def suite_path(name: str) -> Path:
+    return EXPECTATIONS_DIR / f"{name}.json"
+
+
+@cache
+def _context() -> Any:
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    import great_expectations as gx
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    return context
+
+
+def load_suite(name: str) -> Any:
+    import great_expectations as gx
+
+    spec = json.loads(suite_path(name).read_text(encoding="utf-8"))
+    return gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"], meta=spec.get("meta"))
+
+
+def validate(frame: pl.DataFrame, suite_name: str) -> Validation:
+    """Run one suite over a frame with real GX; COMPLETE results give the failing row positions."""
+    context = _context()
+    name = f"{suite_name}_{id(frame)}"
+    asset = context.data_sources.add_or_update_pandas(name).add_dataframe_asset(name)
+    batch = asset.add_batch_definition_whole_dataframe(name).get_batch(
+        batch_parameters={"dataframe": frame.to_pandas()})
+    result = batch.validate(load_suite(suite_name), result_format={"result_format": "COMPLETE"})
+    context.data_sources.delete(name)
+    failures = []
+    for r in result.results:
+        if r.success:
+            continue
+        config, res = r.expectation_config, r.result or {}
+        meta = config.meta or {}
+        indices = [int(i) for i in res.get("unexpected_index_list") or [] if isinstance(i, int | float)]
+        template = meta.get("reason", config.type)
+        failures.append(Failure(
+            expectation=config.type, column=config.kwargs.get("column"), level=meta.get("level", "suite"),
+            unexpected_count=int(res.get("unexpected_count") or len(indices) or 0), rows=indices,
+            observed=res.get("observed_value"), template=template,
+        ))
+    return Validation(suite=suite_name, success=bool(result.success), evaluated=len(result.results),
+                      failures=failures)
+
+
+def _format(template: str, row: dict[str, Any]) -> str:
+    try:
+        return template.format(**row)
+    except (KeyError, ValueError, TypeError):
+        return template
+
+
+def split_rows(frame: pl.DataFrame, validation: Validation) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
+    """Rows that pass every row-level expectation, and one quarantine record per failing row."""
+    rows = frame.to_dicts()
+    bad: dict[int, list[str]] = {}
+    for f in validation.failures:
+        if f.level == "row":
+            for i in f.rows:
+                bad.setdefault(i, []).append(f"{f.expectation}: {_format(f.template, rows[i])}")
+    keep = [i not in bad for i in range(frame.height)]
+    quarantined = [{"row": rows[i], "expectations": reasons} for i, reasons in sorted(bad.items())]
+    return frame.filter(pl.Series(keep, dtype=pl.Boolean)), quarantined
+

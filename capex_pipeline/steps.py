@@ -1,0 +1,94 @@
+"""The pipeline's steps as pure functions over Polars frames: files -> articles -> claims -> USD claims.
+
+Each step returns its output frame and the rows it refuses (quarantine records); Dagster adds storage,
+gates and metadata around them (see `assets/`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from . import fx
+from .articles import Article, Rejected, read_corpus
+from .extract import extract_article
+from .extract.extractor import Mention
+
+ARTICLE_SCHEMA = {
+    "doc": pl.Utf8, "path": pl.Utf8, "sha256": pl.Utf8, "lang": pl.Utf8, "lang_basis": pl.Utf8,
+    "published": pl.Date, "date_basis": pl.Utf8, "outlet": pl.Utf8, "url": pl.Utf8, "title": pl.Utf8,
+    "encoding": pl.Utf8, "n_chars": pl.Int64, "metadata_note": pl.Utf8, "text": pl.Utf8,
+}
+CLAIM_SCHEMA = {
+    "claim_id": pl.Utf8, "doc": pl.Utf8, "sha256": pl.Utf8, "amount_id": pl.Int64, "quote": pl.Utf8,
+    "start_offset": pl.Int64, "end_offset": pl.Int64, "quote_matches": pl.Boolean, "value": pl.Float64,
+    "currency": pl.Utf8, "qualifier": pl.Utf8, "year": pl.Int64, "metric": pl.Utf8, "company": pl.Utf8,
+    "source": pl.Utf8, "usd_stated": pl.Float64, "lang": pl.Utf8,
+}
+QUARANTINE_SCHEMA = {"step": pl.Utf8, "doc": pl.Utf8, "reason": pl.Utf8, "detail": pl.Utf8, "record": pl.Utf8}
+
+
+def quarantine_rows(step: str, rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=QUARANTINE_SCHEMA)
+
+
+def read_articles(folder: Path | str, *, max_bytes: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Articles of a folder, and one quarantine row per file that could not be taken in."""
+    articles, rejected = [], []
+    for item in read_corpus(folder, max_bytes=max_bytes):
+        if isinstance(item, Rejected):
+            rejected.append({"step": "raw_articles", "doc": item.doc, "reason": item.reason,
+                             "detail": item.detail, "record": json.dumps({"path": item.path})})
+        else:
+            articles.append(_article_row(item))
+    return pl.DataFrame(articles, schema=ARTICLE_SCHEMA), quarantine_rows("raw_articles", rejected)
+
+
+def _article_row(a: Article) -> dict[str, Any]:
+    return {"doc": a.doc, "path": a.path, "sha256": a.sha256, "lang": a.lang, "lang_basis": a.lang_basis,
+            "published": a.published, "date_basis": a.date_basis, "outlet": a.outlet, "url": a.url,
+            "title": a.title, "encoding": a.encoding, "n_chars": len(a.text), "metadata_note": a.metadata_note,
+            "text": a.text}
+
+
+def _claim_id(sha256: str, m: Mention) -> str:
+    return hashlib.sha256(f"{sha256}:{m.start}:{m.end}".encode()).hexdigest()[:20]
+
+
+def extract_claims(articles: pl.DataFrame) -> pl.DataFrame:
+    """Every monetary mention of every article, one row per mention (a claim)."""
+    rows = []
+    for art in articles.iter_rows(named=True):
+        article = Article(**{k: art[k] for k in ("doc", "path", "sha256", "text", "encoding", "lang",
+                                                 "lang_basis", "published", "date_basis", "outlet", "url",
+                                                 "title", "metadata_note")})
+        for m in extract_article(article):
+            rows.append({"claim_id": _claim_id(article.sha256, m), "doc": m.doc, "sha256": article.sha256,
+                         "amount_id": m.amount_id, "quote": m.quote, "start_offset": m.start,
+                         "end_offset": m.end, "quote_matches": article.text[m.start:m.end] == m.quote,
+                         "value": m.value, "currency": m.currency, "qualifier": m.qualifier, "year": m.year,
+                         "metric": m.metric, "company": m.company, "source": m.source,
+                         "usd_stated": m.usd_stated, "lang": m.lang})
+    return pl.DataFrame(rows, schema=CLAIM_SCHEMA)
+
+
+def to_usd(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Claims with their ECB conversion to USD at the article's publication date."""
+    dated = claims.join(articles.select("doc", "published", "date_basis"), on="doc", how="left")
+    return fx.convert(dated)
+
+
+def quarantine_from_gate(step: str, failed: list[dict[str, Any]]) -> pl.DataFrame:
+    """Quarantine rows for the rows a gate refused, naming each expectation and the offending values."""
+    rows = []
+    for item in failed:
+        row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in item["row"].items()
+               if k != "text"}
+        rows.append({"step": step, "doc": row.get("doc"), "reason": item["expectations"][0].split(":")[0],
+                     "detail": "; ".join(item["expectations"]), "record": json.dumps(row, default=str)})
+    return quarantine_rows(step, rows)

@@ -1,0 +1,113 @@
+"""The DuckDB warehouse: schemas, transactional publication of a step's table with its quarantine rows,
+the marts' SQL, and read-only access for analysts."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+DEFAULT_DB = Path("data/capex.duckdb")
+SCHEMAS = ("raw", "staging", "marts", "quality")
+
+_DDL = """
+CREATE SCHEMA IF NOT EXISTS raw;
+CREATE SCHEMA IF NOT EXISTS staging;
+CREATE SCHEMA IF NOT EXISTS marts;
+CREATE SCHEMA IF NOT EXISTS quality;
+CREATE TABLE IF NOT EXISTS quality.quarantine (
+    step VARCHAR NOT NULL, doc VARCHAR, reason VARCHAR NOT NULL, detail VARCHAR, record VARCHAR,
+    run_id VARCHAR, recorded_at TIMESTAMP DEFAULT current_timestamp);
+"""
+
+FCT_CLAIMS_SQL = """
+SELECT c.claim_id, c.doc, c.company, c.metric, c.year, c.value, c.currency, c.qualifier,
+       c.usd_value, c.fx_rate, c.fx_date, c.fx_basis, c.usd_stated, c.implied_rate, c.implied_deviation,
+       c.source, c.quote, c.start_offset, c.end_offset, c.amount_id, c.lang,
+       a.published, a.date_basis, a.outlet, a.url, a.sha256 AS article_sha256
+FROM staging.usd_claims c JOIN raw.articles a USING (doc)
+ORDER BY c.doc, c.start_offset
+"""
+
+
+def db_path(explicit: str | Path | None = None) -> Path:
+    """--db PATH, else $CAPEX_DB, else data/capex.duckdb."""
+    return Path(explicit or os.environ.get("CAPEX_DB") or DEFAULT_DB)
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_DDL)
+
+
+def publish(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
+            quarantine: pl.DataFrame | None = None, run_id: str | None = None) -> None:
+    """Replace `table` and this step's quarantine rows in one transaction: readers see the old state or the
+    new one, never half of it, and a re-run replaces instead of adding rows."""
+    ensure_schema(con)
+    q = quarantine if quarantine is not None else pl.DataFrame(schema={"step": pl.Utf8})
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("_frame", frame.to_arrow())
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+        con.execute("DELETE FROM quality.quarantine WHERE step = ?", [step])
+        if q.height:
+            con.register("_q", q.to_arrow())
+            con.execute("INSERT INTO quality.quarantine (step, doc, reason, detail, record, run_id) "
+                        "SELECT step, doc, reason, detail, record, ? FROM _q", [run_id])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for name in ("_frame", "_q"):
+            with suppress(duckdb.Error):
+                con.unregister(name)
+
+
+def read_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())  # type: ignore[return-value]
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+@contextmanager
+def connect(path: Path | str, *, read_only: bool = False, retries: int = 40,
+            wait: float = 0.25) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection that is always closed, retrying while another process holds the file's write lock."""
+    for attempt in range(retries + 1):
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException:
+            if attempt == retries:
+                raise
+            time.sleep(wait)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    schema, name = table.split(".")
+    return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
+                            "table_name = ?", [schema, name]))
+
+
+def query_readonly(path: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run analyst SQL on a read-only connection: a write statement fails with DuckDB's own message."""
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}: run `capex run` first")
+    with connect(path, read_only=True) as con:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        return columns, cursor.fetchall() if columns else []

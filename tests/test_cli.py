@@ -1,0 +1,52 @@
+"""The `capex` command line, run in-process through its real entry point."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from capex_pipeline.cli import main
+
+from .conftest import SEEDS
+
+CONTRACT_KEYS = {"doc", "quote", "start", "end", "value", "currency", "qualifier", "year", "metric", "company",
+                 "source", "usd_stated", "lang"}
+
+
+def test_extract_jsonl_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(SEEDS), "--jsonl"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert lines and all(CONTRACT_KEYS <= set(row) for row in lines)
+    yuan = next(r for r in lines if r["quote"] == "150 Milliarden Yuan")
+    text = (SEEDS / yuan["doc"]).read_text(encoding="utf-8")
+    assert text[yuan["start"]:yuan["end"]] == "150 Milliarden Yuan"
+    assert (yuan["value"], yuan["currency"], yuan["usd_stated"], yuan["year"], yuan["lang"]) == \
+        (150e9, "CNY", 20e9, 2025, "de")
+    assert (yuan["company"], yuan["source"], yuan["metric"]) == ("ByteDance", "Reuters", "capex")
+    assert [r["doc"] for r in lines] == sorted(r["doc"] for r in lines)
+
+
+def test_run_then_query(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    db = tmp_path / "capex.duckdb"
+    assert main(["run", "--db", str(db), "--articles", str(SEEDS)]) == 0
+    out = capsys.readouterr().out
+    assert "SUCCESS" in out and "marts.fct_claims" in out and "ByteDance" in out
+    assert (tmp_path / "home" / "dagster.yaml").exists()
+    assert main(["query", "--db", str(db), "SELECT count(*) AS n FROM marts.fct_claims WHERE currency = 'CNY'"]) == 0
+    assert "│" in capsys.readouterr().out
+    assert main(["query", "--db", str(db), "DELETE FROM marts.fct_claims"]) == 2
+    err = capsys.readouterr().err
+    assert "read-only" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert main(["query", "--db", str(db), "SELEC nonsense"]) == 2
+    assert "syntax error" in capsys.readouterr().err.lower()
+
+
+@pytest.mark.parametrize("argv", [["run", "--articles", "/no/such/folder"], ["extract", "/no/such/file.txt"],
+                                  ["query", "--db", "/no/such/capex.duckdb", "SELECT 1"]])
+def test_user_mistakes_get_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("capex: error:") and len(err.splitlines()) == 1

@@ -1,0 +1,120 @@
+"""The extractor on the seeds and on focused language features."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from capex_pipeline.evaluate import evaluate
+from capex_pipeline.extract import extract
+
+from .conftest import GOLD, SEEDS
+
+
+def test_seed_scores_meet_the_bar() -> None:
+    total, by_lang = evaluate(GOLD / "seeds.jsonl", SEEDS)
+    assert total.precision >= 0.95, total.misses
+    assert total.recall >= 0.95, total.misses
+    assert set(by_lang) == {"ko", "en", "no", "de"}
+
+
+def test_dev_amounts_are_found() -> None:
+    total, _ = evaluate(GOLD / "dev.jsonl", GOLD / "dev" / "articles")
+    assert total.precision >= 0.9, total.misses
+    assert total.recall >= 0.9, total.misses
+
+
+def _one(text: str, lang: str, **kw: object) -> tuple[float, str | None, str]:
+    found = extract(text, lang=lang, **kw)
+    assert len(found) == 1, found
+    return found[0].value, found[0].currency, found[0].qualifier
+
+
+@pytest.mark.parametrize(("text", "lang", "value", "currency"), [
+    ("올해 1,500억 위안을 투자", "ko", 1.5e11, "CNY"),
+    ("메타가 6천억 달러를", "ko", 6e11, "USD"),
+    ("약 874조7천400억원", "ko", 8.7474e14, "KRW"),
+    ("omtrent 5,7 milliarder dollar fra", "no", 5.7e9, "USD"),
+    ("bis zu 7 Milliarden US-Dollar berichtet", "de", 7e9, "USD"),
+    ("plans to spend over $12 billion on", "en", 12e9, "USD"),
+    ("拿出超过3800亿元人民币用于", "zh", 3.8e11, "CNY"),
+    ("追加出資3.5兆円", "ja", 3.5e12, "JPY"),
+    ("supérieur à cinq milliards d'euros.", "fr", 5e9, "EUR"),
+    ("aproximadamente 1,4 billones de dólares", "es", 1.4e12, "USD"),
+    ("a unos 20.000 millones de dólares", "es", 2e10, "USD"),
+    ("för 95 miljarder kronor i", "sv", 9.5e10, "SEK"),
+    ("nearly Rs 1.33 lakh crore into", "en", 1.33e12, "INR"),
+    ("a package worth JPY10 trillion", "en", 1e13, "JPY"),
+])
+def test_amounts_by_language(text: str, lang: str, value: float, currency: str) -> None:
+    got_value, got_currency, _ = _one(text, lang)
+    assert got_value == pytest.approx(value)
+    assert got_currency == currency
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("behandler over 50 billioner tokens per dag", "no"),
+    ("das laut Daten von Quest Mobile monatlich 75 Millionen aktive Nutzer verzeichnet", "de"),
+    ("Nvidias H20-KI-Chips und H200 im Jahr 2025, 60% der Bestellungen", "de"),
+    ("GPU를 130만개 이상 갖출", "ko"),
+])
+def test_non_money_numbers_are_not_money(text: str, lang: str) -> None:
+    assert extract(text, lang=lang) == []
+
+
+def test_stated_conversion_is_paired_both_ways() -> None:
+    en = extract("plans to invest over 150 billion yuan ($20.64 billion) in capex this year", lang="en",
+                 published=date(2025, 1, 23))
+    assert [(m.currency, m.usd_stated) for m in en] == [("CNY", 20.64e9), ("USD", None)]
+    assert en[0].qualifier == "min" and en[0].year == 2025 and en[0].metric == "capex"
+    no = extract("vil nå 14 milliarder dollar (omtrent 100 milliarder yuan), en økning", lang="no")
+    assert [(m.currency, m.usd_stated) for m in no] == [("USD", None), ("CNY", 14e9)]
+    assert no[1].qualifier == "approx"
+
+
+def test_range_gives_min_and_max() -> None:
+    found = extract("자본 지출이 600억∼650억 달러 수준이 될 것", lang="ko")
+    assert [(m.value, m.currency, m.qualifier) for m in found] == [(6e10, "USD", "min"), (6.5e10, "USD", "max")]
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=300, deadline=None)
+def test_extractor_never_raises_and_quotes_match_offsets(text: str) -> None:
+    for lang in ("en", "ko", "de"):
+        for m in extract(text, lang=lang):
+            assert text[m.start:m.end] == m.quote
+
+
+@given(st.lists(st.sampled_from(["$", "12", "1,500", "억", " billion", " yuan", "(", ")", "約", "万亿", " ",
+                                 "5,7", " milliarder", " dollar", "over ", "最大", "兆円", "~", "x"]), max_size=30))
+@settings(max_examples=300, deadline=None)
+def test_extractor_on_money_like_noise(parts: list[str]) -> None:
+    text = "".join(parts)
+    for lang in ("en", "ko", "ja", "no"):
+        for m in extract(text, lang=lang):
+            assert text[m.start:m.end] == m.quote
+            assert m.value > 0 and m.currency
+
+
+def test_seed_quotes_reproduce_offsets() -> None:
+    from capex_pipeline.articles import Article, read_corpus
+    from capex_pipeline.extract import extract_article
+
+    for article in read_corpus(SEEDS):
+        assert isinstance(article, Article)
+        for m in extract_article(article):
+            assert article.text[m.start:m.end] == m.quote
+
+
+def test_lexicons_are_data(tmp_path: Path) -> None:
+    from capex_pipeline.extract.lexicon import lexicon
+
+    assert lexicon("de").scale_of("Billionen") == 1e12
+    assert lexicon("en").scale_of("billion") == 1e9
+    assert lexicon("no").scale_of("billioner") == 1e12
+    assert lexicon("da").currency_of_word("kroner") == "DKK"
+    assert lexicon("kr").lang == "ko"

@@ -1,0 +1,96 @@
+"""The whole pipeline through real Dagster, DuckDB and GX."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import assets.pipeline
+from assets import defs
+
+from .conftest import SEEDS, materialize, rows
+
+
+def test_definitions_load() -> None:
+    repo = defs.get_repository_def()
+    keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
+    assert keys == {"raw_articles", "claims", "usd_claims", "fct_claims"}
+    assert {c.name for c in repo.asset_graph.asset_check_keys} == {"gx_gate"}
+    assert [s.name for s in repo.schedule_defs] == ["daily_capex"]
+    assert [s.name for s in repo.sensor_defs] == ["new_articles_sensor"]
+
+
+def test_seed_run_lands_claims_in_marts(seed_run) -> None:
+    result, db = seed_run
+    assert result.success
+    checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"raw_articles": True, "claims": True, "usd_claims": True, "fct_claims": True}
+    yuan = rows(db, "SELECT doc, usd_value, fx_rate, fx_date, fx_basis FROM marts.fct_claims "
+                    "WHERE currency = 'CNY' AND value = 150e9 ORDER BY doc")
+    assert {r[0] for r in yuan} == {"000_99081dea04316e22.txt", "003_ca642059fae57875.txt"}
+    for _, usd, rate, _, basis in yuan:
+        assert usd == pytest.approx(20.6e9, rel=0.01)
+        assert 7.0 < rate < 7.5 and basis == "publication_date"
+    columns = {r[0] for r in rows(db, "SELECT column_name FROM information_schema.columns "
+                                      "WHERE table_schema = 'marts' AND table_name = 'fct_claims'")}
+    assert columns >= {"claim_id", "doc", "company", "metric", "year", "value", "currency", "qualifier",
+                       "usd_value", "fx_rate", "fx_date", "source", "quote"}
+    assert rows(db, "SELECT count(*) FROM quality.quarantine")[0][0] == 0
+    assert rows(db, "SELECT count(*) FROM quality.validations WHERE success")[0][0] == 4
+
+
+def test_rerun_adds_no_duplicates(tmp_path: Path) -> None:
+    db = tmp_path / "capex.duckdb"
+    assert materialize(db, SEEDS).success
+    first = rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id")
+    assert materialize(db, SEEDS).success
+    second = rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id")
+    assert first == second and len(first) > 20
+    assert rows(db, "SELECT count(*) - count(DISTINCT claim_id) FROM marts.fct_claims")[0][0] == 0
+
+
+def _write(folder: Path, name: str, body: str, lang: str = "en", published: str = "2025-03-03") -> None:
+    (folder / name).write_text(f"---\nlang: {lang}\ndate: {published}\n---\n{body}\n", encoding="utf-8")
+
+
+def test_absurd_rate_and_unknown_currency_are_quarantined(corpus: Path, tmp_path: Path) -> None:
+    _write(corpus, "900_bad_rate.txt", "Acme plans to spend 150 billion yuan ($150 billion) on data centres.")
+    _write(corpus, "901_twd.txt", "Foxconn will invest TWD 90 billion in AI servers this year.")
+    db = tmp_path / "capex.duckdb"
+    result = materialize(db, corpus)
+    assert result.success
+    quarantined = rows(db, "SELECT step, doc, reason, detail FROM quality.quarantine ORDER BY doc")
+    by_doc = {r[1]: r for r in quarantined}
+    assert by_doc["900_bad_rate.txt"][0] == "usd_claims"
+    assert "implied CNY/USD rate 1 " in by_doc["900_bad_rate.txt"][3]
+    assert "unsupported currency TWD" in by_doc["901_twd.txt"][3]
+    in_marts = {r[0] for r in rows(db, "SELECT DISTINCT doc FROM marts.fct_claims")}
+    assert "901_twd.txt" not in in_marts
+    assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE doc = '900_bad_rate.txt' "
+                    "AND currency = 'CNY'")[0][0] == 0
+    assert {"000_99081dea04316e22.txt", "003_ca642059fae57875.txt"} <= in_marts
+
+
+def test_broken_step_blocks_downstream_and_marts_keep_last_good_state(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "capex.duckdb"
+    assert materialize(db, SEEDS).success
+    before = rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id")
+    real = assets.pipeline.steps.extract_claims
+
+    def corrupt(articles: pl.DataFrame) -> pl.DataFrame:  # a bug that emits every claim twice
+        frame = real(articles)
+        return pl.concat([frame, frame])
+
+    monkeypatch.setattr(assets.pipeline.steps, "extract_claims", corrupt)
+    result = materialize(db, SEEDS)
+    assert not result.success
+    checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {"raw_articles": True, "claims": False}
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert materialized == {"raw_articles"}
+    assert rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id") == before
+    failed = rows(db, "SELECT step, success FROM quality.validations ORDER BY validated_at DESC LIMIT 1")
+    assert failed == [("claims", False)]
