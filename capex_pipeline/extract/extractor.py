@@ -17,8 +17,13 @@ from .numbers import parse_cjk, parse_digits
 
 _SENTENCE_END = re.compile(r"[.!?](?=[\s\u00a0]|$)|[。！？]|\n")
 _PARAGRAPH_END = re.compile(r"\n")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\n---[ \t]*\r?\n", re.DOTALL)
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
 _CLOSE_PAREN = re.compile(r"^[\s\u00a0]*[)）]")
-_METRIC_PRIORITY = ("capex", "ai_chips", "ai_infrastructure", "other")
+STATEMENT = "company statement"
+PUBLIC = "<public actor>"
+PRONOUN = "<the company>"
+TITLE_MAX_CHARS = 100
 MAX_SCAN_DISTANCE = 160  # characters: beyond this a keyword says nothing about the amount
 
 
@@ -182,38 +187,115 @@ def _qualify(text: str, m: Mention, g: Grammar) -> None:
             m.qualifier = q
 
 
-def _year_of(hit: re.Match[str], published: date | None, g: Grammar) -> int | None:
+def _year_of(hit: re.Match[str], text: str, published: date | None, g: Grammar) -> int | None:
+    """The calendar year a year expression names: explicit, relative to the publication date, or implied by
+    a month or a current-period word ("4月19日", "last month", "in April")."""
     if hit["abs"]:
-        return int(hit["abs"])
+        # a year inside a comparison ("2023년 대비", "für 2025 im Vergleich zu") anchors the comparison
+        window = text[max(0, hit.start() - 14):hit.start()] + "|" + text[hit.end():hit.end() + 20]
+        return None if g.year_comparison.search(window) else int(hit["abs"])
     if published is None:
         return None
-    offset = next(v for k, v in g.lex.year_words.items() if k.casefold() == hit["rel"].casefold())
-    return published.year + int(offset)
+    if hit["rel"]:
+        return published.year + int(_lookup_ci(g.lex.year_words, hit["rel"]))
+    month = int(hit["mnum"]) if hit["mnum"] else (_lookup_ci(g.lex.months, hit["month"]) if hit["month"] else 0)
+    return published.year - 1 if month > published.month else published.year
+
+
+def _lookup_ci(table: dict[str, Any], key: str) -> Any:
+    return next(v for k, v in table.items() if k.casefold() == key.casefold())
+
+
+def _metric(m: Mention, strong: list[_Hit], weak: list[_Hit], spans: _Spans, dominant: str | None) -> str:
+    """Sentence keyword, then a weak (generic investment) word there, then a paragraph keyword, then the
+    article's dominant metric; "other" only wins where no named metric is near."""
+    for hits, same in ((strong, "sentence"), (weak, "sentence"), (strong, "paragraph")):
+        named = [h for h in hits if h.label != "other"]
+        hit = _nearest(named, m, spans, same=same) or _nearest(hits, m, spans, same=same)
+        if hit:
+            return hit.label
+    return dominant or "other"
+
+
+def _source(m: Mention, text: str, sources: list[_Hit], cues: list[_Hit], spans: _Spans, g: Grammar) -> str | None:
+    """An outlet named with an attribution marker ("according to Reuters") beats the spender's own statement,
+    which beats an outlet named without one (a dateline); the sentence first, then the paragraph."""
+    for same in ("sentence", "paragraph"):
+        attributed = [h for h in sources if g.attribution.search(text[max(0, h.start - 30):h.end + 30])]
+        if hit := _nearest(attributed, m, spans, same=same):
+            return hit.label
+        own = [c for c in cues if c.label in (m.company, PRONOUN)]
+        if m.company and _nearest(own, m, spans, same=same):
+            return STATEMENT
+        if same == "sentence" and (hit := _nearest(sources, m, spans)):
+            return hit.label
+    return None
+
+
+def _statement_cues(text: str, g: Grammar, spans: _Spans, companies: list[_Hit]) -> list[_Hit]:
+    """Statement verbs labelled with who speaks: the company named (or referred to as "the company") before
+    the verb in its sentence, or just after it ("a déclaré Google"); unlabelled when nobody is."""
+    pronouns = [_Hit(m.start(), m.end(), PRONOUN) for m in g.company_pronoun.finditer(text)]
+    speakers = sorted(companies + pronouns, key=lambda h: h.start)
+    cues = []
+    for cue in g.statement_cue.finditer(text):
+        sentence = spans.sentence(cue.start())
+        before = [h for h in speakers if h.end <= cue.start() and spans.sentence(h.start) == sentence]
+        after = [h for h in speakers if cue.end() <= h.start <= cue.end() + 40]
+        speaker = before[-1] if before else (after[0] if after else None)
+        cues.append(_Hit(cue.start(), cue.end(), speaker.label if speaker else ""))
+    return cues
+
+
+def _headline_source(text: str, sources: list[_Hit]) -> str | None:
+    """A source named in the headline covers the whole article (inverted pyramid); used for amounts with no
+    attribution of their own."""
+    body = _FRONT_MATTER.match(text)
+    lines = [(m.start(), m.end()) for m in _LINE.finditer(text, body.end() if body else 0)]
+    if len(lines) < 2:
+        return None
+    title = lines[0] if lines[0][1] - lines[0][0] <= TITLE_MAX_CHARS else None
+    if title and (hit := next((h for h in sources if title[0] <= h.start < title[1]), None)):
+        return hit.label
+    return None
 
 
 def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, published: date | None) -> None:
     money = [(m.start, m.end) for m in mentions]
     years = [_Hit(h.start(), h.end(), str(y)) for h in g.years.finditer(text)
-             if not any(s <= h.start() < e for s, e in money) and (y := _year_of(h, published, g)) is not None]
-    metrics = _hits(g.metrics, text, g.metric_of)
+             if not any(s <= h.start() < e for s, e in money) and (y := _year_of(h, text, published, g)) is not None]
+    strong = _hits(g.metrics, text, g.metric_of)
+    weak = _hits(g.weak_metrics, text, g.metric_of)
+    named = Counter(h.label for h in strong if h.label != "other").most_common(1)
+    dominant = named[0][0] if named else None
     companies = _hits(g.companies, text, g.company_of)
     spenders = [h for h in companies if h.label.casefold() not in g.suppliers]
+    public = [_Hit(m.start(), m.end(), PUBLIC) for m in g.public_actors.finditer(text)]
+    actors = sorted(spenders + public, key=lambda h: h.start)
     sources = _hits(g.sources, text, g.source_of)
-    cues = _hits(g.statement_cue, text, {})
-    top_company = Counter(h.label for h in spenders).most_common(1)
+    cues = _statement_cues(text, g, spans, companies)
+    fallback_source = _headline_source(text, sources)
+    top = Counter(h.label for h in spenders).most_common(2)
+    # the article's main spender, where one company clearly dominates it
+    main_company = top[0][0] if top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > top[1][1]) else None
     for m in mentions:
         _qualify(text, m, g)
         if hit := _nearest(years, m, spans):
             m.year = int(hit.label)
-        if hit := _nearest(metrics, m, spans):
-            m.metric = hit.label
-        hit = _nearest(spenders, m, spans) or _nearest(spenders, m, spans, same="paragraph")
-        m.company = hit.label if hit else (top_company[0][0] if top_company else None)
-        hit = _nearest(sources, m, spans) or _nearest(sources, m, spans, same="paragraph")
-        if hit:
-            m.source = hit.label
-        elif m.company and _nearest(cues, m, spans):
-            m.source = "company statement"
+        m.metric = _metric(m, strong, weak, spans, dominant)
+        hit = _nearest(actors, m, spans) or _nearest([h for h in spenders if h.end <= m.start], m, spans,
+                                                     same="paragraph")
+        m.company = (None if hit.label == PUBLIC else hit.label) if hit else main_company
+        m.source = _source(m, text, sources, cues, spans, g)
+        m.source = m.source or fallback_source
+    previous: Mention | None = None
+    for m in mentions:  # else the year of the paragraph's previous amount, else a year named before it there
+        if m.year is None:
+            if previous and previous.year and spans.paragraph(previous.start) == spans.paragraph(m.start):
+                m.year = previous.year
+            elif hit := _nearest([h for h in years if h.end <= m.start], m, spans, same="paragraph"):
+                m.year = int(hit.label)
+        previous = m
 
 
 def _same_amount(a: Mention, b: Mention) -> bool:
@@ -228,7 +310,8 @@ def _same_amount(a: Mention, b: Mention) -> bool:
 
 
 def _consolidate(mentions: list[Mention]) -> None:
-    """All quotes of one amount share its fields: strongest qualifier, most common year/metric/company/source."""
+    """All quotes of one amount share its fields (strongest qualifier); an amount and its stated conversion
+    describe one spending, so they also share year, metric, company and source."""
     groups: list[list[Mention]] = []
     for m in mentions:
         group = next((g for g in groups if _same_amount(g[0], m)), None)
@@ -238,22 +321,38 @@ def _consolidate(mentions: list[Mention]) -> None:
             group.append(m)
     for gid, group in enumerate(groups):
         qualifier = max((m.qualifier for m in group), key=lambda q: QUALIFIER_STRENGTH[q])
-        year = _mode(m.year for m in group)
-        metrics = [m.metric for m in group if m.metric != "other"]
-        metric = min(Counter(metrics).most_common(), key=lambda mc: (-mc[1], _METRIC_PRIORITY.index(mc[0])))[0] \
-            if metrics else "other"
-        company = _mode(m.company for m in group)
-        source = _mode(m.source for m in group)
         usd_stated = next((m.usd_stated for m in group if m.usd_stated is not None), None)
         for m in group:
-            m.amount_id, m.qualifier, m.year, m.metric = gid, qualifier, year, metric
-            m.company, m.source, m.usd_stated = company, source, usd_stated
-    for m in mentions:  # a stated conversion describes the same spending as its partner
+            m.amount_id, m.qualifier, m.usd_stated = gid, qualifier, usd_stated
+    clusters = _clusters(mentions, len(groups))
+    for cluster in clusters:
+        # a figure any quote ties to capex is a capex figure; else the most common named metric
+        metrics = [m.metric for m in cluster if m.metric != "other"]
+        metric = "capex" if "capex" in metrics else Counter(metrics).most_common(1)[0][0] if metrics else "other"
+        year, company = _mode(m.year for m in cluster), _mode(m.company for m in cluster)
+        # an outlet that reported the figure is more specific than "company statement"
+        source = _mode(m.source for m in cluster if m.source != STATEMENT) or _mode(m.source for m in cluster)
+        for m in cluster:
+            m.year, m.metric, m.company, m.source = year, metric, company, source
+
+
+def _clusters(mentions: list[Mention], n_groups: int) -> list[list[Mention]]:
+    """Amount groups joined through stated-conversion links (union-find over amount ids)."""
+    parent = list(range(n_groups))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for m in mentions:
         if m.partner is not None:
-            p = mentions[m.partner]
-            m.year = m.year if m.year is not None else p.year
-            m.metric = m.metric if m.metric != "other" else p.metric
-            m.company, m.source = m.company or p.company, m.source or p.source
+            parent[root(m.amount_id)] = root(mentions[m.partner].amount_id)
+    clusters: dict[int, list[Mention]] = {}
+    for m in mentions:
+        clusters.setdefault(root(m.amount_id), []).append(m)
+    return list(clusters.values())
 
 
 def _mode(values: Any) -> Any:

@@ -35,14 +35,19 @@ class Grammar:
     conversion_gap: re.Pattern[str]
     non_money_after: re.Pattern[str]
     years: re.Pattern[str]
+    year_comparison: re.Pattern[str]
     metrics: re.Pattern[str]
+    weak_metrics: re.Pattern[str]
     metric_of: dict[str, str]
     companies: re.Pattern[str]
     company_of: dict[str, str]
     suppliers: frozenset[str]
+    public_actors: re.Pattern[str]
     sources: re.Pattern[str]
     source_of: dict[str, str]
     statement_cue: re.Pattern[str]
+    attribution: re.Pattern[str]
+    company_pronoun: re.Pattern[str]
 
 
 def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
@@ -75,6 +80,9 @@ def grammar(lang: str) -> Grammar:
     metrics = shared_table("metrics")
     entities = shared_table("entities")
     year_words = alternation(lex.year_words, ignore_case=True)
+    months = alternation(lex.months, ignore_case=True)
+    current = alternation(lex.current_period, ignore_case=True)
+    strong = {m: ws for m, ws in metrics.items() if m != "weak"}
     return Grammar(
         lex=lex,
         amount=amount,
@@ -85,14 +93,23 @@ def grammar(lang: str) -> Grammar:
         range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
-        years=re.compile(rf"(?P<abs>{_YEAR})|(?P<rel>{year_words})"),
-        metrics=re.compile(alternation([w for ws in metrics.values() for w in ws], ignore_case=True)),
-        metric_of={w.casefold(): m for m, ws in metrics.items() for w in ws},
+        years=re.compile(rf"(?P<abs>{_YEAR})|(?P<rel>{year_words})|(?P<month>{months})|(?P<current>{current})"
+                         rf"|(?P<nmonth>{lex.numeric_month})"),
+        year_comparison=re.compile(alternation(lex.year_comparison, ignore_case=True)),
+        metrics=re.compile(alternation([w for ws in strong.values() for w in ws], ignore_case=True, prefix=True)),
+        weak_metrics=re.compile(alternation([w for ws in metrics["weak"].values() for w in ws], ignore_case=True,
+                                            prefix=True)),
+        metric_of={w.casefold(): m for m, ws in [*strong.items(), *metrics["weak"].items()] for w in ws},
         companies=re.compile(alternation(
             [a for aliases in entities["companies"].values() for a in aliases] + entities["suppliers"])),
         company_of=_lookup(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},
         suppliers=frozenset(s.casefold() for s in entities["suppliers"]),
+        public_actors=re.compile(alternation(entities["public_actors"])),
         sources=re.compile(alternation([a for aliases in entities["sources"].values() for a in aliases])),
         source_of=_lookup(entities["sources"]),
-        statement_cue=re.compile(alternation(entities["statement_cues"], ignore_case=True)),
+        statement_cue=re.compile(alternation([*lex.statement_cues, *(lexicon("en").statement_cues if lex.lang != "en"
+                                                                      else [])], ignore_case=True)),
+        attribution=re.compile(alternation(entities["attribution_markers"], ignore_case=True)),
+        company_pronoun=re.compile(alternation([*lex.company_pronouns, *(lexicon("en").company_pronouns
+                                                                          if lex.lang != "en" else [])])),
     )

@@ -41,21 +41,26 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+LATIN_LETTER = "[A-Za-z\u00c0-\u024f]"
+
+
 def _is_latin(ch: str) -> bool:
     return ch.isascii() or "\u00c0" <= ch <= "\u024f"
 
 
-def alternation(words: Any, *, ignore_case: bool = False) -> str:
-    """One regex alternation, longest first; Latin-script words must end at a word boundary."""
+def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False) -> str:
+    """One regex alternation, longest first; Latin-script words must start (and, unless `prefix`, end) at a
+    word boundary."""
     parts = []
     for word in sorted(set(words), key=len, reverse=True):
         body = re.escape(word)
         if ignore_case and any(c.isalpha() for c in word):
             body = f"(?i:{body})"
-        if _is_latin(word[-1]) and word[-1].isalnum():
-            body += r"(?![^\W\d_])"
+        # Latin words end at a Latin letter boundary; CJK and Hangul may follow ("KDDIの", "Meta가")
+        if not prefix and _is_latin(word[-1]) and word[-1].isalnum():
+            body += rf"(?!{LATIN_LETTER})"
         if _is_latin(word[0]) and word[0].isalnum():
-            body = r"(?<![^\W\d_])" + body
+            body = rf"(?<!{LATIN_LETTER})" + body
         parts.append(body)
     return "|".join(parts) if parts else r"(?!x)x"
 
@@ -75,6 +80,12 @@ class Lexicon:
     non_money_nouns: list[str]
     range_connectors: list[str]
     currency_connectors: list[str]
+    months: dict[str, int]
+    current_period: list[str]
+    year_comparison: list[str]
+    numeric_month: str
+    statement_cues: list[str]
+    company_pronouns: list[str]
 
     def scale_of(self, word: str) -> float:
         return self.scales.get(word) or self.scales[_casefold_key(self.scales, word)]
@@ -103,10 +114,16 @@ def lexicon(lang: str) -> Lexicon:
         name = data.get("extends")
     merged = _load("common")
     if lang != "en":
-        merged = _merge(merged, {k: v for k, v in _load("en").items() if k not in ("qualifiers", "number_words",
-                                                                                    "locale")})
+        english = {k: v for k, v in _load("en").items() if k not in ("qualifiers", "number_words", "locale")}
+        # statement cues are language-specific: an English cue must not leak into, say, French text
+        english["statement_cues"] = english["company_pronouns"] = []
+        merged = _merge(merged, english)
     for data in reversed(chain):
         merged = _merge(merged, data)
+    if lang != "en":  # articles quote English ("over 150 billion yuan"): its qualifiers count everywhere
+        for key in ("qualifiers", "qualifiers_after"):
+            for kind, words in (_load("en").get(key) or {}).items():
+                merged.setdefault(key, {})[kind] = [*(merged[key].get(kind) or []), *(words or [])]
     iso = {code: merged["iso_aliases"].get(code, code) for code in merged["iso_codes"]}
     return Lexicon(
         lang=lang,
@@ -122,6 +139,12 @@ def lexicon(lang: str) -> Lexicon:
         non_money_nouns=merged.get("non_money_nouns") or [],
         range_connectors=merged.get("range_connectors") or [],
         currency_connectors=merged.get("currency_connectors") or [],
+        months=merged.get("months") or {},
+        current_period=merged.get("current_period") or [],
+        year_comparison=merged.get("year_comparison") or [],
+        numeric_month=merged["numeric_month"],
+        statement_cues=merged.get("statement_cues") or [],
+        company_pronouns=merged.get("company_pronouns") or [],
     )
 
 
