@@ -33,8 +33,7 @@ ui: setup  ## the Dagster UI on http://127.0.0.1:3000 (same instance as `capex r
 	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 evaluate: setup  ## extractor scores on the shared gold files
-	$(VENV)/bin/capex evaluate --gold ../shared/gold/seeds.jsonl --articles ../shared/seeds
-	$(VENV)/bin/capex evaluate --gold ../shared/gold/dev.jsonl --articles ../shared/gold/dev/articles
+	$(VENV)/bin/capex evaluate --gold ../shared/gold/seeds.jsonl --gold ../shared/gold/dev.jsonl
 
 clean:
 	rm -rf data .pytest_cache

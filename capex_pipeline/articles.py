@@ -11,13 +11,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .extract.lexicon import normalize_lang
+from .language import detect_language
 
 SIDECAR = "sources.csv"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -86,22 +86,6 @@ def decode(data: bytes) -> tuple[str, str]:
     if best is None:
         raise ValueError("no text encoding fits these bytes")
     return str(best), best.encoding
-
-
-@cache
-def _detector() -> Any:
-    from lingua import Language, LanguageDetectorBuilder
-
-    langs = [Language.ENGLISH, Language.GERMAN, Language.BOKMAL, Language.NYNORSK, Language.DANISH,
-             Language.SWEDISH, Language.FRENCH, Language.SPANISH, Language.KOREAN, Language.CHINESE,
-             Language.JAPANESE]
-    return LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's main language among the supported ones, or None."""
-    found = _detector().detect_language_of(text[:4000])
-    return normalize_lang(found.iso_code_639_1.name.lower()) if found else None
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str | None]:

@@ -83,13 +83,16 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import FIELDS, evaluate
+    from .evaluate import FIELDS, evaluate_many, locate_articles
 
-    gold = Path(args.gold)
-    if not gold.is_file():
-        raise UserError(f"gold file not found: {gold}")
-    articles = _existing_dir(args.articles) if args.articles else gold.parent / "dev" / "articles"
-    total, by_lang = evaluate(gold, articles)
+    golds = [Path(g) for g in args.gold]
+    if missing := [str(g) for g in golds if not g.is_file()]:
+        raise UserError(f"gold file not found: {', '.join(missing)}")
+    folders = [_existing_dir(a) for a in args.articles or []]
+    if len(folders) > len(golds):
+        raise UserError("give at most one --articles per --gold")
+    pairs = [(g, folders[i] if i < len(folders) else locate_articles(g)) for i, g in enumerate(golds)]
+    total, by_lang = evaluate_many(pairs)
     if args.verbose:
         print("\n".join(total.misses))
     header = f"{'':8}{'amounts':>8}{'P':>7}{'R':>7}{'F1':>7}" + "".join(f"{f:>11}" for f in FIELDS)
@@ -124,8 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
     query.set_defaults(func=cmd_query)
 
     ev = sub.add_parser("evaluate", help="score the extractor against a gold file")
-    ev.add_argument("--gold", required=True)
-    ev.add_argument("--articles", help="folder with the gold documents (default: dev/articles beside the gold)")
+    ev.add_argument("--gold", required=True, action="append", help="gold JSONL file (repeat to score several)")
+    ev.add_argument("--articles", action="append",
+                    help="folder with the documents of the matching --gold (default: <dir>/<stem>/articles, "
+                         "<dir>/../<stem>, or the gold file's folder)")
     ev.add_argument("-v", "--verbose", action="store_true", help="list each miss, extra and wrong field")
     ev.set_defaults(func=cmd_evaluate)
     return parser

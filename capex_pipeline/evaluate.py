@@ -99,13 +99,32 @@ def score_document(gold: dict[str, Any], predicted: list[dict[str, Any]], score:
         score.misses.append(f"EXTRA {doc}: {p['value']:.6g} {p['currency']} {p['quotes']}")
 
 
-def evaluate(gold_path: Path, articles_dir: Path) -> tuple[Score, dict[str, Score]]:
+def locate_articles(gold_path: Path) -> Path:
+    """The folder holding a gold file's documents when none is given: `<dir>/<stem>/articles`,
+    `<dir>/../<stem>` or the gold file's own folder (the layout of ../shared/gold)."""
+    for candidate in (gold_path.parent / gold_path.stem / "articles", gold_path.parent.parent / gold_path.stem):
+        if candidate.is_dir():
+            return candidate
+    return gold_path.parent
+
+
+def evaluate_many(pairs: list[tuple[Path, Path]]) -> tuple[Score, dict[str, Score]]:
+    """Scores over several gold files together, each with its articles folder."""
+    total, by_lang = Score(), defaultdict(Score)
+    for gold_path, articles_dir in pairs:
+        evaluate(gold_path, articles_dir, total=total, by_lang=by_lang)
+    return total, dict(by_lang)
+
+
+def evaluate(gold_path: Path, articles_dir: Path, *, total: Score | None = None,
+             by_lang: dict[str, Score] | None = None) -> tuple[Score, dict[str, Score]]:
     """Overall and per-language scores of the extractor on the gold file's documents."""
     golds = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     # The gold file is also a metadata source (like sources.csv) for documents that carry none of their own.
     meta = {g["doc"]: {"lang": g.get("lang") or "", "published": g.get("published") or ""} for g in golds}
     articles = {a.doc: a for a in read_corpus(articles_dir, fallback=meta) if isinstance(a, Article)}
-    total, by_lang = Score(), defaultdict(Score)
+    total = total if total is not None else Score()
+    by_lang = by_lang if by_lang is not None else defaultdict(Score)
     for gold in golds:
         article = articles.get(gold["doc"])
         predicted = predicted_amounts(article) if article else []

@@ -115,7 +115,17 @@ def _read_amount(g: Grammar, match: re.Match[str]) -> tuple[float, str | None, f
     return value * scale, currency, scale
 
 
-def _find_amounts(text: str, doc: str, g: Grammar) -> list[Mention]:
+def _english_sentence(text: str, pos: int, spans: _Spans) -> bool:
+    from ..language import detect_language
+
+    i = spans.sentence(pos)
+    start = spans.sentence_ends[i - 1] if i else 0
+    end = spans.sentence_ends[i] if i < len(spans.sentence_ends) else len(text)
+    return detect_language(text[start:end]) == "en"
+
+
+def _find_amounts(text: str, doc: str, g: Grammar, spans: _Spans) -> list[Mention]:
+    english = grammar("en").lex
     found = []
     for match in g.amount.finditer(text):
         if not (match["pre"] or match["scale"] or match["post"] or match["cjk"]):
@@ -128,6 +138,10 @@ def _find_amounts(text: str, doc: str, g: Grammar) -> list[Mention]:
             continue
         if currency is None and scale == 1.0:
             continue
+        word = match["scale"]
+        if word and g.lex.lang != "en" and (short := english.scales.get(word.lower())) and short != scale \
+                and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
+            value, scale = value / scale * short, short
         found.append(Mention(doc=doc, quote=match.group(), start=match.start(), end=match.end(), value=value,
                              currency=currency, lang=g.lex.lang, scale=scale))
     return found
@@ -191,9 +205,10 @@ def _year_of(hit: re.Match[str], text: str, published: date | None, g: Grammar) 
     """The calendar year a year expression names: explicit, relative to the publication date, or implied by
     a month or a current-period word ("4月19日", "last month", "in April")."""
     if hit["abs"]:
-        # a year inside a comparison ("2023년 대비", "für 2025 im Vergleich zu") anchors the comparison
-        window = text[max(0, hit.start() - 14):hit.start()] + "|" + text[hit.end():hit.end() + 20]
-        return None if g.year_comparison.search(window) else int(hit["abs"])
+        # a year inside a comparison ("compared with 2023", "2023년 대비", "2025 im Vergleich zu") is its anchor
+        compared = g.year_comparison.search(text[max(0, hit.start() - 14):hit.start()]) or \
+            g.year_comparison_after.match(text, hit.end(), hit.end() + 24)
+        return None if compared else int(hit["abs"])
     if published is None:
         return None
     if hit["rel"]:
@@ -364,7 +379,7 @@ def extract(text: str, *, doc: str = "", lang: str | None = "en", published: dat
     """Every monetary mention in `text`, in order, with text[start:end] == quote."""
     g = grammar(lang or "en")
     spans = _Spans(text)
-    mentions = _resolve_bare(text, _find_amounts(text, doc, g), g, spans)
+    mentions = _resolve_bare(text, _find_amounts(text, doc, g, spans), g, spans)
     _pair_conversions(text, mentions, g)
     _enrich(text, mentions, g, spans, published)
     _consolidate(mentions)

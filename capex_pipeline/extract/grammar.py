@@ -6,9 +6,13 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from babel.numbers import get_group_symbol
+
 from .lexicon import Lexicon, alternation, lexicon, shared_table
 
 _NUM = r"\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# Where the locale groups digits with a space (fr "1 500", sv/nb "1 000"), a plain space groups them too.
+_NUM_SPACED = r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SP = r"[ \u00a0]?"
 _YEAR = r"(?<![\d.,])(?:19[5-9]\d|20[0-9]\d)(?![\d.,]?\d)"
 
@@ -36,6 +40,7 @@ class Grammar:
     non_money_after: re.Pattern[str]
     years: re.Pattern[str]
     year_comparison: re.Pattern[str]
+    year_comparison_after: re.Pattern[str]
     metrics: re.Pattern[str]
     weak_metrics: re.Pattern[str]
     metric_of: dict[str, str]
@@ -65,7 +70,8 @@ def grammar(lang: str) -> Grammar:
     amount = re.compile(
         rf"(?<![A-Za-z0-9_.,])"
         rf"(?:(?P<pre>{alternation(lex.currency_prefix)}){_SP})?"
-        rf"(?:(?P<num>{_NUM})|(?P<word>{words})(?={_SP}(?:{scales})))"
+        rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})"
+        rf"|(?P<word>{words})(?={_SP}(?:{scales})))"
         rf"(?P<cjk>{cjk})?"
         rf"(?:{_SP}(?P<scale>{scales}))?"
         rf"(?:{_SP}(?:{connectors})?(?P<post>{alternation(lex.currency_words, ignore_case=True)}))?"
@@ -80,6 +86,7 @@ def grammar(lang: str) -> Grammar:
     metrics = shared_table("metrics")
     entities = shared_table("entities")
     year_words = alternation(lex.year_words, ignore_case=True)
+    comparison = alternation(lex.year_comparison, ignore_case=True)
     months = alternation(lex.months, ignore_case=True)
     current = alternation(lex.current_period, ignore_case=True)
     strong = {m: ws for m, ws in metrics.items() if m != "weak"}
@@ -95,7 +102,8 @@ def grammar(lang: str) -> Grammar:
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
         years=re.compile(rf"(?P<abs>{_YEAR})|(?P<rel>{year_words})|(?P<month>{months})|(?P<current>{current})"
                          rf"|(?P<nmonth>{lex.numeric_month})"),
-        year_comparison=re.compile(alternation(lex.year_comparison, ignore_case=True)),
+        year_comparison=re.compile(comparison),
+        year_comparison_after=re.compile(rf"(?:년도|년|年度|年)?[\s\u00a0]*(?:{comparison})"),
         metrics=re.compile(alternation([w for ws in strong.values() for w in ws], ignore_case=True, prefix=True)),
         weak_metrics=re.compile(alternation([w for ws in metrics["weak"].values() for w in ws], ignore_case=True,
                                             prefix=True)),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
 _CJK_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\D")
 _BIG_UNIT = 1e4
+_SPACES = re.compile(r"[ \u00a0\u202f]")
 
 
 def parse_digits(text: str, locale: str) -> float:
@@ -16,6 +17,9 @@ def parse_digits(text: str, locale: str) -> float:
     and then to the shape of the string (a lone separator before exactly three digits groups thousands)."""
     if text.isdigit():
         return float(text)
+    group = get_group_symbol(locale)
+    if group.isspace():  # "1 500", "1\u00a0500", "1\u202f500" all group thousands in such locales
+        text = _SPACES.sub(group, text)
     for loc in (locale, "en"):
         try:
             return float(parse_decimal(text, locale=loc, strict=True))
