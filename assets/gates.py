@@ -33,8 +33,18 @@ class Gate:
                       "failed_expectations": len(v.failures), "blocking_failures": len(blocking),
                       "rows_checked": self.kept.height + self.quarantine.height,
                       "rows_quarantined": self.quarantine.height,
-                      "failures": dg.MetadataValue.json([f.summary() for f in v.failures]), **extra},
+                      "failures": dg.MetadataValue.json([f.summary() for f in v.failures]),
+                      "quarantined_rows": dg.MetadataValue.md(_quarantine_markdown(self.quarantine)), **extra},
         )
+
+
+def _quarantine_markdown(frame: pl.DataFrame, limit: int = 20) -> str:
+    if frame.is_empty():
+        return "_no rows quarantined_"
+    lines = ["| doc | reason | detail |", "| --- | --- | --- |"]
+    lines += [f"| {r['doc']} | {r['reason']} | {str(r['detail']).replace('|', '/')[:300]} |"
+              for r in frame.head(limit).iter_rows(named=True)]
+    return "\n".join(lines)
 
 
 def run_gate(frame: pl.DataFrame, suite: str, step: str) -> Gate:

@@ -36,6 +36,13 @@ ORDER BY c.doc, c.start_offset
 """
 
 
+RECONCILE_SQL = """
+SELECT (SELECT count(*) FROM staging.claims) AS claims,
+       (SELECT count(*) FROM staging.usd_claims) AS usd_claims,
+       (SELECT count(*) FROM quality.quarantine WHERE step = 'usd_claims') AS usd_quarantined
+"""
+
+
 def db_path(explicit: str | Path | None = None) -> Path:
     """--db PATH, else $CAPEX_DB, else data/capex.duckdb."""
     return Path(explicit or os.environ.get("CAPEX_DB") or DEFAULT_DB)

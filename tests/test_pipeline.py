@@ -58,6 +58,8 @@ def _write(folder: Path, name: str, body: str, lang: str = "en", published: str 
 def test_absurd_rate_and_unknown_currency_are_quarantined(corpus: Path, tmp_path: Path) -> None:
     _write(corpus, "900_bad_rate.txt", "Acme plans to spend 150 billion yuan ($150 billion) on data centres.")
     _write(corpus, "901_twd.txt", "Foxconn will invest TWD 90 billion in AI servers this year.")
+    _write(corpus, "902_future.txt", "Meta will spend $70 billion on data centres.", published="2099-01-01")
+    _write(corpus, "903_absurd.txt", "Acme will spend $100000000 trillion on GPUs.")
     db = tmp_path / "capex.duckdb"
     result = materialize(db, corpus)
     assert result.success
@@ -66,8 +68,14 @@ def test_absurd_rate_and_unknown_currency_are_quarantined(corpus: Path, tmp_path
     assert by_doc["900_bad_rate.txt"][0] == "usd_claims"
     assert "implied CNY/USD rate 1 " in by_doc["900_bad_rate.txt"][3]
     assert "unsupported currency TWD" in by_doc["901_twd.txt"][3]
+    assert by_doc["902_future.txt"][0] == "raw_articles" and "in the future" in by_doc["902_future.txt"][3]
+    assert "absurd amount" in by_doc["903_absurd.txt"][3]
+    usd_check = next(e for e in result.get_asset_check_evaluations() if e.asset_key.to_user_string() == "usd_claims")
+    assert usd_check.passed and usd_check.metadata["rows_quarantined"].value == 3
+    assert "900_bad_rate.txt" in usd_check.metadata["quarantined_rows"].value
+    assert "implied_rate" in usd_check.metadata["implied_vs_ecb_rates"].value
     in_marts = {r[0] for r in rows(db, "SELECT DISTINCT doc FROM marts.fct_claims")}
-    assert "901_twd.txt" not in in_marts
+    assert not {"901_twd.txt", "902_future.txt", "903_absurd.txt"} & in_marts
     assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE doc = '900_bad_rate.txt' "
                     "AND currency = 'CNY'")[0][0] == 0
     assert {"000_99081dea04316e22.txt", "003_ca642059fae57875.txt"} <= in_marts
