@@ -3,15 +3,20 @@ PYTHON ?= python3
 UV := .tools/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.synced
+CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
 .PHONY: setup run test lint ui evaluate clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(CHROMIUM)
 
 $(UV):
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv==0.13.8
+
+# Debian's Chromium for the browser test (Playwright drives it; it never downloads a browser of its own).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen --python $(PYTHON)

@@ -85,6 +85,7 @@ def claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iter
     with duckdb.get_connection() as con:
         articles = warehouse.read_frame(con, "SELECT * FROM raw.articles")
     gate = run_gate(steps.extract_claims(articles), "claims", "claims")
+    gate.quarantine = pl.concat([steps.malformed_numbers(articles), gate.quarantine])
     yield from _publish(context, duckdb, "staging.claims", "claims", gate, gate.kept,
                         ["doc", "quote", "value", "currency", "qualifier", "year", "metric", "company", "source"],
                         {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts())})

@@ -21,7 +21,8 @@ from .language import detect_language
 
 SIDECAR = "sources.csv"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ""}
+ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ""}
+_HTML_START = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -70,6 +71,25 @@ def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
         return {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
         return {row["file"]: row for row in csv.DictReader(fh) if row.get("file")}
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What a binary file is (by its magic number, via `filetype`), or None for text."""
+    import filetype
+
+    kind = filetype.guess(data[:8192])
+    if kind is not None:
+        return f"{kind.mime} (.{kind.extension})"
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary data (NUL bytes)"
+    return None
+
+
+def html_to_text(html: str) -> str | None:
+    """The article text of an HTML page (trafilatura), or None when it holds none."""
+    import trafilatura
+
+    return trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -148,12 +168,17 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
         return reject("unreadable", f"cannot read the file: {exc.strerror or exc}")
     if not data.strip():
         return reject("empty", "the file has no text")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return reject("binary", "the file holds binary data (NUL bytes), not text")
+    if kind := binary_kind(data):
+        return reject("binary", f"the file is {kind}, not text")
     try:
         text, encoding = decode(data)
     except (ValueError, UnicodeDecodeError) as exc:
         return reject("undecodable", str(exc))
+    if _HTML_START.match(text) or path.suffix.lower() in (".html", ".htm"):
+        extracted = html_to_text(text)
+        if not extracted:
+            return reject("html_without_article", "an HTML page with no article text in it")
+        text, encoding = extracted, f"{encoding}+html"  # offsets refer to the extracted article text
     if not text.strip():
         return reject("empty", "the file decodes to blank text")
     return Article(doc=doc, path=str(path), sha256=hashlib.sha256(data).hexdigest(), text=text,

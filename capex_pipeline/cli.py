@@ -74,9 +74,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     articles = _existing_dir(args.articles) if args.articles else None
     db = warehouse.db_path(args.db)
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create the database folder {db.parent}: {exc.strerror}") from exc
+        warehouse.check_writable(db)
+    except warehouse.WarehouseUnavailable as exc:
+        raise UserError(str(exc)) from exc
     outcome = run_pipeline(db=db, articles=articles)
     print(outcome.report())
     return 0 if outcome.success else 1

@@ -17,12 +17,13 @@ import polars as pl
 from . import fx
 from .articles import Article, Rejected, read_corpus
 from .extract import extract_article
-from .extract.extractor import Mention
+from .extract.extractor import Mention, malformed_amounts
 
 ARTICLE_SCHEMA = {
     "doc": pl.Utf8, "path": pl.Utf8, "sha256": pl.Utf8, "lang": pl.Utf8, "lang_basis": pl.Utf8,
     "published": pl.Date, "date_basis": pl.Utf8, "outlet": pl.Utf8, "url": pl.Utf8, "title": pl.Utf8,
-    "encoding": pl.Utf8, "n_chars": pl.Int64, "metadata_note": pl.Utf8, "text": pl.Utf8,
+    "encoding": pl.Utf8, "n_chars": pl.Int64, "metadata_note": pl.Utf8, "also_named": pl.List(pl.Utf8),
+    "text": pl.Utf8,
 }
 CLAIM_SCHEMA = {
     "claim_id": pl.Utf8, "doc": pl.Utf8, "sha256": pl.Utf8, "amount_id": pl.Int64, "quote": pl.Utf8,
@@ -39,21 +40,24 @@ def quarantine_rows(step: str, rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
 
 def read_articles(folder: Path | str, *, max_bytes: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Articles of a folder, and one quarantine row per file that could not be taken in."""
-    articles, rejected = [], []
+    articles: dict[str, dict[str, Any]] = {}  # by content hash: the same content under two names is one article
+    rejected = []
     for item in read_corpus(folder, max_bytes=max_bytes):
         if isinstance(item, Rejected):
             rejected.append({"step": "raw_articles", "doc": item.doc, "reason": item.reason,
                              "detail": item.detail, "record": json.dumps({"path": item.path})})
+        elif item.sha256 in articles:
+            articles[item.sha256]["also_named"].append(item.doc)
         else:
-            articles.append(_article_row(item))
-    return pl.DataFrame(articles, schema=ARTICLE_SCHEMA), quarantine_rows("raw_articles", rejected)
+            articles[item.sha256] = _article_row(item)
+    return pl.DataFrame(list(articles.values()), schema=ARTICLE_SCHEMA), quarantine_rows("raw_articles", rejected)
 
 
 def _article_row(a: Article) -> dict[str, Any]:
     return {"doc": a.doc, "path": a.path, "sha256": a.sha256, "lang": a.lang, "lang_basis": a.lang_basis,
             "published": a.published, "date_basis": a.date_basis, "outlet": a.outlet, "url": a.url,
             "title": a.title, "encoding": a.encoding, "n_chars": len(a.text), "metadata_note": a.metadata_note,
-            "text": a.text}
+            "also_named": [], "text": a.text}
 
 
 def _claim_id(sha256: str, m: Mention) -> str:
@@ -75,6 +79,17 @@ def extract_claims(articles: pl.DataFrame) -> pl.DataFrame:
                          "metric": m.metric, "company": m.company, "source": m.source,
                          "usd_stated": m.usd_stated, "lang": m.lang})
     return pl.DataFrame(rows, schema=CLAIM_SCHEMA)
+
+
+def malformed_numbers(articles: pl.DataFrame) -> pl.DataFrame:
+    """Quarantine rows for money-like numbers that cannot be read ("$1.2.3 billion"), so none is lost silently."""
+    rows = []
+    for art in articles.select("doc", "text", "lang").iter_rows(named=True):
+        for start, end, quote in malformed_amounts(art["text"], lang=art["lang"]):
+            rows.append({"step": "claims", "doc": art["doc"], "reason": "malformed_number",
+                         "detail": f"{quote!r} at {start}-{end} is not a well-formed number; not read as money",
+                         "record": json.dumps({"quote": quote, "start": start, "end": end})})
+    return quarantine_rows("claims", rows)
 
 
 def to_usd(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:

@@ -48,6 +48,26 @@ def db_path(explicit: str | Path | None = None) -> Path:
     return Path(explicit or os.environ.get("CAPEX_DB") or DEFAULT_DB)
 
 
+class WarehouseUnavailable(Exception):
+    """The database file cannot be written: a bad path, no permission, or another writer holds its lock."""
+
+
+def check_writable(path: Path) -> None:
+    """Fail fast, with one clear sentence, when `path` cannot be opened for writing right now."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with connect(path, retries=0):
+            pass
+    except OSError as exc:
+        raise WarehouseUnavailable(f"cannot write the database at {path}: {exc.strerror or exc}") from exc
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        if "lock" in message.lower():
+            raise WarehouseUnavailable(f"the database {path} is locked by another process; try again when it "
+                                       f"finishes ({message})") from exc
+        raise WarehouseUnavailable(f"cannot open the database at {path}: {message}") from exc
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_DDL)
 

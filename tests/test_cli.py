@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,22 @@ def test_user_mistakes_get_one_line(argv: list[str], capsys: pytest.CaptureFixtu
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("capex: error:") and len(err.splitlines()) == 1
+
+
+def test_unwritable_and_locked_databases_get_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--db", "/proc/capex/capex.duckdb"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("capex: error: cannot write the database") and len(err.splitlines()) == 1
+
+    db = tmp_path / "locked.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+                               "time.sleep(60)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        assert main(["run", "--db", str(db)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert "locked by another process" in err and len(err.splitlines()) == 1
+    finally:
+        holder.kill()
+        holder.wait()

@@ -384,3 +384,17 @@ def extract(text: str, *, doc: str = "", lang: str | None = "en", published: dat
     _enrich(text, mentions, g, spans, published)
     _consolidate(mentions)
     return mentions
+
+
+def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, int, str]]:
+    """Money-like numbers that cannot be read ("$1.2.3 billion"): (start, end, quote), for a clear refusal."""
+    g = grammar(lang or "en")
+    found = []
+    for match in g.malformed.finditer(text):
+        if not (match["pre"] or match["post"]):
+            continue
+        try:
+            parse_digits(match["num"], g.lex.locale)
+        except ValueError:
+            found.append((match.start(), match.end(), match.group()))
+    return found

@@ -31,6 +31,7 @@ def _case_sensitive_scales(words: list[str]) -> str:
 class Grammar:
     lex: Lexicon
     amount: re.Pattern[str]
+    malformed: re.Pattern[str]
     qualifier_before: re.Pattern[str]
     qualifier_after: re.Pattern[str]
     qualifier_word: re.Pattern[str]
@@ -70,12 +71,18 @@ def grammar(lang: str) -> Grammar:
     amount = re.compile(
         rf"(?<![A-Za-z0-9_.,])"
         rf"(?:(?P<pre>{alternation(lex.currency_prefix)}){_SP})?"
-        rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})"
+        rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})(?![.,]?\d)"
         rf"|(?P<word>{words})(?={_SP}(?:{scales})))"
         rf"(?P<cjk>{cjk})?"
         rf"(?:{_SP}(?P<scale>{scales}))?"
         rf"(?:{_SP}(?:{connectors})?(?P<post>{alternation(lex.currency_words, ignore_case=True)}))?"
     )
+    # digits with two or more separators ("1.2.3 billion") beside money words: refused, never read as money
+    currency_words = alternation(lex.currency_words, ignore_case=True)
+    money_word = rf"{_SP}(?:{connectors})?(?:{currency_words})"
+    money_after = rf"{_SP}(?:{scales})(?:{money_word})?|{money_word}"
+    malformed = re.compile(rf"(?<![A-Za-z0-9_.,])(?P<pre>(?:{alternation(lex.currency_prefix)}){_SP})?"
+                           rf"(?P<num>\d+(?:[.,]\d+){{2,}})(?P<post>{money_after})?")
     qualifier_kind: dict[str, str] = {}
     for kind, table in (("before", lex.qualifiers), ("after", lex.qualifiers_after)):
         for q, ws in table.items():
@@ -93,6 +100,7 @@ def grammar(lang: str) -> Grammar:
     return Grammar(
         lex=lex,
         amount=amount,
+        malformed=malformed,
         qualifier_before=re.compile(rf"(?:(?:{before_alt})[\s\u00a0(（:]*)+$"),
         qualifier_after=re.compile(rf"^[\s\u00a0]*(?:을|를|가|이|은|는)?[\s\u00a0]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),

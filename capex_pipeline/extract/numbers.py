@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
 _CJK_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\D")
 _BIG_UNIT = 1e4
 _SPACES = re.compile(r"[ \u00a0\u202f]")
+_SEPARATORS = re.compile(r"[.,]")
 
 
 def parse_digits(text: str, locale: str) -> float:
@@ -25,10 +25,12 @@ def parse_digits(text: str, locale: str) -> float:
             return float(parse_decimal(text, locale=loc, strict=True))
         except NumberFormatError:
             continue
-    head, sep, tail = text.replace(",", ".").rpartition(".")
-    if len(tail) == 3 and sep:
-        return float((head + tail).replace(".", ""))
-    return float(Decimal(head.replace(".", "") + "." + tail)) if sep else float(text)
+    parts = _SEPARATORS.split(text)
+    if len(parts) == 2:  # one separator: a decimal mark unless exactly three digits follow it
+        return float(parts[0] + ("" if len(parts[1]) == 3 else ".") + parts[1])
+    if all(len(p) == 3 for p in parts[1:]):  # 1.500.000 with any grouping mark
+        return float("".join(parts))
+    raise ValueError(f"malformed number {text!r}")
 
 
 def parse_cjk(text: str, units: dict[str, float], locale: str) -> float:
