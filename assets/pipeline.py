@@ -8,12 +8,13 @@ gate leaves the table at its last good state and, being blocking, stops every do
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import polars as pl
 
-from capex_pipeline import quality, steps, warehouse
+from capex_pipeline import charts, marts, quality, steps, warehouse
 
 from .gates import Gate, record_validation, run_gate
 from .resources import CorpusResource, WarehouseResource
@@ -29,32 +30,74 @@ def _gate_spec(asset: str) -> dg.AssetCheckSpec:
 
 def _markdown(frame: pl.DataFrame) -> str:
     with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True,
-                   tbl_rows=PREVIEW_ROWS, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=10_000):
+                   tbl_rows=PREVIEW_ROWS, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=10_000,
+                   fmt_float="full", float_precision=4, thousands_separator=True):
         return str(frame.head(PREVIEW_ROWS))
 
 
-def _table_metadata(table: str, frame: pl.DataFrame, gate: Gate, preview: list[str]) -> dict[str, Any]:
-    schema = dg.TableSchema(columns=[dg.TableColumn(name, str(dtype)) for name, dtype in frame.schema.items()])
-    return {
+def _table_metadata(table: str, frame: pl.DataFrame, quarantined: int | None, preview: list[str],
+                    mart: marts.Mart | None = None) -> dict[str, Any]:
+    described = mart.columns if mart else {}
+    schema = dg.TableSchema(columns=[dg.TableColumn(name, str(dtype), description=described.get(name))
+                                     for name, dtype in frame.schema.items()])
+    metadata: dict[str, Any] = {
         "dagster/table_name": f"capex.{table}",
         "dagster/row_count": frame.height,
         "dagster/column_schema": schema,
         "table": table,
-        "rows_quarantined": gate.quarantine.height,
         "preview": dg.MetadataValue.md(_markdown(frame.select(preview))),
     }
+    if quarantined is not None:
+        metadata["rows_quarantined"] = quarantined
+    if mart:
+        metadata["dagster/column_lineage"] = _lineage(mart, frame.columns)
+    elif table in _STAGING_UPSTREAM:
+        upstream = _STAGING_UPSTREAM[table]
+        metadata["dagster/column_lineage"] = dg.TableColumnLineage(deps_by_column={
+            c: [dg.TableColumnDep(asset_key=dg.AssetKey(upstream[c]), column_name=c)]
+            for c in frame.columns if c in upstream})
+    return metadata
+
+
+# Columns of the staging tables carried from upstream assets (the rest are computed by the step).
+_CLAIMS_FROM_RAW = ("doc", "sha256")
+_STAGING_UPSTREAM: dict[str, dict[str, str]] = {
+    "staging.claims": dict.fromkeys(_CLAIMS_FROM_RAW, "raw_articles"),
+    "staging.usd_claims": {**dict.fromkeys(("claim_id", "doc", "sha256", "amount_id", "quote", "start_offset",
+                                             "end_offset", "value", "currency", "qualifier", "year", "metric",
+                                             "company", "source", "usd_stated", "lang"), "claims"),
+                           "published": "raw_articles", "date_basis": "raw_articles"},
+}
+
+
+_RAW_COLUMNS = {"published", "date_basis", "outlet", "url", "article_sha256"}
+
+
+def _lineage(mart: marts.Mart, columns: list[str]) -> dg.TableColumnLineage:
+    """Each mart column from the same-named column upstream (fct_claims takes article fields from raw)."""
+    deps = {}
+    for column in columns:
+        if mart is marts.FCT_CLAIMS:
+            source = ("raw_articles", "sha256" if column == "article_sha256" else column) \
+                if column in _RAW_COLUMNS else ("usd_claims", column)
+        else:
+            source = (mart.upstream[0], marts.LINEAGE.get(column, column))
+        deps[column] = [dg.TableColumnDep(asset_key=dg.AssetKey(source[0]), column_name=source[1])]
+    return dg.TableColumnLineage(deps_by_column=deps)
 
 
 def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table: str, step: str,
-             gate: Gate, stored: pl.DataFrame, preview: list[str],
-             extra: dict[str, Any] | None = None) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+             gate: Gate, stored: pl.DataFrame, preview: list[str], extra: dict[str, Any] | None = None,
+             mart: marts.Mart | None = None) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
     with duckdb.get_connection() as con:
         record_validation(con, gate, step, context.run.run_id)
         if gate.passed:
-            warehouse.publish(con, table, stored, step=step, quarantine=gate.quarantine, run_id=context.run.run_id)
+            warehouse.publish(con, table, stored, step=step, quarantine=gate.quarantine, run_id=context.run.run_id,
+                              annotate=(lambda c: marts.comment(c, mart)) if mart else None)
     yield gate.check_result(GATE, **(extra or {}))
     if gate.passed:
-        yield dg.MaterializeResult(metadata=_table_metadata(table, stored, gate, preview) | (extra or {}))
+        metadata = _table_metadata(table, stored, gate.quarantine.height, preview, mart) | (extra or {})
+        yield dg.MaterializeResult(metadata=metadata)
     else:
         context.log.error(f"{table} not published: its GX gate failed; the table keeps its last good state")
 
@@ -115,7 +158,7 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
 def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
     """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote."""
     with duckdb.get_connection() as con:
-        frame = warehouse.read_frame(con, warehouse.FCT_CLAIMS_SQL)
+        frame = warehouse.read_frame(con, marts.FCT_CLAIMS.sql)
         counts = warehouse.read_frame(con, warehouse.RECONCILE_SQL).row(0, named=True)
     gate = run_gate(frame, "fct_claims", "fct_claims")
     # every extracted claim is either in the mart exactly once or quarantined by the USD step
@@ -127,9 +170,29 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
             unexpected_count=abs(frame.height - expected),
             observed=f"{frame.height} mart rows; {counts}", template="mart rows do not reconcile"))
     yield from _publish(context, duckdb, "marts.fct_claims", "fct_claims", gate, gate.kept,
-                        ["company", "metric", "year", "value", "currency", "qualifier", "usd_value", "source"],
+                        ["company", "metric", "year", "quote", "currency", "qualifier", "usd_value", "source"],
                         {**{f"reconcile/{k}": v for k, v in counts.items()},
-                         "usd_total": float(frame["usd_value"].sum() or 0.0) if frame.height else 0.0})
+                         "usd_total_bn": round(float(frame["usd_value"].sum() or 0.0) / 1e9, 2)},
+                        mart=marts.FCT_CLAIMS)
 
 
-PIPELINE_ASSETS = [raw_articles, claims, usd_claims, fct_claims]
+def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
+    @dg.asset(name=mart.name, group_name="marts", kinds={"duckdb", "sql"}, description=mart.description,
+              deps=[dg.AssetKey(u) for u in mart.upstream], owners=["team:capex-analytics"])
+    def _build(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> dg.MaterializeResult:
+        with duckdb.get_connection() as con:
+            marts.publish(con, mart)
+            frame = warehouse.read_frame(con, f"SELECT * FROM {mart.table}")
+        metadata = _table_metadata(mart.table, frame, None, [c for c in frame.columns if c in mart.preview], mart)
+        if mart is marts.CAPEX_CONSENSUS and frame.height:
+            chart = charts.consensus_chart(frame, Path(duckdb.database).resolve().parent / "charts" /
+                                           "capex_consensus.png")
+            metadata["chart"] = dg.MetadataValue.md(charts.markdown_image(chart, "reported USD ranges"))
+            metadata["chart_file"] = dg.MetadataValue.path(str(chart))
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _build
+
+
+MART_ASSETS = [_mart_asset(m) for m in marts.DERIVED]
+PIPELINE_ASSETS = [raw_articles, claims, usd_claims, fct_claims, *MART_ASSETS]

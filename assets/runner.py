@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from capex_pipeline import warehouse
+from capex_pipeline import marts, warehouse
 
 from .pipeline import PIPELINE_ASSETS
 from .resources import make_resources
@@ -45,23 +45,23 @@ class RunOutcome:
         lines += [f"  failure: {f}" for f in self.failures]
         with warehouse.connect(self.db, read_only=True) as con:
             lines.append("")
-            lines.append(f"{'table':24}{'rows':>8}{'quarantined':>13}  gate")
+            lines.append(f"{'table':30}{'rows':>8}{'quarantined':>13}  gate")
             for step, table in (("raw_articles", "raw.articles"), ("claims", "staging.claims"),
-                                ("usd_claims", "staging.usd_claims"), ("fct_claims", "marts.fct_claims")):
+                                ("usd_claims", "staging.usd_claims"), ("fct_claims", "marts.fct_claims"),
+                                *((m.name, m.table) for m in marts.DERIVED)):
                 rows = warehouse.scalar(con, f"SELECT count(*) FROM {table}") \
                     if warehouse.table_exists(con, table) else "-"
                 quarantined = warehouse.scalar(con, "SELECT count(*) FROM quality.quarantine WHERE step = ?",
                                                [step]) if warehouse.table_exists(con, "quality.quarantine") else 0
-                gate = {True: "passed", False: "FAILED"}.get(self.checks.get(step), "not run")
-                lines.append(f"{table:24}{rows!s:>8}{quarantined!s:>13}  {gate}")
-            if warehouse.table_exists(con, "marts.fct_claims"):
+                gate = {True: "passed", False: "FAILED"}.get(self.checks.get(step), "-")
+                lines.append(f"{table:30}{rows!s:>8}{quarantined!s:>13}  {gate}")
+            if warehouse.table_exists(con, "marts.capex_consensus"):
                 lines.append("")
-                lines.append("marts.fct_claims by company, metric and year (USD billions):")
-                table = con.sql(
-                    "SELECT company, metric, year, count(*) AS claims, count(DISTINCT doc) AS articles, "
-                    "round(min(usd_value) / 1e9, 2) AS usd_bn_low, round(max(usd_value) / 1e9, 2) AS usd_bn_high "
-                    "FROM marts.fct_claims GROUP BY ALL ORDER BY company, metric, year NULLS LAST")
-                lines.append(str(table))
+                lines.append("marts.capex_consensus: what has been reported, per company, year and metric (USD bn):")
+                lines.append(str(con.sql(
+                    "SELECT company, year, metric, figures, articles, sources, round(usd_low / 1e9, 2) AS low, "
+                    "round(usd_median / 1e9, 2) AS median, round(usd_high / 1e9, 2) AS high "
+                    "FROM marts.capex_consensus ORDER BY company, year NULLS LAST, metric")))
         return "\n".join(lines)
 
 

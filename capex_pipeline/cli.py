@@ -45,6 +45,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """A result as a GitHub markdown table (NULL for missing values)."""
+    def cell(value: object) -> str:
+        return "NULL" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -54,6 +64,8 @@ def cmd_query(args: argparse.Namespace) -> int:
             relation = con.sql(args.sql)
             if relation is None:
                 print("ok")
+            elif args.markdown:
+                print(markdown_table(relation.columns, relation.fetchall()))
             else:
                 relation.show(max_width=args.width, max_rows=args.max_rows)
     except duckdb.IOException as exc:
@@ -80,6 +92,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     outcome = run_pipeline(db=db, articles=articles)
     print(outcome.report())
     return 0 if outcome.success else 1
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from .marts import ALL
+
+    path = warehouse.db_path(args.db)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot create {out}: {exc.strerror}") from exc
+    if not path.exists():
+        raise UserError(f"no database at {path}: run `capex run` first")
+    options = "FORMAT parquet" if args.format == "parquet" else "FORMAT csv, HEADER true"
+    try:
+        with warehouse.connect(path, read_only=True, retries=20) as con:
+            for mart in ALL:
+                if warehouse.table_exists(con, mart.table):
+                    target = out / f"{mart.name}.{args.format}"
+                    con.execute(f"COPY {mart.table} TO '{target}' ({options})")
+                    print(f"{mart.table} -> {target}")
+    except duckdb.Error as exc:
+        raise UserError(str(exc).splitlines()[0]) from exc
+    return 0
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -124,7 +162,14 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
     query.add_argument("--max-rows", type=int, default=50)
     query.add_argument("--width", type=int, default=160)
+    query.add_argument("--markdown", action="store_true", help="print a markdown table (all rows)")
     query.set_defaults(func=cmd_query)
+
+    exp = sub.add_parser("export", help="write the marts as Parquet or CSV files")
+    exp.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    exp.add_argument("--out", required=True, help="folder to write <mart>.<format> files into")
+    exp.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
+    exp.set_defaults(func=cmd_export)
 
     ev = sub.add_parser("evaluate", help="score the extractor against a gold file")
     ev.add_argument("--gold", required=True, action="append", help="gold JSONL file (repeat to score several)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
@@ -25,16 +25,6 @@ CREATE TABLE IF NOT EXISTS quality.quarantine (
     step VARCHAR NOT NULL, doc VARCHAR, reason VARCHAR NOT NULL, detail VARCHAR, record VARCHAR,
     run_id VARCHAR, recorded_at TIMESTAMP DEFAULT current_timestamp);
 """
-
-FCT_CLAIMS_SQL = """
-SELECT c.claim_id, c.doc, c.company, c.metric, c.year, c.value, c.currency, c.qualifier,
-       c.usd_value, c.fx_rate, c.fx_date, c.fx_basis, c.usd_stated, c.implied_rate, c.implied_deviation,
-       c.source, c.quote, c.start_offset, c.end_offset, c.amount_id, c.lang,
-       a.published, a.date_basis, a.outlet, a.url, a.sha256 AS article_sha256
-FROM staging.usd_claims c JOIN raw.articles a USING (doc)
-ORDER BY c.doc, c.start_offset
-"""
-
 
 RECONCILE_SQL = """
 SELECT (SELECT count(*) FROM staging.claims) AS claims,
@@ -73,7 +63,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def publish(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
-            quarantine: pl.DataFrame | None = None, run_id: str | None = None) -> None:
+            quarantine: pl.DataFrame | None = None, run_id: str | None = None,
+            annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
     """Replace `table` and this step's quarantine rows in one transaction: readers see the old state or the
     new one, never half of it, and a re-run replaces instead of adding rows."""
     ensure_schema(con)
@@ -82,6 +73,8 @@ def publish(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, 
     try:
         con.register("_frame", frame.to_arrow())
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+        if annotate:
+            annotate(con)
         con.execute("DELETE FROM quality.quarantine WHERE step = ?", [step])
         if q.height:
             con.register("_q", q.to_arrow())

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from capex_pipeline.cli import main
@@ -44,6 +45,11 @@ def test_run_then_query(tmp_path: Path, capsys: pytest.CaptureFixture[str], monk
     assert "read-only" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert main(["query", "--db", str(db), "SELEC nonsense"]) == 2
     assert "syntax error" in capsys.readouterr().err.lower()
+    for fmt in ("parquet", "csv"):
+        assert main(["export", "--db", str(db), "--format", fmt, "--out", str(tmp_path / fmt)]) == 0
+    exported = duckdb.sql(f"SELECT count(*) FROM '{tmp_path / 'parquet' / 'fct_claims.parquet'}'").fetchall()
+    assert exported == duckdb.connect(str(db), read_only=True).sql("SELECT count(*) FROM marts.fct_claims").fetchall()
+    assert (tmp_path / "csv" / "capex_consensus.csv").read_text().startswith("company,year,metric,figures")
 
 
 @pytest.mark.parametrize("argv", [["run", "--articles", "/no/such/folder"], ["extract", "/no/such/file.txt"],

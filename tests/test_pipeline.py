@@ -16,7 +16,10 @@ from .conftest import SEEDS, materialize, rows
 def test_definitions_load() -> None:
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
-    assert keys == {"raw_articles", "claims", "usd_claims", "fct_claims"}
+    assert keys == {"raw_articles", "claims", "usd_claims", "fct_claims", "dim_articles", "capex_consensus",
+                    "source_disagreements", "fx_audit"}
+    groups = {k.to_user_string(): repo.asset_graph.get(k).group_name for k in repo.asset_graph.get_all_asset_keys()}
+    assert groups["raw_articles"] == "raw" and groups["claims"] == "staging" and groups["capex_consensus"] == "marts"
     assert {c.name for c in repo.asset_graph.asset_check_keys} == {"gx_gate"}
     assert [s.name for s in repo.schedule_defs] == ["daily_capex"]
     assert [s.name for s in repo.sensor_defs] == ["new_articles_sensor"]
@@ -27,6 +30,11 @@ def test_seed_run_lands_claims_in_marts(seed_run) -> None:
     assert result.success
     checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"raw_articles": True, "claims": True, "usd_claims": True, "fct_claims": True}
+    consensus = next(e for e in result.get_asset_materialization_events()
+                     if e.asset_key.to_user_string() == "capex_consensus").materialization.metadata
+    assert consensus["chart"].value.startswith("![reported USD ranges](data:image/png;base64,")
+    assert Path(consensus["chart_file"].value).stat().st_size > 10_000
+    assert consensus["dagster/column_lineage"].value.deps_by_column["usd_median"][0].column_name == "usd_value"
     yuan = rows(db, "SELECT doc, usd_value, fx_rate, fx_date, fx_basis FROM marts.fct_claims "
                     "WHERE currency = 'CNY' AND value = 150e9 ORDER BY doc")
     assert {r[0] for r in yuan} == {"000_99081dea04316e22.txt", "003_ca642059fae57875.txt"}
@@ -98,7 +106,7 @@ def test_broken_step_blocks_downstream_and_marts_keep_last_good_state(
     checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"raw_articles": True, "claims": False}
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert materialized == {"raw_articles"}
+    assert materialized == {"raw_articles", "dim_articles"}  # dim_articles only needs the raw layer
     assert rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id") == before
     failed = rows(db, "SELECT step, success FROM quality.validations ORDER BY validated_at DESC LIMIT 1")
     assert failed == [("claims", False)]

@@ -1,0 +1,233 @@
+"""The analyst-facing marts: their SQL, and a description of every table and column (DuckDB COMMENTs).
+
+`fct_claims` holds one row per claim; the others are derived from it in SQL. A "figure" is one distinct
+amount in one article (all its quotes together); a stated conversion's non-USD twin is the same figure and
+is not counted twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+DISAGREEMENT_TOLERANCE = 0.10  # figures further apart than 10% of the larger one disagree
+FX_TOLERANCE = 0.05  # an article's implied rate within 5% of the ECB rate agrees with it
+
+
+@dataclass(frozen=True)
+class Mart:
+    name: str
+    description: str
+    sql: str
+    columns: dict[str, str]
+    upstream: tuple[str, ...] = ("fct_claims",)
+    preview: tuple[str, ...] = ()
+
+    @property
+    def table(self) -> str:
+        return f"marts.{self.name}"
+
+
+FCT_CLAIMS = Mart(
+    name="fct_claims",
+    description="One row per monetary claim found in an article: value, currency, USD figure at the ECB "
+                "reference rate, qualifier, year, metric, spender, attributed source, and the exact quote.",
+    upstream=("usd_claims", "raw_articles"),
+    sql="""
+SELECT c.claim_id, c.doc, c.company, c.metric, c.year, c.value, c.currency, c.qualifier,
+       c.usd_value, c.fx_rate, c.fx_date, c.fx_basis, c.usd_stated, c.implied_rate, c.implied_deviation,
+       c.source, c.quote, c.start_offset, c.end_offset, c.amount_id, c.lang,
+       a.published, a.date_basis, a.outlet, a.url, a.sha256 AS article_sha256
+FROM staging.usd_claims c JOIN raw.articles a USING (doc)
+ORDER BY c.doc, c.start_offset
+""",
+    columns={
+        "claim_id": "Stable id of the claim: hash of the article's content and the quote's offsets",
+        "doc": "Article file name (join marts.dim_articles for its metadata)",
+        "company": "The spender the amount belongs to, or NULL (public bodies, unknown)",
+        "metric": "capex, ai_infrastructure, ai_chips or other",
+        "year": "Calendar year the amount refers to (relative years resolved with the publication date)",
+        "value": "Amount in the currency's units, as written (scale words applied)",
+        "currency": "ISO 4217 code",
+        "qualifier": "exact, approx (about), min (over / at least) or max (up to)",
+        "usd_value": "value converted to US dollars at fx_rate",
+        "fx_rate": "Units of currency per US dollar (ECB reference rates, cross via EUR)",
+        "fx_date": "Date of the ECB rate used (NULL for a yearly average)",
+        "fx_basis": "publication_date, year_average or latest_available: which rate was used",
+        "usd_stated": "The article's own USD figure for this amount, if it states one",
+        "implied_rate": "value / usd_stated: the exchange rate the article implies",
+        "implied_deviation": "implied_rate / fx_rate - 1",
+        "source": "Who the figure is attributed to (an outlet, analysts, or 'company statement')",
+        "quote": "The exact text of the amount; text[start_offset:end_offset] of the article",
+        "start_offset": "Character offset where the quote starts in the decoded article text",
+        "end_offset": "Character offset where the quote ends",
+        "amount_id": "Groups the quotes of one distinct amount within an article",
+        "lang": "Language the article was read in",
+        "published": "Publication date of the article",
+        "date_basis": "Where the publication date came from (sources.csv, front_matter, unknown)",
+        "outlet": "Publishing outlet, from the article's metadata",
+        "url": "Article URL, from its metadata",
+        "article_sha256": "SHA-256 of the article file's bytes",
+    },
+)
+
+DIM_ARTICLES = Mart(
+    name="dim_articles",
+    description="One row per ingested article: its provenance for every claim (join on doc).",
+    upstream=("raw_articles",),
+    preview=("doc", "lang", "published", "date_basis", "outlet", "encoding"),
+    sql="""
+SELECT doc, sha256, lang, lang_basis, published, date_basis, outlet, url, title, encoding, n_chars,
+       metadata_note, also_named, path
+FROM raw.articles ORDER BY doc
+""",
+    columns={
+        "doc": "Article file name", "sha256": "SHA-256 of the file's bytes", "lang": "Language code",
+        "lang_basis": "Where the language came from (sources.csv, front_matter, detected)",
+        "published": "Publication date", "date_basis": "Where the date came from",
+        "outlet": "Publishing outlet", "url": "Article URL", "title": "Title from front matter",
+        "encoding": "Text encoding the file was decoded with (+html when the text was extracted from HTML)",
+        "n_chars": "Length of the decoded text in characters",
+        "metadata_note": "Problems with the file's metadata and the fallback taken",
+        "also_named": "Other file names with identical content (read once)", "path": "Path when ingested",
+    },
+)
+
+# One row per figure: the quotes of an amount in an article, without the non-USD twin of a stated conversion.
+FIGURES = """
+WITH figures AS (
+    SELECT doc, amount_id, any_value(company) AS company, any_value(metric) AS metric, any_value(year) AS year,
+           any_value(qualifier) AS qualifier, max(value) AS value, any_value(currency) AS currency,
+           max(usd_value) AS usd_value, any_value(source) AS source, any_value(published) AS published,
+           min(quote) AS quote, count(*) AS quotes
+    FROM marts.fct_claims
+    WHERE NOT (currency <> 'USD' AND usd_stated IS NOT NULL)
+    GROUP BY doc, amount_id
+)
+"""
+
+CAPEX_CONSENSUS = Mart(
+    name="capex_consensus",
+    description="What has been reported per company, year and metric: how many figures, articles and "
+                "independent sources, the low / median / high in USD, their spread, and the latest report.",
+    preview=("company", "year", "metric", "figures", "articles", "sources", "usd_low", "usd_median", "usd_high"),
+    sql=FIGURES + """
+SELECT company, year, metric,
+       count(*) AS figures,
+       count(DISTINCT doc) AS articles,
+       count(DISTINCT source) AS sources,
+       min(usd_value) AS usd_low,
+       median(usd_value) AS usd_median,
+       max(usd_value) AS usd_high,
+       max(usd_value) - min(usd_value) AS usd_spread,
+       CASE WHEN min(usd_value) > 0 THEN max(usd_value) / min(usd_value) END AS high_low_ratio,
+       max(published) AS latest_published,
+       arg_max(usd_value, published) AS latest_usd,
+       arg_max(quote, published) AS latest_quote,
+       arg_max(doc, published) AS latest_doc,
+       string_agg(DISTINCT source, ', ' ORDER BY source) AS source_list
+FROM figures
+WHERE company IS NOT NULL
+GROUP BY company, year, metric
+ORDER BY company, year NULLS LAST, metric
+""",
+    columns={
+        "company": "The spender", "year": "Year the figures refer to (NULL: not stated)",
+        "metric": "capex, ai_infrastructure, ai_chips or other",
+        "figures": "Distinct figures reported (one per amount per article; a conversion's twin not counted)",
+        "articles": "Articles reporting them",
+        "sources": "Distinct attributed sources: articles citing the same primary source count once",
+        "usd_low": "Lowest figure in USD", "usd_median": "Median figure in USD", "usd_high": "Highest in USD",
+        "usd_spread": "usd_high - usd_low", "high_low_ratio": "usd_high / usd_low",
+        "latest_published": "Publication date of the latest report",
+        "latest_usd": "The latest report's figure in USD", "latest_quote": "The latest report's quote",
+        "latest_doc": "The latest report's article", "source_list": "The attributed sources, comma-separated",
+    },
+)
+
+SOURCE_DISAGREEMENTS = Mart(
+    name="source_disagreements",
+    description=f"Pairs of figures for the same company, year and metric from different sources or "
+                f"articles that differ by more than {DISAGREEMENT_TOLERANCE:.0%} of the larger one, side by "
+                f"side with their quotes.",
+    preview=("company", "year", "metric", "usd_a", "source_a", "usd_b", "source_b", "relative_gap"),
+    sql=FIGURES + f"""
+SELECT a.company, a.year, a.metric,
+       a.usd_value AS usd_a, a.qualifier AS qualifier_a, a.source AS source_a, a.doc AS doc_a, a.quote AS quote_a,
+       b.usd_value AS usd_b, b.qualifier AS qualifier_b, b.source AS source_b, b.doc AS doc_b, b.quote AS quote_b,
+       abs(a.usd_value - b.usd_value) / greatest(a.usd_value, b.usd_value) AS relative_gap
+FROM figures a JOIN figures b
+  ON a.company = b.company AND a.metric = b.metric AND a.year IS NOT DISTINCT FROM b.year
+ AND (a.doc, a.amount_id) < (b.doc, b.amount_id)
+ AND (a.doc <> b.doc OR coalesce(a.source, '') <> coalesce(b.source, ''))
+WHERE abs(a.usd_value - b.usd_value) > {DISAGREEMENT_TOLERANCE} * greatest(a.usd_value, b.usd_value)
+ORDER BY a.company, a.year NULLS LAST, a.metric, relative_gap DESC
+""",
+    columns={
+        "company": "The spender", "year": "Year both figures refer to", "metric": "Metric of both figures",
+        "usd_a": "First figure in USD", "qualifier_a": "Its qualifier", "source_a": "Its attributed source",
+        "doc_a": "Its article", "quote_a": "Its quote",
+        "usd_b": "Second figure in USD", "qualifier_b": "Its qualifier", "source_b": "Its attributed source",
+        "doc_b": "Its article", "quote_b": "Its quote",
+        "relative_gap": "|usd_a - usd_b| / max(usd_a, usd_b)",
+    },
+)
+
+FX_AUDIT = Mart(
+    name="fx_audit",
+    description="Every claim whose article states its own USD conversion: the implied rate next to the "
+                "ECB reference rate, and whether they agree.",
+    preview=("doc", "quote", "currency", "implied_rate", "ecb_rate", "implied_deviation", "agrees"),
+    sql=f"""
+SELECT claim_id, doc, quote, value, currency, usd_stated, implied_rate, fx_rate AS ecb_rate, fx_date,
+       fx_basis, implied_deviation, abs(implied_deviation) <= {FX_TOLERANCE} AS agrees
+FROM marts.fct_claims WHERE implied_rate IS NOT NULL
+ORDER BY abs(implied_deviation) DESC
+""",
+    columns={
+        "claim_id": "The claim (marts.fct_claims)", "doc": "Article", "quote": "The amount as written",
+        "value": "Amount in its currency", "currency": "ISO 4217 code",
+        "usd_stated": "The article's own USD figure", "implied_rate": "value / usd_stated (units per USD)",
+        "ecb_rate": "ECB reference rate (units per USD)", "fx_date": "Date of the ECB rate",
+        "fx_basis": "Which rate was used", "implied_deviation": "implied_rate / ecb_rate - 1",
+        "agrees": f"TRUE when the implied rate is within {FX_TOLERANCE:.0%} of the ECB rate",
+    },
+)
+
+# Derived columns and the fct_claims column each comes from (others keep their name).
+LINEAGE = {"usd_low": "usd_value", "usd_median": "usd_value", "usd_high": "usd_value", "usd_spread": "usd_value",
+           "high_low_ratio": "usd_value", "latest_usd": "usd_value", "figures": "amount_id", "articles": "doc",
+           "sources": "source", "source_list": "source", "latest_published": "published", "latest_quote": "quote",
+           "latest_doc": "doc", "usd_a": "usd_value", "usd_b": "usd_value", "qualifier_a": "qualifier",
+           "qualifier_b": "qualifier", "source_a": "source", "source_b": "source", "doc_a": "doc", "doc_b": "doc",
+           "quote_a": "quote", "quote_b": "quote", "relative_gap": "usd_value", "ecb_rate": "fx_rate",
+           "agrees": "implied_deviation"}
+
+DERIVED = (DIM_ARTICLES, CAPEX_CONSENSUS, SOURCE_DISAGREEMENTS, FX_AUDIT)
+ALL = (FCT_CLAIMS, *DERIVED)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def publish(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
+    """(Re)build one mart with its comments in one transaction; returns its row count."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS marts")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {mart.table} AS {mart.sql}")
+        comment(con, mart)
+        rows = con.execute(f"SELECT count(*) FROM {mart.table}").fetchall()[0][0]
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return int(rows)
+
+
+def comment(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
+    con.execute(f"COMMENT ON TABLE {mart.table} IS {_quote(mart.description)}")
+    for column, text in mart.columns.items():
+        con.execute(f"COMMENT ON COLUMN {mart.table}.{column} IS {_quote(text)}")
