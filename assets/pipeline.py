@@ -20,6 +20,7 @@ from .gates import Gate, record_validation, run_gate
 from .resources import CorpusResource, WarehouseResource
 
 GATE = "gx_gate"
+POOL = "capex_warehouse"  # DuckDB has one writer: every asset that writes the file is in this pool
 PREVIEW_ROWS = 10
 
 
@@ -102,7 +103,7 @@ def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table
         context.log.error(f"{table} not published: its GX gate failed; the table keeps its last good state")
 
 
-@dg.asset(group_name="raw", kinds={"duckdb", "python"}, check_specs=[_gate_spec("raw_articles")],
+@dg.asset(group_name="raw", kinds={"duckdb", "python"}, check_specs=[_gate_spec("raw_articles")], pool=POOL,
           output_required=False, owners=["team:capex-data"])
 def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
                  duckdb: WarehouseResource) -> Iterator[Any]:
@@ -120,21 +121,30 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
                         {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height})
 
 
-@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles],
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles], pool=POOL,
           check_specs=[_gate_spec("claims")], output_required=False, owners=["team:capex-data"])
-def claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
+def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: WarehouseResource) -> Iterator[Any]:
     """Every monetary mention in every article: value, currency, qualifier, year, metric, company, source,
-    the article's own stated USD conversion, and the exact quote with its offsets."""
+    the article's own stated USD conversion, and the exact quote with its offsets. Incremental: only new or
+    changed articles are read; the rest keep their claims (`capex run --full-refresh` re-reads all)."""
     with duckdb.get_connection() as con:
         articles = warehouse.read_frame(con, "SELECT * FROM raw.articles")
-    gate = run_gate(steps.extract_claims(articles), "claims", "claims")
+        previous = None if corpus.full_refresh or not warehouse.table_exists(con, "staging.claims") else \
+            warehouse.read_frame(con, "SELECT * FROM staging.claims")
+    frame = steps.extract_claims(articles, previous)
+    gate = run_gate(frame, "claims", "claims")
     gate.quarantine = pl.concat([steps.malformed_numbers(articles), gate.quarantine])
+    known = set() if previous is None or "article_key" not in previous.columns else \
+        set(previous["article_key"].to_list())
+    reused = frame.filter(pl.col("article_key").is_in(list(known))).height
     yield from _publish(context, duckdb, "staging.claims", "claims", gate, gate.kept,
                         ["doc", "quote", "value", "currency", "qualifier", "year", "metric", "company", "source"],
-                        {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts())})
+                        {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts()),
+                         "claims_reused": reused, "claims_extracted": frame.height - reused,
+                         "full_refresh": corpus.full_refresh})
 
 
-@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[claims],
+@dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[claims], pool=POOL,
           check_specs=[_gate_spec("usd_claims")], output_required=False, owners=["team:capex-data"])
 def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
     """Claims converted to USD at the ECB reference rate of the publication date (fx_basis says which rate
@@ -153,7 +163,7 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
                          "fx_basis": dg.MetadataValue.json(frame["fx_basis"].value_counts().to_dicts())})
 
 
-@dg.asset(group_name="marts", kinds={"duckdb", "sql"}, deps=[usd_claims, raw_articles],
+@dg.asset(group_name="marts", kinds={"duckdb", "sql"}, deps=[usd_claims, raw_articles], pool=POOL,
           check_specs=[_gate_spec("fct_claims")], output_required=False, owners=["team:capex-analytics"])
 def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
     """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote."""
@@ -178,7 +188,7 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
 
 def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
     @dg.asset(name=mart.name, group_name="marts", kinds={"duckdb", "sql"}, description=mart.description,
-              deps=[dg.AssetKey(u) for u in mart.upstream], owners=["team:capex-analytics"])
+              deps=[dg.AssetKey(u) for u in mart.upstream], owners=["team:capex-analytics"], pool=POOL)
     def _build(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as con:
             marts.publish(con, mart)
@@ -195,4 +205,15 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
 
 
 MART_ASSETS = [_mart_asset(m) for m in marts.DERIVED]
-PIPELINE_ASSETS = [raw_articles, claims, usd_claims, fct_claims, *MART_ASSETS]
+
+
+@dg.asset(group_name="marts", kinds={"duckdb"}, deps=MART_ASSETS, pool=POOL, owners=["team:capex-analytics"])
+def published_snapshot(duckdb: WarehouseResource) -> dg.MaterializeResult:
+    """A read-only copy of the warehouse for analysts, swapped in atomically after every good run: readers
+    (`capex query`, BI tools) open it and never hold the pipeline's write lock, and never see half a run."""
+    path = warehouse.publish_snapshot(Path(duckdb.database))
+    return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path)),
+                                          "bytes": path.stat().st_size})
+
+
+PIPELINE_ASSETS = [raw_articles, claims, usd_claims, fct_claims, *MART_ASSETS, published_snapshot]

@@ -21,6 +21,7 @@ class CorpusResource(dg.ConfigurableResource):
 
     articles_dir: str = str(SEEDS_DIR)
     max_bytes: int = DEFAULT_MAX_BYTES
+    full_refresh: bool = False  # re-extract every article instead of reusing claims of unchanged ones
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -39,10 +40,11 @@ def default_articles_dir() -> str:
     return os.environ.get("CAPEX_ARTICLES") or str(SEEDS_DIR)
 
 
-def make_resources(db: str | Path | None = None, articles: str | Path | None = None) -> dict[str, object]:
+def make_resources(db: str | Path | None = None, articles: str | Path | None = None, *,
+                   full_refresh: bool = False) -> dict[str, object]:
     path = warehouse.db_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "duckdb": WarehouseResource(database=str(path)),
-        "corpus": CorpusResource(articles_dir=str(articles or default_articles_dir())),
+        "corpus": CorpusResource(articles_dir=str(articles or default_articles_dir()), full_refresh=full_refresh),
     }

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,7 +19,7 @@ from capex_pipeline import marts, warehouse
 from .pipeline import PIPELINE_ASSETS
 from .resources import make_resources
 
-_INSTANCE_YAML = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
+INSTANCE_YAML = Path(__file__).with_name("dagster.yaml")
 
 
 def instance_for(db: Path) -> dg.DagsterInstance:
@@ -24,7 +29,7 @@ def instance_for(db: Path) -> dg.DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        config.write_text(_INSTANCE_YAML)
+        shutil.copyfile(INSTANCE_YAML, config)
     return dg.DagsterInstance.from_config(str(home))
 
 
@@ -65,13 +70,28 @@ class RunOutcome:
         return "\n".join(lines)
 
 
-def run_pipeline(*, db: Path, articles: Path | None = None,
+@contextmanager
+def exclusive_run(db: Path) -> Iterator[None]:
+    """One pipeline run per database at a time, across processes: a second `capex run` waits its turn."""
+    lock_path = db.with_name(db.name + ".run.lock")
+    with lock_path.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"capex run: another run is writing {db}; waiting for it to finish", file=sys.stderr)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def run_pipeline(*, db: Path, articles: Path | None = None, full_refresh: bool = False,
                  instance: dg.DagsterInstance | None = None) -> RunOutcome:
-    resources = make_resources(db, articles)
+    resources = make_resources(db, articles, full_refresh=full_refresh)
+    level = os.environ.get("CAPEX_LOG_LEVEL", "WARNING").upper()
     started = time.perf_counter()
-    result = dg.materialize(PIPELINE_ASSETS, resources=resources, instance=instance or instance_for(db),
-                            raise_on_error=False, tags={"capex/trigger": "cli"},
-                            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+    with exclusive_run(db):
+        result = dg.materialize(PIPELINE_ASSETS, resources=resources, instance=instance or instance_for(db),
+                                raise_on_error=False, tags={"capex/trigger": "cli"},
+                                run_config={"loggers": {"console": {"config": {"log_level": level}}}})
     checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
     failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip().splitlines()[0]}"
                 for e in result.get_step_failure_events() if e.event_specific_data and

@@ -58,7 +58,7 @@ def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> 
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
-    path = warehouse.db_path(args.db)
+    path = warehouse.readable_path(warehouse.db_path(args.db))
     try:
         with warehouse.connect(path, read_only=True, retries=20) as con:
             relation = con.sql(args.sql)
@@ -89,7 +89,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         warehouse.check_writable(db)
     except warehouse.WarehouseUnavailable as exc:
         raise UserError(str(exc)) from exc
-    outcome = run_pipeline(db=db, articles=articles)
+    outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh)
     print(outcome.report())
     return 0 if outcome.success else 1
 
@@ -99,7 +99,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     from .marts import ALL
 
-    path = warehouse.db_path(args.db)
+    path = warehouse.readable_path(warehouse.db_path(args.db))
     out = Path(args.out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -150,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="materialize the whole pipeline through Dagster and print a summary")
     run.add_argument("--articles", help="articles folder (default: $CAPEX_ARTICLES or the shipped seeds)")
     run.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
+    run.add_argument("--full-refresh", action="store_true",
+                     help="re-extract every article instead of reusing the claims of unchanged ones")
     run.set_defaults(func=cmd_run)
 
     ext = sub.add_parser("extract", help="print the monetary mentions of files or folders")

@@ -26,7 +26,8 @@ ARTICLE_SCHEMA = {
     "text": pl.Utf8,
 }
 CLAIM_SCHEMA = {
-    "claim_id": pl.Utf8, "doc": pl.Utf8, "sha256": pl.Utf8, "amount_id": pl.Int64, "quote": pl.Utf8,
+    "claim_id": pl.Utf8, "doc": pl.Utf8, "sha256": pl.Utf8, "article_key": pl.Utf8, "amount_id": pl.Int64,
+    "quote": pl.Utf8,
     "start_offset": pl.Int64, "end_offset": pl.Int64, "quote_matches": pl.Boolean, "value": pl.Float64,
     "currency": pl.Utf8, "qualifier": pl.Utf8, "year": pl.Int64, "metric": pl.Utf8, "company": pl.Utf8,
     "source": pl.Utf8, "usd_stated": pl.Float64, "lang": pl.Utf8,
@@ -64,8 +65,29 @@ def _claim_id(sha256: str, m: Mention) -> str:
     return hashlib.sha256(f"{sha256}:{m.start}:{m.end}".encode()).hexdigest()[:20]
 
 
-def extract_claims(articles: pl.DataFrame) -> pl.DataFrame:
-    """Every monetary mention of every article, one row per mention (a claim)."""
+def article_keys(articles: pl.DataFrame) -> pl.DataFrame:
+    """What extraction depends on: the content and the metadata that steer it (language, publication date)."""
+    key = pl.concat_str([pl.col("sha256"), pl.col("lang").fill_null(""),
+                         pl.col("published").cast(pl.Utf8).fill_null("")], separator="|")
+    return articles.with_columns(article_key=key)
+
+
+def extract_claims(articles: pl.DataFrame, previous: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every monetary mention of every article, one row per mention (a claim). With the previous run's
+    claims, unchanged articles keep theirs (extraction is deterministic, so this equals a full rebuild) and
+    only new or changed ones are read; claims of deleted or changed articles are dropped."""
+    keyed = article_keys(articles)
+    if previous is None or previous.is_empty() or "article_key" not in previous.columns:
+        return _extract(keyed)
+    current = keyed.select("article_key", "doc")
+    reused = (previous.select([c for c in CLAIM_SCHEMA if c != "doc"])
+              .join(current, on="article_key", how="inner"))  # a renamed file keeps its claims
+    todo = keyed.filter(~pl.col("article_key").is_in(reused["article_key"].unique().implode()))
+    return (pl.concat([reused.select(list(CLAIM_SCHEMA)), _extract(todo)])
+            .sort("doc", "start_offset"))
+
+
+def _extract(articles: pl.DataFrame) -> pl.DataFrame:
     rows = []
     for art in articles.iter_rows(named=True):
         article = Article(**{k: art[k] for k in ("doc", "path", "sha256", "text", "encoding", "lang",
@@ -73,12 +95,13 @@ def extract_claims(articles: pl.DataFrame) -> pl.DataFrame:
                                                  "title", "metadata_note")})
         for m in extract_article(article):
             rows.append({"claim_id": _claim_id(article.sha256, m), "doc": m.doc, "sha256": article.sha256,
+                         "article_key": art["article_key"],
                          "amount_id": m.amount_id, "quote": m.quote, "start_offset": m.start,
                          "end_offset": m.end, "quote_matches": article.text[m.start:m.end] == m.quote,
                          "value": m.value, "currency": m.currency, "qualifier": m.qualifier, "year": m.year,
                          "metric": m.metric, "company": m.company, "source": m.source,
                          "usd_stated": m.usd_stated, "lang": m.lang})
-    return pl.DataFrame(rows, schema=CLAIM_SCHEMA)
+    return pl.DataFrame(rows, schema=CLAIM_SCHEMA).sort("doc", "start_offset")
 
 
 def malformed_numbers(articles: pl.DataFrame) -> pl.DataFrame:

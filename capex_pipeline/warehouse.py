@@ -4,6 +4,7 @@ the marts' SQL, and read-only access for analysts."""
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -31,6 +32,29 @@ SELECT (SELECT count(*) FROM staging.claims) AS claims,
        (SELECT count(*) FROM staging.usd_claims) AS usd_claims,
        (SELECT count(*) FROM quality.quarantine WHERE step = 'usd_claims') AS usd_quarantined
 """
+
+
+def snapshot_path(db: Path) -> Path:
+    """The analysts' read-only copy of a warehouse file: capex.duckdb -> capex.published.duckdb."""
+    return db.with_name(f"{db.stem}.published{db.suffix}")
+
+
+def publish_snapshot(db: Path) -> Path:
+    """Checkpoint the warehouse and swap a copy of it in as the published snapshot (atomic rename, so a reader
+    keeps the file it opened and the next reader gets the new one)."""
+    with connect(db) as con:
+        con.execute("CHECKPOINT")
+    target = snapshot_path(db)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    shutil.copyfile(db, tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def readable_path(db: Path) -> Path:
+    """Where readers should look: the published snapshot when there is one, else the warehouse itself."""
+    snap = snapshot_path(db)
+    return snap if snap.exists() else db
 
 
 def db_path(explicit: str | Path | None = None) -> Path:

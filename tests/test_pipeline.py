@@ -17,7 +17,7 @@ def test_definitions_load() -> None:
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
     assert keys == {"raw_articles", "claims", "usd_claims", "fct_claims", "dim_articles", "capex_consensus",
-                    "source_disagreements", "fx_audit"}
+                    "source_disagreements", "fx_audit", "published_snapshot"}
     groups = {k.to_user_string(): repo.asset_graph.get(k).group_name for k in repo.asset_graph.get_all_asset_keys()}
     assert groups["raw_articles"] == "raw" and groups["claims"] == "staging" and groups["capex_consensus"] == "marts"
     assert {c.name for c in repo.asset_graph.asset_check_keys} == {"gx_gate"}
@@ -96,8 +96,8 @@ def test_broken_step_blocks_downstream_and_marts_keep_last_good_state(
     before = rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id")
     real = assets.pipeline.steps.extract_claims
 
-    def corrupt(articles: pl.DataFrame) -> pl.DataFrame:  # a bug that emits every claim twice
-        frame = real(articles)
+    def corrupt(*args: pl.DataFrame | None) -> pl.DataFrame:  # a bug that emits every claim twice
+        frame = real(*args)
         return pl.concat([frame, frame])
 
     monkeypatch.setattr(assets.pipeline.steps, "extract_claims", corrupt)
@@ -107,6 +107,8 @@ def test_broken_step_blocks_downstream_and_marts_keep_last_good_state(
     assert checks == {"raw_articles": True, "claims": False}
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
     assert materialized == {"raw_articles", "dim_articles"}  # dim_articles only needs the raw layer
+    published = tmp_path / "capex.published.duckdb"
+    assert rows(published, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id") == before
     assert rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id") == before
     failed = rows(db, "SELECT step, success FROM quality.validations ORDER BY validated_at DESC LIMIT 1")
     assert failed == [("claims", False)]

@@ -1,0 +1,156 @@
+"""Unattended operation (issue 5): sensor and schedule, incremental runs equal to a full rebuild,
+concurrent runs and readers, and crash safety — with real Dagster, real DuckDB files and real processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from assets import defs
+from assets.automation import new_articles_sensor
+
+from .conftest import GOLD, REPO, SEEDS, materialize, rows
+
+TABLES = ("staging.claims", "staging.usd_claims", "marts.fct_claims", "marts.dim_articles", "marts.capex_consensus",
+          "marts.source_disagreements", "marts.fx_audit")
+
+
+def snapshot(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every staging and mart table, in a canonical order (path-free columns only)."""
+    out = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        for table in TABLES:
+            columns = [c for (c,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_schema || '.' || table_name = ? "
+                "AND column_name <> 'path' ORDER BY ordinal_position", [table]).fetchall()]
+            select = ", ".join(f'"{c}"' for c in columns)
+            out[table] = con.execute(f"SELECT {select} FROM {table} ORDER BY ALL").fetchall()
+    return out
+
+
+def test_sensor_requests_a_run_once_per_new_or_changed_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAPEX_ARTICLES", str(corpus))
+    first = new_articles_sensor(dg.build_sensor_context(cursor=None))
+    assert len(first.run_requests) == 1 and first.cursor
+    again = new_articles_sensor(dg.build_sensor_context(cursor=first.cursor))
+    assert isinstance(again, dg.SkipReason)
+    (corpus / "900_new.txt").write_text("Meta will spend $65 billion on data centres this year.")
+    added = new_articles_sensor(dg.build_sensor_context(cursor=first.cursor))
+    assert [r.tags["capex/changed"] for r in added.run_requests] == ["900_new.txt"]
+    time.sleep(0.01)
+    (corpus / "900_new.txt").write_text("Meta will spend $70 billion on data centres this year.")
+    changed = new_articles_sensor(dg.build_sensor_context(cursor=added.cursor))
+    assert changed.run_requests[0].run_key != added.run_requests[0].run_key
+    repo = defs.get_repository_def()
+    assert repo.get_schedule_def("daily_capex").cron_schedule == "0 6 * * *"
+    assert repo.get_sensor_def("new_articles_sensor").job_name == "capex_job"
+
+
+def _edit_corpus(corpus: Path) -> None:
+    """Change one article, delete one, add one and rename one."""
+    de = corpus / "003_ca642059fae57875.txt"
+    de.write_text(de.read_text(encoding="utf-8").replace("20 Milliarden US-Dollar (umgerechnet",
+                                                         "25 Milliarden US-Dollar (umgerechnet"), encoding="utf-8")
+    (corpus / "002_955dc46795f2f120.txt").unlink()
+    shutil.copy(GOLD / "dev" / "articles" / "104_ko_meta-capex-range-93jo.txt", corpus / "104_ko.txt")
+    (corpus / "001_b798d506f950bd53.txt").rename(corpus / "001_renamed.txt")
+
+
+def test_incremental_run_equals_a_full_rebuild(corpus: Path, tmp_path: Path) -> None:
+    db = tmp_path / "incremental.duckdb"
+    assert materialize(db, corpus).success
+    unchanged = materialize(db, corpus)
+    claims_meta = next(e for e in unchanged.get_asset_materialization_events()
+                       if e.asset_key.to_user_string() == "claims").materialization.metadata
+    assert claims_meta["claims_extracted"].value == 0, {k: v.value for k, v in claims_meta.items() if "claims" in k}
+    assert claims_meta["claims_reused"].value > 0
+    before = snapshot(db)
+    assert materialize(db, corpus).success and snapshot(db) == before  # an unchanged corpus changes no row
+
+    old_sha = rows(db, "SELECT sha256 FROM raw.articles WHERE doc = '003_ca642059fae57875.txt'")[0][0]
+    _edit_corpus(corpus)
+    assert materialize(db, corpus).success
+    full = tmp_path / "full.duckdb"
+    assert materialize(full, corpus).success
+    assert snapshot(db) == snapshot(full)
+    docs = {d for (d,) in rows(db, "SELECT DISTINCT doc FROM marts.fct_claims")}
+    assert "002_955dc46795f2f120.txt" not in docs and "001_b798d506f950bd53.txt" not in docs
+    assert {"001_renamed.txt", "104_ko.txt"} <= docs
+    # the changed article's old claims are retired, its new figure is in
+    assert rows(db, f"SELECT count(*) FROM marts.fct_claims WHERE article_sha256 = '{old_sha}'") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE quote = '25 Milliarden US-Dollar'") == [(1,)]
+
+
+def _capex(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen([str(REPO / ".venv" / "bin" / "capex"), *args], env=env, cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "DAGSTER_HOME": str(tmp_path / "home")}
+
+
+@pytest.mark.slow
+def test_two_runs_at_once_queue_and_readers_are_never_locked_out(corpus: Path, tmp_path: Path,
+                                                                 env: dict[str, str]) -> None:
+    db = tmp_path / "capex.duckdb"
+    assert _capex("run", "--db", str(db), "--articles", str(SEEDS), env=env).wait() == 0
+    published = tmp_path / "capex.published.duckdb"
+    before = rows(published, "SELECT count(*) FROM marts.fct_claims")
+    reader = duckdb.connect(str(published), read_only=True)  # an analyst keeps a session open
+    try:
+        shutil.copy(GOLD / "dev" / "articles" / "104_ko_meta-capex-range-93jo.txt", corpus / "104_ko.txt")
+        runs = [_capex("run", "--db", str(db), "--articles", str(corpus), env=env) for _ in range(2)]
+        while any(r.poll() is None for r in runs):  # the analyst queries while both runs work
+            assert reader.execute("SELECT count(*) FROM marts.fct_claims").fetchall() == before
+            time.sleep(0.2)
+        outputs = [r.communicate() for r in runs]
+        assert [r.returncode for r in runs] == [0, 0], outputs
+        assert any("waiting for it to finish" in err for _, err in outputs)
+    finally:
+        reader.close()
+    assert rows(db, "SELECT count(*) - count(DISTINCT claim_id) FROM marts.fct_claims") == [(0,)]
+    after = rows(published, "SELECT count(*) FROM marts.fct_claims WHERE doc = '104_ko.txt'")[0][0]
+    assert after > 0
+
+
+@pytest.mark.slow
+def test_a_run_killed_mid_materialization_leaves_the_last_good_state(corpus: Path, tmp_path: Path,
+                                                                      env: dict[str, str]) -> None:
+    db = tmp_path / "capex.duckdb"
+    assert materialize(db, SEEDS).success
+    before = snapshot(db)
+    for i, src in enumerate(sorted((GOLD / "dev" / "articles").glob("*.txt")) * 25):  # enough work to interrupt
+        (corpus / f"5{i:03d}_{src.name}").write_text(src.read_text(encoding="utf-8") + f"\n#{i}\n", encoding="utf-8")
+    run = _capex("run", "--db", str(db), "--articles", str(corpus), env={**env, "CAPEX_LOG_LEVEL": "DEBUG"})
+    assert run.stderr is not None
+    deadline = time.monotonic() + 120
+    for line in run.stderr:
+        if 'Started execution of step "claims"' in line or time.monotonic() > deadline:
+            break
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    assert run.returncode == -signal.SIGKILL
+    assert snapshot(db)["marts.fct_claims"] == before["marts.fct_claims"]  # marts at their last good state
+
+    again = _capex("run", "--db", str(db), "--articles", str(corpus), env=env)
+    _, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    full = tmp_path / "full.duckdb"
+    assert materialize(full, corpus).success
+    assert snapshot(db) == snapshot(full)
+    assert rows(db, "SELECT count(*) - count(DISTINCT claim_id) FROM marts.fct_claims") == [(0,)]
+
+
+def test_python_is_the_one_that_runs_the_tests() -> None:
+    assert Path(sys.executable).exists()
