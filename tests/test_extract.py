@@ -78,9 +78,21 @@ def test_stated_conversion_is_paired_both_ways() -> None:
     assert no[1].qualifier == "approx"
 
 
-def test_range_gives_min_and_max() -> None:
-    found = extract("자본 지출이 600억∼650억 달러 수준이 될 것", lang="ko")
-    assert [(m.value, m.currency, m.qualifier) for m in found] == [(6e10, "USD", "min"), (6.5e10, "USD", "max")]
+@pytest.mark.parametrize(("text", "lang", "low", "high", "currency"), [
+    ("자본 지출이 600억∼650억 달러 수준이 될 것", "ko", 6e10, 6.5e10, "USD"),
+    ("capex of $30 billion to $70 billion", "en", 3e10, 7e10, "USD"),
+    ("capex of $64-72 billion this year", "en", 6.4e10, 7.2e10, "USD"),
+    ("between $30 and $70 billion", "en", 3e10, 7e10, "USD"),
+    ("a 15-20 billion yuan plan", "en", 1.5e10, 2e10, "CNY"),
+])
+def test_range_gives_min_and_max(text: str, lang: str, low: float, high: float, currency: str) -> None:
+    found = extract(text, lang=lang)
+    assert [(m.value, m.currency, m.qualifier) for m in found] == [(low, currency, "min"), (high, currency, "max")]
+
+
+@pytest.mark.parametrize("text", ["between 2024 and 2025 it grew", "from 2024 to 2025", "5-10 units", "H100-200"])
+def test_year_and_count_ranges_are_not_money(text: str) -> None:
+    assert extract(text, lang="en") == []
 
 
 @given(st.text(max_size=400))

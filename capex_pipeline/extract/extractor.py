@@ -128,7 +128,8 @@ def _find_amounts(text: str, doc: str, g: Grammar, spans: _Spans) -> list[Mentio
     english = grammar("en").lex
     found = []
     for match in g.amount.finditer(text):
-        if not (match["pre"] or match["scale"] or match["post"] or match["cjk"]):
+        if not (match["pre"] or match["scale"] or match["post"] or match["cjk"]) and \
+                not g.range_ahead.match(text, match.end()):
             continue
         try:
             value, currency, scale = _read_amount(g, match)
@@ -136,8 +137,8 @@ def _find_amounts(text: str, doc: str, g: Grammar, spans: _Spans) -> list[Mentio
             continue  # malformed number such as "1.2.3": not an amount we can state
         if not math.isfinite(value) or value <= 0:
             continue
-        if currency is None and scale == 1.0:
-            continue
+        if currency is None and scale == 1.0 and not g.range_ahead.match(text, match.end()):
+            continue  # a bare number is money only as the first end of a range ("15-20 billion yuan")
         word = match["scale"]
         if word and g.lex.lang != "en" and (short := english.scales.get(word.lower())) and short != scale \
                 and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
@@ -152,11 +153,15 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
     article, or an earlier amount in the same sentence ("20 milliards d'euros, dont 15 milliards");
     amounts that stay without a currency are not money (tokens, users) and are dropped."""
     for a, b in itertools.pairwise(mentions):
-        if b.currency and a.currency in (None, b.currency) and g.range_gap.match(text[a.end:b.start]):
-            a.currency = b.currency
+        currency = a.currency or b.currency
+        gap = text[a.end:b.start]
+        joined = g.range_gap.match(gap) or (g.range_and.match(gap) and g.range_opener.search(text, 0, a.start))
+        if currency and b.currency in (None, currency) and joined:
+            a.currency = b.currency = currency  # "600억∼650억 달러", "$64-72 billion"
             if a.scale == 1.0 and b.scale != 1.0:  # "$30 to $70 billion"
                 a.value, a.scale = a.value * b.scale, b.scale
             a.qualifier, b.qualifier = "min", "max"
+    mentions = [m for m in mentions if m.currency or m.scale != 1.0]  # unscaled bare numbers need a range
     known = {(round(m.value, 6)): m.currency for m in mentions if m.currency}
     kept = []
     for i, m in enumerate(mentions):

@@ -37,6 +37,9 @@ class Grammar:
     qualifier_word: re.Pattern[str]
     qualifier_kind: dict[str, str]
     range_gap: re.Pattern[str]
+    range_opener: re.Pattern[str]
+    range_and: re.Pattern[str]
+    range_ahead: re.Pattern[str]
     conversion_gap: re.Pattern[str]
     non_money_after: re.Pattern[str]
     years: re.Pattern[str]
@@ -106,6 +109,10 @@ def grammar(lang: str) -> Grammar:
         qualifier_word=re.compile(before_alt + "|" + after_alt),
         qualifier_kind=qualifier_kind,
         range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
+        range_opener=re.compile(rf"(?:{alternation([b for b, _ in lex.range_between], ignore_case=True)})\s*$"),
+        range_and=re.compile(rf"^\s*(?:{alternation([a for _, a in lex.range_between], ignore_case=True)})\s*$"),
+        range_ahead=re.compile(rf"{_SP}(?:{alternation([*lex.range_connectors, *(a for _, a in lex.range_between)])})"
+                               rf"{_SP}(?:{alternation(lex.currency_prefix)})?{_SP}\d"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
         years=re.compile(rf"(?P<abs>{_YEAR})|(?P<rel>{year_words})|(?P<month>{months})|(?P<current>{current})"

@@ -79,6 +79,7 @@ class Lexicon:
     year_words: dict[str, int]
     non_money_nouns: list[str]
     range_connectors: list[str]
+    range_between: list[list[str]]
     currency_connectors: list[str]
     months: dict[str, int]
     current_period: list[str]
@@ -138,6 +139,7 @@ def lexicon(lang: str) -> Lexicon:
         year_words=merged.get("year_words") or {},
         non_money_nouns=merged.get("non_money_nouns") or [],
         range_connectors=merged.get("range_connectors") or [],
+        range_between=merged.get("range_between") or [],
         currency_connectors=merged.get("currency_connectors") or [],
         months=merged.get("months") or {},
         current_period=merged.get("current_period") or [],
