@@ -95,11 +95,11 @@ def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table
         if gate.passed:
             warehouse.publish(con, table, stored, step=step, quarantine=gate.quarantine, run_id=context.run.run_id,
                               annotate=(lambda c: marts.comment(c, mart)) if mart else None)
-    yield gate.check_result(GATE, **(extra or {}))
-    if gate.passed:
+    if gate.passed:  # the materialization first, so the check result targets this run's table
         metadata = _table_metadata(table, stored, gate.quarantine.height, preview, mart) | (extra or {})
         yield dg.MaterializeResult(metadata=metadata)
-    else:
+    yield gate.check_result(GATE, **(extra or {}))
+    if not gate.passed:
         context.log.error(f"{table} not published: its GX gate failed; the table keeps its last good state")
 
 

@@ -23,6 +23,9 @@ SIDECAR = "sources.csv"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ""}
 _HTML_START = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
+# A dateline near the top of the text ("입력 : 2025.01.25", "2025-11-14 09:35", "2025年12月31日").
+_DATELINE = re.compile(r"(?<!\d)(20\d\d)\s?[-./年년]\s?(1[0-2]|0?[1-9])\s?[-./月월]\s?(3[01]|[12]\d|0?[1-9])(?!\d)")
+DATELINE_CHARS = 400
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 
 
@@ -121,6 +124,17 @@ def _front_matter(text: str) -> tuple[dict[str, Any], str | None]:
     return data, None
 
 
+def _dateline(text: str) -> date | None:
+    """The first plausible date written near the top of the article body."""
+    body = _FRONT_MATTER.sub("", text, count=1)[:DATELINE_CHARS]
+    for match in _DATELINE.finditer(body):
+        try:
+            return date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            continue
+    return None
+
+
 def _metadata(text: str, side: dict[str, str]) -> dict[str, Any]:
     front, note = _front_matter(text)
     notes = [note] if note else []
@@ -142,6 +156,8 @@ def _metadata(text: str, side: dict[str, str]) -> dict[str, Any]:
             break
         if raw:
             notes.append(f"{basis} date {raw!r} is not a date")
+    if published is None and (found := _dateline(text)):
+        published, date_basis = found, "dateline"
     return {
         "lang": lang, "lang_basis": lang_basis, "published": published, "date_basis": date_basis,
         "outlet": side.get("outlet") or front.get("outlet") or None,

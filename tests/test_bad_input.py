@@ -160,3 +160,11 @@ def test_unreadable_permission_is_a_reason_not_a_crash(tmp_path: Path) -> None:
         assert isinstance(item, Article)
     else:
         assert isinstance(item, Rejected) and item.reason == "unreadable"
+
+
+def test_dateline_is_the_publication_date_when_metadata_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "k.txt"
+    path.write_text("메타 \"올해 AI 인프라에 최대 93조원 투자\"\n입력 : 2025.01.25 03:28:30\n본문", encoding="utf-8")
+    item = read_article(path)
+    assert isinstance(item, Article)
+    assert (str(item.published), item.date_basis) == ("2025-01-25", "dateline")
