@@ -281,9 +281,14 @@ def _headline_source(text: str, sources: list[_Hit]) -> str | None:
 
 
 def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, published: date | None) -> None:
-    money = [(m.start, m.end) for m in mentions]
+    starts, ends = [m.start for m in mentions], [m.end for m in mentions]
+
+    def inside_money(pos: int) -> bool:  # mentions are sorted and disjoint
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ends[i]
+
     years = [_Hit(h.start(), h.end(), str(y)) for h in g.years.finditer(text)
-             if not any(s <= h.start() < e for s, e in money) and (y := _year_of(h, text, published, g)) is not None]
+             if not inside_money(h.start()) and (y := _year_of(h, text, published, g)) is not None]
     strong = _hits(g.metrics, text, g.metric_of)
     weak = _hits(g.weak_metrics, text, g.metric_of)
     named = Counter(h.label for h in strong if h.label != "other").most_common(1)
