@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -87,21 +90,38 @@ def extract_claims(articles: pl.DataFrame, previous: pl.DataFrame | None = None)
             .sort("doc", "start_offset"))
 
 
+_ARTICLE_FIELDS = ("doc", "path", "sha256", "text", "encoding", "lang", "lang_basis", "published", "date_basis",
+                   "outlet", "url", "title", "metadata_note")
+PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes costs more than it saves
+
+
 def _extract(articles: pl.DataFrame) -> pl.DataFrame:
+    """Claims of `articles`; large batches are split across the machine's cores (extraction is per article,
+    so the result is the same in any split)."""
+    records = articles.select(*_ARTICLE_FIELDS, "article_key").to_dicts()
+    workers = min(len(os.sched_getaffinity(0)), 8)
+    if len(records) < PARALLEL_MIN_ARTICLES or workers < 2:
+        rows = _extract_records(records)
+    else:
+        size = -(-len(records) // (workers * 4))
+        chunks = [records[i:i + size] for i in range(0, len(records), size)]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            rows = [row for part in pool.map(_extract_records, chunks) for row in part]
+    return pl.DataFrame(rows, schema=CLAIM_SCHEMA).sort("doc", "start_offset")
+
+
+def _extract_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
-    for art in articles.iter_rows(named=True):
-        article = Article(**{k: art[k] for k in ("doc", "path", "sha256", "text", "encoding", "lang",
-                                                 "lang_basis", "published", "date_basis", "outlet", "url",
-                                                 "title", "metadata_note")})
+    for art in records:
+        article = Article(**{k: art[k] for k in _ARTICLE_FIELDS})
         for m in extract_article(article):
             rows.append({"claim_id": _claim_id(article.sha256, m), "doc": m.doc, "sha256": article.sha256,
-                         "article_key": art["article_key"],
-                         "amount_id": m.amount_id, "quote": m.quote, "start_offset": m.start,
-                         "end_offset": m.end, "quote_matches": article.text[m.start:m.end] == m.quote,
-                         "value": m.value, "currency": m.currency, "qualifier": m.qualifier, "year": m.year,
-                         "metric": m.metric, "company": m.company, "source": m.source,
-                         "usd_stated": m.usd_stated, "lang": m.lang})
-    return pl.DataFrame(rows, schema=CLAIM_SCHEMA).sort("doc", "start_offset")
+                         "article_key": art["article_key"], "amount_id": m.amount_id, "quote": m.quote,
+                         "start_offset": m.start, "end_offset": m.end,
+                         "quote_matches": article.text[m.start:m.end] == m.quote, "value": m.value,
+                         "currency": m.currency, "qualifier": m.qualifier, "year": m.year, "metric": m.metric,
+                         "company": m.company, "source": m.source, "usd_stated": m.usd_stated, "lang": m.lang})
+    return rows
 
 
 def malformed_numbers(articles: pl.DataFrame) -> pl.DataFrame:

@@ -182,3 +182,13 @@ def test_english_sentence_in_a_german_article_keeps_short_scale() -> None:
 def test_space_grouped_thousands_where_the_locale_uses_them() -> None:
     assert _one("un plan de 1 500 milliards d'euros", "fr")[0] == 1.5e12
     assert _one("för 1 000 miljarder kronor", "sv")[0] == 1e12
+
+
+def test_parallel_extraction_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    from capex_pipeline import steps
+
+    articles, _ = steps.read_articles(GOLD / "dev" / "articles", max_bytes=1_000_000)
+    serial = steps.extract_claims(articles)
+    monkeypatch.setattr(steps, "PARALLEL_MIN_ARTICLES", 1)
+    assert steps.extract_claims(articles).equals(serial)
+    assert serial.height > 50
