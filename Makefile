@@ -6,7 +6,7 @@ STAMP := $(VENV)/.synced
 CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: setup run test lint ui evaluate clean
+.PHONY: setup run test lint ui evaluate bench bench-quick clean
 
 setup: $(STAMP) $(CHROMIUM)
 
@@ -39,6 +39,13 @@ ui: setup  ## the Dagster UI on http://127.0.0.1:3000 (same instance as `capex r
 
 evaluate: setup  ## extractor scores on the shared gold files
 	$(VENV)/bin/capex evaluate --gold ../shared/gold/seeds.jsonl --gold ../shared/gold/dev.jsonl
+
+bench: setup  ## 10k and 100k generated articles with the Recognizers-Text peer (work files in /tmp/capex_bench)
+	$(UV) run --frozen --extra bench --python $(PYTHON) capex bench --e2e-timeout 900
+	$(UV) sync --frozen --python $(PYTHON)
+
+bench-quick: setup  ## a small benchmark run (200 and 1000 articles, no peer)
+	$(VENV)/bin/capex bench --quick --no-peer
 
 clean:
 	rm -rf data .pytest_cache

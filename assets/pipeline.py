@@ -22,6 +22,7 @@ from .resources import CorpusResource, WarehouseResource
 GATE = "gx_gate"
 POOL = "capex_warehouse"  # DuckDB has one writer: every asset that writes the file is in this pool
 PREVIEW_ROWS = 10
+CHART_ROWS = 30  # the most-reported company / year / metric groups
 
 
 def _gate_spec(asset: str) -> dg.AssetCheckSpec:
@@ -191,11 +192,14 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
               deps=[dg.AssetKey(u) for u in mart.upstream], owners=["team:capex-analytics"], pool=POOL)
     def _build(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as con:
-            marts.publish(con, mart)
-            frame = warehouse.read_frame(con, f"SELECT * FROM {mart.table}")
-        metadata = _table_metadata(mart.table, frame, None, [c for c in frame.columns if c in mart.preview], mart)
-        if mart is marts.CAPEX_CONSENSUS and frame.height:
-            chart = charts.consensus_chart(frame, Path(duckdb.database).resolve().parent / "charts" /
+            count = marts.publish(con, mart)
+            head = warehouse.read_frame(con, f"SELECT * FROM {mart.table} LIMIT {PREVIEW_ROWS}")
+            charted = warehouse.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year "
+                                                f"LIMIT {CHART_ROWS}") if mart is marts.CAPEX_CONSENSUS else None
+        metadata = _table_metadata(mart.table, head, None, [c for c in head.columns if c in mart.preview], mart)
+        metadata["dagster/row_count"] = count
+        if charted is not None and charted.height:
+            chart = charts.consensus_chart(charted, Path(duckdb.database).resolve().parent / "charts" /
                                            "capex_consensus.png")
             metadata["chart"] = dg.MetadataValue.md(charts.markdown_image(chart, "reported USD ranges"))
             metadata["chart_file"] = dg.MetadataValue.path(str(chart))

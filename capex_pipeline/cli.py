@@ -143,6 +143,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="capex", description="AI-capex claims from news, in USD, in DuckDB")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -172,6 +178,12 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--out", required=True, help="folder to write <mart>.<format> files into")
     exp.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
     exp.set_defaults(func=cmd_export)
+
+    bench = sub.add_parser("bench", help="benchmark the extractor and the pipeline on generated corpora")
+    from .bench import add_arguments  # argparse only: the benchmark's work is imported by `run`
+
+    add_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
 
     ev = sub.add_parser("evaluate", help="score the extractor against a gold file")
     ev.add_argument("--gold", required=True, action="append", help="gold JSONL file (repeat to score several)")

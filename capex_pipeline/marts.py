@@ -148,29 +148,40 @@ ORDER BY company, year NULLS LAST, metric
 
 SOURCE_DISAGREEMENTS = Mart(
     name="source_disagreements",
-    description=f"Pairs of figures for the same company, year and metric from different sources or "
-                f"articles that differ by more than {DISAGREEMENT_TOLERANCE:.0%} of the larger one, side by "
-                f"side with their quotes.",
-    preview=("company", "year", "metric", "usd_a", "source_a", "usd_b", "source_b", "relative_gap"),
+    description=f"Figures for a company, year and metric that differ by more than {DISAGREEMENT_TOLERANCE:.0%} "
+                f"from the consensus figure (the one closest to the group's median) reported by another article "
+                f"or source, side by side with both quotes. Linear in the number of figures: each is compared "
+                f"with its group's consensus, not with every other figure.",
+    preview=("company", "year", "metric", "usd", "source", "consensus_usd", "consensus_source", "relative_gap"),
     sql=FIGURES + f"""
-SELECT a.company, a.year, a.metric,
-       a.usd_value AS usd_a, a.qualifier AS qualifier_a, a.source AS source_a, a.doc AS doc_a, a.quote AS quote_a,
-       b.usd_value AS usd_b, b.qualifier AS qualifier_b, b.source AS source_b, b.doc AS doc_b, b.quote AS quote_b,
-       abs(a.usd_value - b.usd_value) / greatest(a.usd_value, b.usd_value) AS relative_gap
-FROM figures a JOIN figures b
-  ON a.company = b.company AND a.metric = b.metric AND a.year IS NOT DISTINCT FROM b.year
- AND (a.doc, a.amount_id) < (b.doc, b.amount_id)
- AND (a.doc <> b.doc OR coalesce(a.source, '') <> coalesce(b.source, ''))
-WHERE abs(a.usd_value - b.usd_value) > {DISAGREEMENT_TOLERANCE} * greatest(a.usd_value, b.usd_value)
-ORDER BY a.company, a.year NULLS LAST, a.metric, relative_gap DESC
+, consensus AS (
+    SELECT f.company, f.year, f.metric,
+           arg_min(struct_pack(usd := f.usd_value, source := f.source, doc := f.doc, quote := f.quote),
+                   abs(f.usd_value - g.median_usd)) AS ref
+    FROM figures f
+    JOIN (SELECT company, year, metric, median(usd_value) AS median_usd FROM figures
+          WHERE company IS NOT NULL GROUP BY ALL) g
+      ON f.company = g.company AND f.metric = g.metric AND f.year IS NOT DISTINCT FROM g.year
+    GROUP BY f.company, f.year, f.metric
+)
+SELECT f.company, f.year, f.metric, f.usd_value AS usd, f.qualifier, f.source, f.doc, f.quote,
+       c.ref.usd AS consensus_usd, c.ref.source AS consensus_source, c.ref.doc AS consensus_doc,
+       c.ref.quote AS consensus_quote,
+       abs(f.usd_value - c.ref.usd) / greatest(f.usd_value, c.ref.usd) AS relative_gap
+FROM figures f
+JOIN consensus c ON f.company = c.company AND f.metric = c.metric AND f.year IS NOT DISTINCT FROM c.year
+WHERE abs(f.usd_value - c.ref.usd) > {DISAGREEMENT_TOLERANCE} * greatest(f.usd_value, c.ref.usd)
+  AND (f.doc <> c.ref.doc OR coalesce(f.source, '') <> coalesce(c.ref.source, ''))
+ORDER BY f.company, f.year NULLS LAST, f.metric, relative_gap DESC, f.doc, f.quote
 """,
     columns={
-        "company": "The spender", "year": "Year both figures refer to", "metric": "Metric of both figures",
-        "usd_a": "First figure in USD", "qualifier_a": "Its qualifier", "source_a": "Its attributed source",
-        "doc_a": "Its article", "quote_a": "Its quote",
-        "usd_b": "Second figure in USD", "qualifier_b": "Its qualifier", "source_b": "Its attributed source",
-        "doc_b": "Its article", "quote_b": "Its quote",
-        "relative_gap": "|usd_a - usd_b| / max(usd_a, usd_b)",
+        "company": "The spender", "year": "Year the figures refer to", "metric": "Metric of the figures",
+        "usd": "The disagreeing figure in USD", "qualifier": "Its qualifier", "source": "Its attributed source",
+        "doc": "Its article", "quote": "Its quote",
+        "consensus_usd": "The group's consensus figure in USD (the reported figure closest to the median)",
+        "consensus_source": "The consensus figure's source", "consensus_doc": "The consensus figure's article",
+        "consensus_quote": "The consensus figure's quote",
+        "relative_gap": "|usd - consensus_usd| / max(usd, consensus_usd)",
     },
 )
 
@@ -199,9 +210,8 @@ ORDER BY abs(implied_deviation) DESC
 LINEAGE = {"usd_low": "usd_value", "usd_median": "usd_value", "usd_high": "usd_value", "usd_spread": "usd_value",
            "high_low_ratio": "usd_value", "latest_usd": "usd_value", "figures": "amount_id", "articles": "doc",
            "sources": "source", "source_list": "source", "latest_published": "published", "latest_quote": "quote",
-           "latest_doc": "doc", "usd_a": "usd_value", "usd_b": "usd_value", "qualifier_a": "qualifier",
-           "qualifier_b": "qualifier", "source_a": "source", "source_b": "source", "doc_a": "doc", "doc_b": "doc",
-           "quote_a": "quote", "quote_b": "quote", "relative_gap": "usd_value", "ecb_rate": "fx_rate",
+           "latest_doc": "doc", "usd": "usd_value", "consensus_usd": "usd_value", "consensus_source": "source",
+           "consensus_doc": "doc", "consensus_quote": "quote", "relative_gap": "usd_value", "ecb_rate": "fx_rate",
            "agrees": "implied_deviation"}
 
 DERIVED = (DIM_ARTICLES, CAPEX_CONSENSUS, SOURCE_DISAGREEMENTS, FX_AUDIT)

@@ -54,11 +54,20 @@ class Mention:
         return out
 
 
+def _word_before(text: str, pos: int) -> str:
+    start = pos
+    while start > 0 and text[start - 1].isalpha() and pos - start < 12:
+        start -= 1
+    return text[start:pos]
+
+
 class _Spans:
     """Sentence and paragraph index of any offset, by binary search over boundary positions."""
 
-    def __init__(self, text: str) -> None:
-        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    def __init__(self, text: str, abbreviations: frozenset[str] = frozenset()) -> None:
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)
+                              if not abbreviations or text[m.start()] != "." or
+                              _word_before(text, m.start()).casefold() not in abbreviations]
         self.paragraph_ends = [m.end() for m in _PARAGRAPH_END.finditer(text)]
 
     def sentence(self, pos: int) -> int:
@@ -388,7 +397,7 @@ def _mode(values: Any) -> Any:
 def extract(text: str, *, doc: str = "", lang: str | None = "en", published: date | None = None) -> list[Mention]:
     """Every monetary mention in `text`, in order, with text[start:end] == quote."""
     g = grammar(lang or "en")
-    spans = _Spans(text)
+    spans = _Spans(text, g.abbreviations)
     mentions = _resolve_bare(text, _find_amounts(text, doc, g, spans), g, spans)
     _pair_conversions(text, mentions, g)
     _enrich(text, mentions, g, spans, published)

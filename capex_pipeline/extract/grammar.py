@@ -52,6 +52,7 @@ class Grammar:
     company_of: dict[str, str]
     suppliers: frozenset[str]
     public_actors: re.Pattern[str]
+    abbreviations: frozenset[str]
     sources: re.Pattern[str]
     source_of: dict[str, str]
     statement_cue: re.Pattern[str]
@@ -105,7 +106,7 @@ def grammar(lang: str) -> Grammar:
         amount=amount,
         malformed=malformed,
         qualifier_before=re.compile(rf"(?:(?:{before_alt})[\s\u00a0(（:]*)+$"),
-        qualifier_after=re.compile(rf"^[\s\u00a0]*(?:을|를|가|이|은|는)?[\s\u00a0]*(?:{after_alt})"),
+        qualifier_after=re.compile(rf"^[ \t\u00a0]*(?:을|를|가|이|은|는)?[ \t\u00a0]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),
         qualifier_kind=qualifier_kind,
         range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
@@ -128,6 +129,10 @@ def grammar(lang: str) -> Grammar:
         company_of=_lookup(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},
         suppliers=frozenset(s.casefold() for s in entities["suppliers"]),
         public_actors=re.compile(alternation(entities["public_actors"])),
+        # "Mrd.", "ca.", "Rs.": a period that ends one of these does not end the sentence
+        abbreviations=frozenset(w[:-1].casefold() for w in [*lex.scales, *lex.currency_words, *lex.currency_prefix,
+                                                              *(q for qs in lex.qualifiers.values() for q in qs)]
+                                if w.endswith(".")),
         sources=re.compile(alternation([a for aliases in entities["sources"].values() for a in aliases])),
         source_of=_lookup(entities["sources"]),
         statement_cue=re.compile(alternation([*lex.statement_cues, *(lexicon("en").statement_cues if lex.lang != "en"

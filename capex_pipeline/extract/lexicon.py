@@ -50,24 +50,30 @@ def _is_latin(ch: str) -> bool:
     return ch.isascii() or "\u00c0" <= ch <= "\u024f"
 
 
-def _trie(words: list[str]) -> str:
+def _ends_latin(word: str) -> bool:
+    return _is_latin(word[-1]) and word[-1].isalnum()
+
+
+def _trie(words: list[str], *, boundary: bool) -> str:
     """A regex matching exactly `words`, factored by common prefixes so the engine tests each character once
-    per position instead of once per word; a longer word wins over its prefix (greedy optional tail)."""
+    per position instead of once per word. Longer words are tried first ("Mrd." before "Mrd"), and a word
+    that ends in a Latin letter or digit must end at a Latin-letter boundary when `boundary` is set."""
     root: dict[str, dict] = {}
     for word in words:
         node = root
         for ch in word:
             node = node.setdefault(ch, {})
-        node[""] = {}
+        node[""] = {"latin": {}} if boundary and _ends_latin(word) else {}
 
     def build(node: dict[str, dict]) -> str:
         branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if "" in node:
-            return body + "?" if body.startswith("(?:") and len(branches) > 1 else f"(?:{body})?"
-        return body
+            branches.append(rf"(?!{LATIN_LETTER})" if "latin" in node[""] else "")
+        if len(branches) == 1:
+            return branches[0]
+        if branches[-1] == "":  # a word may end here: the longer words are an optional tail
+            return "(?:" + "|".join(branches[:-1]) + ")?"
+        return "(?:" + "|".join(branches) + ")"
 
     return build(root)
 
@@ -81,17 +87,14 @@ def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False) 
         return r"(?!x)x"
     groups = []
     for latin_start in (True, False):
-        for latin_end in (True, False):
-            chosen = [w for w in words if (_is_latin(w[0]) and w[0].isalnum()) == latin_start
-                      and (not prefix and _is_latin(w[-1]) and w[-1].isalnum()) == latin_end]
-            if not chosen:
-                continue
-            first = "".join(sorted({re.escape(c) for w in chosen for c in {w[0], w[0].upper(), w[0].lower()}}))
-            body = f"(?=[{first}])" + _trie(chosen)
-            if ignore_case:
-                body = f"(?i:{body})"
-            groups.append((rf"(?<!{LATIN_LETTER})" if latin_start else "") + body +
-                          (rf"(?!{LATIN_LETTER})" if latin_end else ""))
+        chosen = [w for w in words if (_is_latin(w[0]) and w[0].isalnum()) == latin_start]
+        if not chosen:
+            continue
+        first = "".join(sorted({re.escape(c) for w in chosen for c in {w[0], w[0].upper(), w[0].lower()}}))
+        body = f"(?=[{first}])" + _trie(chosen, boundary=not prefix)
+        if ignore_case:
+            body = f"(?i:{body})"
+        groups.append((rf"(?<!{LATIN_LETTER})" if latin_start else "") + body)
     return "|".join(groups)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
 
@@ -12,12 +13,17 @@ _SPACES = re.compile(r"[ \u00a0\u202f]")
 _SEPARATORS = re.compile(r"[.,]")
 
 
+@cache
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
+
+
 def parse_digits(text: str, locale: str) -> float:
     """Parse '1,500' / '5,7' / '20.000' / '2801.5' with the article locale's rules, falling back to English
     and then to the shape of the string (a lone separator before exactly three digits groups thousands)."""
     if text.isdigit():
         return float(text)
-    group = get_group_symbol(locale)
+    group = _group_symbol(locale)
     if group.isspace():  # "1 500", "1\u00a0500", "1\u202f500" all group thousands in such locales
         text = _SPACES.sub(group, text)
     for loc in (locale, "en"):

@@ -1,0 +1,103 @@
+"""The synthetic benchmark corpus and the benchmark functions, on a small corpus (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from capex_pipeline import corpus_gen
+from capex_pipeline.bench import accuracy_on_truth, extraction_throughput, machine, peer_comparison
+
+N = 50
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("bench") / "corpus"
+    return folder, corpus_gen.generate(folder, N, seed=7)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_same_seed_same_corpus(corpus: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, _ = corpus
+    again = tmp_path / "again"
+    corpus_gen.generate(again, N, seed=7)
+    assert _files(again) == _files(folder)
+    other = tmp_path / "other"
+    corpus_gen.generate(other, N, seed=8)
+    assert _files(other) != _files(folder)
+
+
+def test_regenerating_replaces_the_articles(tmp_path: Path) -> None:
+    corpus_gen.generate(tmp_path, 20, seed=1)
+    corpus_gen.generate(tmp_path, 5, seed=1)
+    assert len(list(tmp_path.glob("*.txt"))) == 5
+    assert len((tmp_path / corpus_gen.TRUTH_FILE).read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_truth_parses_and_quotes_are_in_the_text(corpus: tuple[Path, Path]) -> None:
+    folder, truth = corpus
+    records = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == N == len(list(folder.glob("*.txt")))
+    assert {r["lang"] for r in records} >= {"en", "de"}
+    assert sum(len(r["amounts"]) for r in records) > N
+    for r in records:
+        text = (folder / r["doc"]).read_text(encoding="utf-8")
+        tag = '"no"' if r["lang"] == "no" else r["lang"]  # a bare `no` would be YAML's false
+        assert text.startswith(f"---\nlang: {tag}\ndate: {r['published']}\n---\n")
+        for a in r["amounts"]:
+            assert set(a) == {"value", "currency", "qualifier", "year", "usd_stated", "metric", "company",
+                              "source", "quotes"}
+            assert a["value"] > 0 and len(a["currency"]) == 3
+            assert a["qualifier"] in {"exact", "min", "max", "approx"}
+            assert a["metric"] in {"capex", "ai_infrastructure", "ai_chips", "other"}
+            assert all(q in text for q in a["quotes"]), (r["doc"], a)
+
+
+def test_one_more_article_is_the_next_of_the_same_corpus(tmp_path: Path) -> None:
+    corpus_gen.generate(tmp_path / "a", 3, seed=2)
+    added = corpus_gen.add_article(tmp_path / "a", 3, seed=2)
+    corpus_gen.generate(tmp_path / "b", 4, seed=2)
+    assert added.read_bytes() == (tmp_path / "b" / added.name).read_bytes()
+    truth = corpus_gen.TRUTH_FILE
+    assert (tmp_path / "a" / truth).read_bytes() == (tmp_path / "b" / truth).read_bytes()
+
+
+def test_extractor_scores_on_generated_truth(corpus: tuple[Path, Path]) -> None:
+    folder, truth = corpus
+    result = accuracy_on_truth(folder, truth)
+    assert result["f1"] >= 0.9, result["miss_examples"]
+    assert result["amounts"] > N
+
+
+def test_extraction_throughput_reports_positive_numbers(corpus: tuple[Path, Path]) -> None:
+    folder, _ = corpus
+    result = extraction_throughput(folder, warmup=5)
+    assert result["articles"] == N
+    for key in ("mb", "mentions", "seconds", "mb_per_s", "mentions_per_s", "articles_per_s"):
+        assert result[key] > 0, key
+    assert result["dagster_free_import"] is True
+
+
+def test_machine_and_peer_skip_message() -> None:
+    assert machine()["cores"] >= 1
+    peer = peer_comparison(shared=False)
+    assert peer.get("skipped") == "peer not installed: pip install .[bench]" or peer.get("results") == []
+
+
+@pytest.mark.slow
+def test_capex_bench_smoke(tmp_path: Path) -> None:
+    """CI's small benchmark: the real `capex bench` on 200 generated articles, end to end through Dagster."""
+    from capex_pipeline.cli import main
+
+    summary = tmp_path / "bench.json"
+    assert main(["bench", "--sizes", "200", "--no-peer", "--out", str(tmp_path / "work"), "--json", str(summary)]) == 0
+    run = json.loads(summary.read_text())["runs"][0]
+    assert run["throughput"]["mb_per_s"] > 0 and run["throughput"]["dagster_free_import"] is True
+    assert run["accuracy"]["f1"] >= 0.95
+    assert run["end_to_end"]["cold"]["success"] and run["end_to_end"]["incremental"]["success"]
