@@ -8,7 +8,7 @@ export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
 .PHONY: setup run test lint ui evaluate bench bench-quick clean
 
-setup: $(STAMP) $(CHROMIUM)
+setup: $(STAMP)
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 run: setup  ## materialize the pipeline on the seeds into data/capex.duckdb and print a summary
 	$(VENV)/bin/capex run
 
-test: setup  ## lint, then the whole test suite (real DuckDB, Dagster, GX, ECB rates)
+test: setup $(CHROMIUM)  ## lint, then the whole test suite (real DuckDB, Dagster, GX, ECB rates, Chromium)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -q
 
