@@ -157,7 +157,7 @@ SOURCE_DISAGREEMENTS = Mart(
 , consensus AS (
     SELECT f.company, f.year, f.metric,
            arg_min(struct_pack(usd := f.usd_value, source := f.source, doc := f.doc, quote := f.quote),
-                   abs(f.usd_value - g.median_usd)) AS ref
+                   struct_pack(gap := abs(f.usd_value - g.median_usd), doc := f.doc, quote := f.quote)) AS ref
     FROM figures f
     JOIN (SELECT company, year, metric, median(usd_value) AS median_usd FROM figures
           WHERE company IS NOT NULL GROUP BY ALL) g
