@@ -17,7 +17,7 @@ import dagster as dg
 from capex_pipeline import marts, warehouse
 
 from .pipeline import PIPELINE_ASSETS
-from .resources import make_resources
+from .resources import CorpusResource, WarehouseResource, default_articles_dir
 
 INSTANCE_YAML = Path(__file__).with_name("dagster.yaml")
 
@@ -42,6 +42,7 @@ class RunOutcome:
     articles: str
     checks: dict[str, bool] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    summary: str = ""
 
     def report(self) -> str:
         status = "SUCCESS" if self.success else "FAILED"
@@ -85,16 +86,25 @@ def exclusive_run(db: Path) -> Iterator[None]:
 
 def run_pipeline(*, db: Path, articles: Path | None = None, full_refresh: bool = False,
                  instance: dg.DagsterInstance | None = None) -> RunOutcome:
-    resources = make_resources(db, articles, full_refresh=full_refresh)
+    resources = {"corpus": CorpusResource(articles_dir=str(articles or default_articles_dir()),
+                                          full_refresh=full_refresh),
+                 "duckdb": WarehouseResource(database=str(db))}
     level = os.environ.get("CAPEX_LOG_LEVEL", "WARNING").upper()
     started = time.perf_counter()
-    with exclusive_run(db):
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise warehouse.WarehouseUnavailable(f"cannot write the database at {db}: {exc.strerror}") from exc
+    with exclusive_run(db):  # queue behind another capex run first, then make sure nobody else holds the file
+        warehouse.check_writable(db)
         result = dg.materialize(PIPELINE_ASSETS, resources=resources, instance=instance or instance_for(db),
                                 raise_on_error=False, tags={"capex/trigger": "cli"},
                                 run_config={"loggers": {"console": {"config": {"log_level": level}}}})
-    checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
-    failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip().splitlines()[0]}"
-                for e in result.get_step_failure_events() if e.event_specific_data and
-                e.event_specific_data.error]
-    return RunOutcome(success=result.success, run_id=result.run_id, seconds=time.perf_counter() - started,
-                      db=db, articles=resources["corpus"].articles_dir, checks=checks, failures=failures)
+        checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
+        failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip().splitlines()[0]}"
+                    for e in result.get_step_failure_events() if e.event_specific_data and
+                    e.event_specific_data.error]
+        outcome = RunOutcome(success=result.success, run_id=result.run_id, seconds=time.perf_counter() - started,
+                             db=db, articles=resources["corpus"].articles_dir, checks=checks, failures=failures)
+        outcome.summary = outcome.report()  # read while this run still holds the lock
+    return outcome

@@ -86,11 +86,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     articles = _existing_dir(args.articles) if args.articles else None
     db = warehouse.db_path(args.db)
     try:
-        warehouse.check_writable(db)
+        outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh)
     except warehouse.WarehouseUnavailable as exc:
         raise UserError(str(exc)) from exc
-    outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh)
-    print(outcome.report())
+    print(outcome.summary)
     return 0 if outcome.success else 1
 
 

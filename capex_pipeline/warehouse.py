@@ -70,7 +70,7 @@ def check_writable(path: Path) -> None:
     """Fail fast, with one clear sentence, when `path` cannot be opened for writing right now."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with connect(path, retries=0):
+        with connect(path, retries=8):  # a couple of seconds for a passing reader
             pass
     except OSError as exc:
         raise WarehouseUnavailable(f"cannot write the database at {path}: {exc.strerror or exc}") from exc
