@@ -34,11 +34,6 @@ def ecb_rates() -> pl.DataFrame:
             .sort("currency", "date"))
 
 
-@cache
-def supported_currencies() -> frozenset[str]:
-    return frozenset(ecb_rates()["currency"].unique().to_list())
-
-
 def rate_on(currency: str, day: object) -> tuple[float, object] | None:
     """(units per USD, the ECB date used) for one currency and day; None if unsupported."""
     frame = pl.DataFrame({"currency": [currency], "lookup": [day]}, schema={"currency": pl.Utf8,

@@ -38,7 +38,7 @@ CLAIM_SCHEMA = {
 QUARANTINE_SCHEMA = {"step": pl.Utf8, "doc": pl.Utf8, "reason": pl.Utf8, "detail": pl.Utf8, "record": pl.Utf8}
 
 
-def quarantine_rows(step: str, rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
+def quarantine_rows(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=QUARANTINE_SCHEMA)
 
 
@@ -54,7 +54,7 @@ def read_articles(folder: Path | str, *, max_bytes: int) -> tuple[pl.DataFrame, 
             articles[item.sha256]["also_named"].append(item.doc)
         else:
             articles[item.sha256] = _article_row(item)
-    return pl.DataFrame(list(articles.values()), schema=ARTICLE_SCHEMA), quarantine_rows("raw_articles", rejected)
+    return pl.DataFrame(list(articles.values()), schema=ARTICLE_SCHEMA), quarantine_rows(rejected)
 
 
 def _article_row(a: Article) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def malformed_numbers(articles: pl.DataFrame) -> pl.DataFrame:
             rows.append({"step": "claims", "doc": art["doc"], "reason": "malformed_number",
                          "detail": f"{quote!r} at {start}-{end} is not a well-formed number; not read as money",
                          "record": json.dumps({"quote": quote, "start": start, "end": end})})
-    return quarantine_rows("claims", rows)
+    return quarantine_rows(rows)
 
 
 def to_usd(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
@@ -149,4 +149,4 @@ def quarantine_from_gate(step: str, failed: list[dict[str, Any]]) -> pl.DataFram
                if k != "text"}
         rows.append({"step": step, "doc": row.get("doc"), "reason": item["expectations"][0].split(":")[0],
                      "detail": "; ".join(item["expectations"]), "record": json.dumps(row, default=str)})
-    return quarantine_rows(step, rows)
+    return quarantine_rows(rows)

@@ -145,13 +145,3 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     schema, name = table.split(".")
     return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
                             "table_name = ?", [schema, name]))
-
-
-def query_readonly(path: Path, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
-    """Run analyst SQL on a read-only connection: a write statement fails with DuckDB's own message."""
-    if not path.exists():
-        raise FileNotFoundError(f"no database at {path}: run `capex run` first")
-    with connect(path, read_only=True) as con:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description or []]
-        return columns, cursor.fetchall() if columns else []
