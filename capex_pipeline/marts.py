@@ -97,9 +97,9 @@ FROM raw.articles ORDER BY doc
 # One row per figure: the quotes of an amount in an article, without the non-USD twin of a stated conversion.
 FIGURES = """
 WITH figures AS (
-    SELECT doc, amount_id, any_value(company) AS company, any_value(metric) AS metric, any_value(year) AS year,
-           any_value(qualifier) AS qualifier, max(value) AS value, any_value(currency) AS currency,
-           max(usd_value) AS usd_value, any_value(source) AS source, any_value(published) AS published,
+    SELECT doc, amount_id, min(company) AS company, min(metric) AS metric, min(year) AS year,
+           min(qualifier) AS qualifier, max(value) AS value, min(currency) AS currency,
+           max(usd_value) AS usd_value, min(source) AS source, min(published) AS published,
            min(quote) AS quote, count(*) AS quotes
     FROM marts.fct_claims
     WHERE NOT (currency <> 'USD' AND usd_stated IS NOT NULL)
@@ -123,9 +123,9 @@ SELECT company, year, metric,
        max(usd_value) - min(usd_value) AS usd_spread,
        CASE WHEN min(usd_value) > 0 THEN max(usd_value) / min(usd_value) END AS high_low_ratio,
        max(published) AS latest_published,
-       arg_max(usd_value, published) AS latest_usd,
-       arg_max(quote, published) AS latest_quote,
-       arg_max(doc, published) AS latest_doc,
+       arg_max(usd_value, struct_pack(p := published, d := doc, q := quote)) AS latest_usd,
+       arg_max(quote, struct_pack(p := published, d := doc, q := quote)) AS latest_quote,
+       arg_max(doc, struct_pack(p := published, d := doc, q := quote)) AS latest_doc,
        string_agg(DISTINCT source, ', ' ORDER BY source) AS source_list
 FROM figures
 WHERE company IS NOT NULL
