@@ -64,10 +64,15 @@ def _context() -> Any:
     return context
 
 
+@cache
+def _suite_spec(name: str) -> dict[str, Any]:
+    return json.loads(suite_path(name).read_text(encoding="utf-8"))
+
+
 def load_suite(name: str) -> Any:
     import great_expectations as gx
 
-    spec = json.loads(suite_path(name).read_text(encoding="utf-8"))
+    spec = _suite_spec(name)
     return gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"], meta=spec.get("meta"))
 
 
@@ -105,14 +110,16 @@ def _format(template: str, row: dict[str, Any]) -> str:
 
 
 def split_rows(frame: pl.DataFrame, validation: Validation) -> tuple[pl.DataFrame, list[dict[str, Any]]]:
-    """Rows that pass every row-level expectation, and one quarantine record per failing row."""
-    rows = frame.to_dicts()
-    bad: dict[int, list[str]] = {}
-    for f in validation.failures:
-        if f.level == "row":
-            for i in f.rows:
-                bad.setdefault(i, []).append(f"{f.expectation}: {_format(f.template, rows[i])}")
-    keep = [i not in bad for i in range(frame.height)]
-    quarantined = [{"row": rows[i], "expectations": reasons} for i, reasons in sorted(bad.items())]
-    return frame.filter(pl.Series(keep, dtype=pl.Boolean)), quarantined
-
+    """Rows that pass every row-level expectation, and one quarantine record per failing row (only the
+    failing rows are turned into Python dicts: the passing ones stay in Polars)."""
+    failed = [f for f in validation.failures if f.level == "row" and f.rows]
+    bad_rows = sorted({i for f in failed for i in f.rows})
+    if not bad_rows:
+        return frame, []
+    records = dict(zip(bad_rows, frame[bad_rows].to_dicts(), strict=True))
+    reasons: dict[int, list[str]] = {i: [] for i in bad_rows}
+    for f in failed:
+        for i in f.rows:
+            reasons[i].append(f"{f.expectation}: {_format(f.template, records[i])}")
+    kept = frame.with_row_index("_row").filter(~pl.col("_row").is_in(bad_rows)).drop("_row")
+    return kept, [{"row": records[i], "expectations": reasons[i]} for i in bad_rows]
