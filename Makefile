@@ -6,7 +6,7 @@ STAMP := $(VENV)/.synced
 CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: setup run test lint ui evaluate bench bench-quick clean
+.PHONY: setup run test lint ui evaluate bench bench-quick clean refresh-gold
 
 setup: $(STAMP)
 
@@ -37,8 +37,8 @@ ui: setup  ## the Dagster UI on http://127.0.0.1:3000 (same instance as `capex r
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp assets/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-evaluate: setup  ## extractor scores on the shared gold files
-	$(VENV)/bin/capex evaluate --gold ../shared/gold/seeds.jsonl --gold ../shared/gold/dev.jsonl
+evaluate: setup  ## extractor scores on the evaluation corpus (seeds, dev, dev2), read as `capex run` reads
+	$(VENV)/bin/capex evaluate
 
 bench: setup  ## 10k and 100k generated articles with the Recognizers-Text peer (work files in /tmp/capex_bench)
 	$(UV) run --frozen --extra bench --python $(PYTHON) capex bench --e2e-timeout 900
@@ -49,3 +49,7 @@ bench-quick: setup  ## a small benchmark run (200 and 1000 articles, no peer)
 
 clean:
 	rm -rf data .pytest_cache
+
+refresh-gold:  ## copy the shared gold corpus (../shared/gold) into evaluation/ when it grows
+	cp -R ../shared/gold/. evaluation/
+	rm -f evaluation/*/*.py evaluation/*/verify_output.txt

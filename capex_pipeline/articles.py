@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from .extract.lexicon import normalize_lang
-from .language import detect_language
+from .extract.language import detect_language
+from .extract.registry import UNDETERMINED, normalize_lang
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: front matter of 100k files adds up
 SIDECAR = "sources.csv"
@@ -69,8 +69,11 @@ def _parse_date(value: Any) -> date | None:
 
 
 def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
-    """Metadata rows of `sources.csv` keyed by file name (empty when there is no sidecar)."""
+    """Metadata rows of `sources.csv` keyed by file name (empty when there is no sidecar). The sidecar sits in
+    the articles folder or beside it, in its parent (`corpus/sources.csv` for `corpus/articles/`)."""
     path = folder / SIDECAR
+    if not path.is_file():
+        path = folder.parent / SIDECAR
     if not path.is_file():
         return {}
     with path.open(encoding="utf-8-sig", newline="") as fh:
@@ -149,6 +152,8 @@ def _metadata(text: str, side: dict[str, str]) -> dict[str, Any]:
             notes.append(f"{basis} names unsupported language {raw!r}")
     if lang is None:
         lang, lang_basis = detect_language(text), "detected"
+    if lang is None:  # never dropped: read with the rules that need no language (ISO codes, symbols, digits)
+        lang, lang_basis = UNDETERMINED, "undetermined: language-independent rules"
     published, date_basis = None, "unknown"
     for basis, raw in ((SIDECAR, side.get("published")), ("front_matter", front.get("date"))):
         parsed = _parse_date(raw)

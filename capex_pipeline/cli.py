@@ -120,16 +120,18 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import FIELDS, evaluate_many, locate_articles
+    from .evaluate import DEFAULT_GOLDS, FIELDS, evaluate_many, locate_articles
 
-    golds = [Path(g) for g in args.gold]
+    golds = [Path(g) for g in args.gold] if args.gold else list(DEFAULT_GOLDS)
     if missing := [str(g) for g in golds if not g.is_file()]:
         raise UserError(f"gold file not found: {', '.join(missing)}")
     folders = [_existing_dir(a) for a in args.articles or []]
     if len(folders) > len(golds):
         raise UserError("give at most one --articles per --gold")
     pairs = [(g, folders[i] if i < len(folders) else locate_articles(g)) for i, g in enumerate(golds)]
-    total, by_lang = evaluate_many(pairs)
+    total, by_lang = evaluate_many(pairs, gold_metadata=args.gold_metadata)
+    if args.gold_metadata:
+        print("(with the gold files' lang and published lent to articles that lack them: not what a user gets)")
     if args.verbose:
         print("\n".join(total.misses))
     header = f"{'':8}{'amounts':>8}{'P':>7}{'R':>7}{'F1':>7}" + "".join(f"{f:>11}" for f in FIELDS)
@@ -185,7 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.set_defaults(func=cmd_bench)
 
     ev = sub.add_parser("evaluate", help="score the extractor against a gold file")
-    ev.add_argument("--gold", required=True, action="append", help="gold JSONL file (repeat to score several)")
+    ev.add_argument("--gold", action="append",
+                    help="gold JSONL file (repeat to score several; default: the project's evaluation corpus, "
+                         "evaluation/seeds.jsonl, dev.jsonl and dev2/gold.jsonl)")
+    ev.add_argument("--gold-metadata", action="store_true",
+                    help="lend the gold file's lang and published to articles without their own (by default "
+                         "articles are read as `capex run` reads them: files and sources.csv only)")
     ev.add_argument("--articles", action="append",
                     help="folder with the documents of the matching --gold (default: <dir>/<stem>/articles, "
                          "<dir>/../<stem>, or the gold file's folder)")

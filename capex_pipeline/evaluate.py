@@ -12,7 +12,10 @@ from typing import Any
 
 from .articles import Article, read_corpus
 from .extract import extract_article
+from .extract.lexicon import QUALIFIER_STRENGTH
 
+EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"  # the project's gold corpus (see its README)
+DEFAULT_GOLDS = (EVALUATION / "seeds.jsonl", EVALUATION / "dev.jsonl", EVALUATION / "dev2" / "gold.jsonl")
 FIELDS = ("qualifier", "year", "metric", "company", "source", "usd_stated")
 TOLERANCE = 0.005
 
@@ -73,10 +76,33 @@ def _digits(value: float) -> int:
     return len(f"{value:.15g}".replace(".", "").strip("0"))
 
 
+def distinct_amounts(gold: dict[str, Any]) -> list[dict[str, Any]]:
+    """Gold amounts as distinct amounts with their quotes. The dev layout lists them already (`quotes`); the dev2
+    layout has one entry per occurrence (`quote`), merged here by currency and value within 0.5%: the
+    strongest qualifier of any occurrence, and each other field from the first occurrence that states it."""
+    merged: list[dict[str, Any]] = []
+    for entry in gold["amounts"]:
+        if "quotes" in entry:
+            merged.append(entry)
+            continue
+        same = next((m for m in merged if m["currency"] == entry["currency"]
+                     and math.isclose(m["value"], entry["value"], rel_tol=TOLERANCE)), None)
+        if same is None:
+            merged.append(entry | {"quotes": [entry["quote"]]})
+            continue
+        same["quotes"].append(entry["quote"])
+        if QUALIFIER_STRENGTH[entry["qualifier"]] > QUALIFIER_STRENGTH[same["qualifier"]]:
+            same["qualifier"] = entry["qualifier"]
+        for name in FIELDS:
+            if same.get(name) is None and entry.get(name) is not None:
+                same[name] = entry[name]
+    return merged
+
+
 def score_document(gold: dict[str, Any], predicted: list[dict[str, Any]], score: Score) -> None:
     unmatched = list(predicted)
     doc = gold["doc"]
-    for g in gold["amounts"]:
+    for g in distinct_amounts(gold):
         match = next((p for p in unmatched if p["currency"] == g["currency"]
                       and math.isclose(p["value"], g["value"], rel_tol=TOLERANCE)), None)
         if match is None:
@@ -102,26 +128,29 @@ def score_document(gold: dict[str, Any], predicted: list[dict[str, Any]], score:
 def locate_articles(gold_path: Path) -> Path:
     """The folder holding a gold file's documents when none is given: `<dir>/<stem>/articles`,
     `<dir>/../<stem>` or the gold file's own folder (the layout of ../shared/gold)."""
-    for candidate in (gold_path.parent / gold_path.stem / "articles", gold_path.parent.parent / gold_path.stem):
+    for candidate in (gold_path.parent / gold_path.stem / "articles", gold_path.parent.parent / gold_path.stem,
+                      gold_path.parent / "articles"):
         if candidate.is_dir():
             return candidate
     return gold_path.parent
 
 
-def evaluate_many(pairs: list[tuple[Path, Path]]) -> tuple[Score, dict[str, Score]]:
+def evaluate_many(pairs: list[tuple[Path, Path]], *, gold_metadata: bool = False) -> tuple[Score, dict[str, Score]]:
     """Scores over several gold files together, each with its articles folder."""
     total, by_lang = Score(), defaultdict(Score)
     for gold_path, articles_dir in pairs:
-        evaluate(gold_path, articles_dir, total=total, by_lang=by_lang)
+        evaluate(gold_path, articles_dir, total=total, by_lang=by_lang, gold_metadata=gold_metadata)
     return total, dict(by_lang)
 
 
 def evaluate(gold_path: Path, articles_dir: Path, *, total: Score | None = None,
-             by_lang: dict[str, Score] | None = None) -> tuple[Score, dict[str, Score]]:
-    """Overall and per-language scores of the extractor on the gold file's documents."""
+             by_lang: dict[str, Score] | None = None, gold_metadata: bool = False) -> tuple[Score, dict[str, Score]]:
+    """Overall and per-language scores of the extractor on the gold file's documents, read as `capex run` reads
+    them (files and their sidecar); `gold_metadata` also lends the gold file's `lang` and `published` to
+    documents whose own metadata lacks them."""
     golds = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    # The gold file is also a metadata source (like sources.csv) for documents that carry none of their own.
-    meta = {g["doc"]: {"lang": g.get("lang") or "", "published": g.get("published") or ""} for g in golds}
+    meta = {g["doc"]: {"lang": g.get("lang") or "", "published": g.get("published") or ""} for g in golds} \
+        if gold_metadata else None
     articles = {a.doc: a for a in read_corpus(articles_dir, fallback=meta) if isinstance(a, Article)}
     total = total if total is not None else Score()
     by_lang = by_lang if by_lang is not None else defaultdict(Score)

@@ -1,4 +1,4 @@
-"""Shared fixtures: the shipped seeds, the shared gold files, and one real pipeline run on the seeds."""
+"""Shared fixtures: the shipped seeds, the project's gold files, and one real pipeline run on the seeds."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from assets.resources import make_resources
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-SHARED = REPO.parent / "shared"
-GOLD = SHARED / "gold"
+GOLD = REPO / "evaluation"  # the project's copy of the gold corpus (`make refresh-gold` updates it)
 
 
 def materialize(db: Path, articles: Path, **kwargs: object) -> dg.ExecuteInProcessResult:

@@ -10,7 +10,16 @@ from .extractor import Mention, extract
 if TYPE_CHECKING:
     from ..articles import Article
 
-__all__ = ["Mention", "extract", "extract_article"]
+__all__ = ["Mention", "extract", "extract_article", "reload_lexicons"]
+
+
+def reload_lexicons() -> None:
+    """Forget compiled lexicons, so a changed $CAPEX_LEXICONS overlay takes effect in this process."""
+    from . import grammar, language, lexicon, registry
+
+    for fn in (registry._registry, registry._aliases, lexicon.lexicon, lexicon.shared_table, grammar.grammar,
+               language._detector, language._script_variants):
+        fn.cache_clear()
 
 
 def extract_article(article: Article) -> list[Mention]:

@@ -12,8 +12,8 @@ from datetime import date
 from typing import Any
 
 from .grammar import Grammar, grammar
-from .lexicon import QUALIFIER_STRENGTH
-from .numbers import parse_cjk, parse_digits
+from .lexicon import QUALIFIER_STRENGTH, territory_currencies, word_key
+from .numbers import fold_text, parse_cjk, parse_digits, positional
 
 _SENTENCE_END = re.compile(r"[.!?](?=[\s\u00a0]|$)|[。！？]|\n")
 _PARAGRAPH_END = re.compile(r"\n")
@@ -45,12 +45,15 @@ class Mention:
     usd_stated: float | None = None
     lang: str = "en"
     amount_id: int = 0
+    currency_basis: str | None = None
+    note: str | None = None
     scale: float = field(default=1.0, repr=False)
     partner: int | None = field(default=None, repr=False)
+    mark: str | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         out = asdict(self)
-        del out["scale"], out["partner"]
+        del out["scale"], out["partner"], out["mark"]
         return out
 
 
@@ -104,28 +107,46 @@ def _nearest(hits: list[_Hit], m: Mention, spans: _Spans, *, same: str = "senten
     return chosen
 
 
-def _read_amount(g: Grammar, match: re.Match[str]) -> tuple[float, str | None, float]:
+class _Reading:
+    """What one grammar match says: value, scale, currency (with the mark it was read from) and a note."""
+
+    __slots__ = ("basis", "currency", "mark", "note", "scale", "value")
+
+    def __init__(self, value: float, scale: float, currency: str | None, mark: str | None, basis: str | None,
+                 note: str | None) -> None:
+        self.value, self.scale, self.currency, self.mark, self.basis, self.note = \
+            value, scale, currency, mark, basis, note
+
+
+def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
     lex = g.lex
+    note = None
     if match["word"]:
-        value = lex.number_words[next(k for k in lex.number_words if k.casefold() == match["word"].casefold())]
+        value = lex.number_words[word_key(match["word"])]
     elif match["cjk"]:
         value = parse_cjk(match["num"] + match["cjk"], lex.cjk_units, lex.locale)
     else:
-        value = parse_digits(match["num"], lex.locale)
-    scale = lex.scale_of(match["scale"]) if match["scale"] else 1.0
-    currency = None
-    if match["post"]:
-        currency = lex.currency_of_word(match["post"])
-    if match["pre"]:
-        currency = lex.currency_prefix[match["pre"]]
+        value, note = parse_digits(match["num"], lex.locale)
+    scale = 1.0
     if match["cjk"] and any(lex.cjk_units.get(u, 0) >= 1e4 for u in match["cjk"]):
-        scale = max(scale, 1e4)  # the positional units already scaled the value; mark it as scaled
-        return value * (lex.scale_of(match["scale"]) if match["scale"] else 1.0), currency, scale
-    return value * scale, currency, scale
+        scale = 1e4  # the positional units already scaled the value; mark it as scaled
+    if match["scale"]:
+        tokens: list[tuple[float, bool]] = [(value, False)]
+        for t in g.tail_token.finditer(match["scale"]):
+            tokens.append((parse_digits(t["n"], lex.locale)[0], False) if t["n"] else (lex.scale_of(t["u"]), True))
+        units = [v for v, is_unit in tokens if is_unit]
+        value, scale = positional(tokens), max(scale, *units)
+    currency = mark = basis = None
+    for group in ("post", "pre"):  # a mark before the number wins ("US$5 billion dollars" is USD)
+        if match[group]:
+            currency, kind = lex.currency_of(match[group])
+            mark, basis = match[group], f"{kind} {match[group]!r}"
+            value *= lex.factor_of(match[group])
+    return _Reading(value, scale, currency, mark, basis, note)
 
 
 def _english_sentence(text: str, pos: int, spans: _Spans) -> bool:
-    from ..language import detect_language
+    from .language import detect_language
 
     i = spans.sentence(pos)
     start = spans.sentence_ends[i - 1] if i else 0
@@ -133,28 +154,51 @@ def _english_sentence(text: str, pos: int, spans: _Spans) -> bool:
     return detect_language(text[start:end]) == "en"
 
 
-def _find_amounts(text: str, doc: str, g: Grammar, spans: _Spans) -> list[Mention]:
+def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> list[Mention]:
     english = grammar("en").lex
     found = []
-    for match in g.amount.finditer(text):
+    for match in g.amount.finditer(norm):
         if not (match["pre"] or match["scale"] or match["post"] or match["cjk"]) and \
-                not g.range_ahead.match(text, match.end()):
+                not g.range_ahead.match(norm, match.end()):
             continue
         try:
-            value, currency, scale = _read_amount(g, match)
+            r = _read_amount(g, match)
         except (ValueError, KeyError, ArithmeticError):
             continue  # malformed number such as "1.2.3": not an amount we can state
-        if not math.isfinite(value) or value <= 0:
+        if not math.isfinite(r.value) or r.value <= 0:
             continue
-        if currency is None and scale == 1.0 and not g.range_ahead.match(text, match.end()):
+        if r.currency is None and r.scale == 1.0 and not g.range_ahead.match(norm, match.end()):
             continue  # a bare number is money only as the first end of a range ("15-20 billion yuan")
+        if r.mark and len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha() and r.scale == 1.0:
+            continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"
         word = match["scale"]
-        if word and g.lex.lang != "en" and (short := english.scales.get(word.lower())) and short != scale \
+        if word and g.lex.lang != "en" and (short := english.scales.get(word.casefold())) and short != r.scale \
                 and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
-            value, scale = value / scale * short, short
-        found.append(Mention(doc=doc, quote=match.group(), start=match.start(), end=match.end(), value=value,
-                             currency=currency, lang=g.lex.lang, scale=scale))
+            r.value, r.scale = r.value / r.scale * short, short
+        found.append(Mention(doc=doc, quote=text[match.start():match.end()], start=match.start(), end=match.end(),
+                             value=r.value, currency=r.currency, lang=g.lex.lang, scale=r.scale,
+                             currency_basis=r.basis, note=r.note, mark=r.mark))
     return found
+
+
+def _resolve_ambiguous(norm: str, mentions: list[Mention], g: Grammar) -> None:
+    """A mark several currencies share (元, kr, Rs, £) is the one the article names unambiguously elsewhere,
+    else the one of the language's region, else the most common one; the basis says which."""
+    lex = g.lex
+    named = {m.currency for m in mentions if m.currency and m.mark and word_key(m.mark) not in lex.ambiguous}
+    for m in mentions:
+        candidates = lex.ambiguous.get(word_key(m.mark)) if m.mark else None
+        if not candidates or len(candidates) < 2:
+            continue
+        in_text = [c for c in candidates if c in named]
+        if len(in_text) == 1:
+            m.currency, why = in_text[0], f"the article names {in_text[0]}"
+        elif lex.territory and (local := _territory_currency(lex.territory, candidates)):
+            m.currency, why = local, f"region {lex.territory}"
+        else:
+            m.currency, why = candidates[0], "the most common reading"
+            m.note = f"ambiguous currency {m.mark!r} ({', '.join(candidates)})"
+        m.currency_basis = f"{m.currency_basis}, shared by {len(candidates)} currencies: {why}"
 
 
 def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans) -> list[Mention]:
@@ -166,6 +210,9 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
         gap = text[a.end:b.start]
         joined = g.range_gap.match(gap) or (g.range_and.match(gap) and g.range_opener.search(text, 0, a.start))
         if currency and b.currency in (None, currency) and joined:
+            for x in (a, b):
+                if x.currency is None:
+                    x.currency_basis = "the other end of its range"
             a.currency = b.currency = currency  # "600억∼650억 달러", "$64-72 billion"
             if a.scale == 1.0 and b.scale != 1.0:  # "$30 to $70 billion"
                 a.value, a.scale = a.value * b.scale, b.scale
@@ -178,11 +225,13 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
             if g.non_money_after.match(text[m.end:m.end + 24]):
                 continue
             m.currency = known.get(round(m.value, 6))
+            m.currency_basis = "the same figure elsewhere in the article"
             if m.currency is None:
                 sentence = spans.sentence(m.start)
                 earlier = [p for p in mentions[:i] if p.currency and spans.sentence(p.start) == sentence]
                 if earlier:
                     m.currency = earlier[-1].currency
+                    m.currency_basis = "an earlier amount in the sentence"
         if m.currency:
             kept.append(m)
     return kept
@@ -394,13 +443,21 @@ def _mode(values: Any) -> Any:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _territory_currency(territory: str, candidates: list[str]) -> str | None:
+    local = territory_currencies(territory)
+    return next((c for c in candidates if c in local), None)
+
+
 def extract(text: str, *, doc: str = "", lang: str | None = "en", published: date | None = None) -> list[Mention]:
     """Every monetary mention in `text`, in order, with text[start:end] == quote."""
     g = grammar(lang or "en")
-    spans = _Spans(text, g.abbreviations)
-    mentions = _resolve_bare(text, _find_amounts(text, doc, g, spans), g, spans)
-    _pair_conversions(text, mentions, g)
-    _enrich(text, mentions, g, spans, published)
+    norm = fold_text(text)
+    spans = _Spans(norm, g.abbreviations)
+    found = _find_amounts(text, norm, doc, g, spans)
+    _resolve_ambiguous(norm, found, g)
+    mentions = _resolve_bare(norm, found, g, spans)
+    _pair_conversions(norm, mentions, g)
+    _enrich(norm, mentions, g, spans, published)
     _consolidate(mentions)
     return mentions
 
@@ -413,7 +470,7 @@ def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, 
         if not (match["pre"] or match["post"]):
             continue
         try:
-            parse_digits(match["num"], g.lex.locale)
+            parse_digits(fold_text(match["num"]), g.lex.locale)
         except ValueError:
             found.append((match.start(), match.end(), match.group()))
     return found

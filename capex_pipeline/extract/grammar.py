@@ -10,21 +10,31 @@ from babel.numbers import get_group_symbol
 
 from .lexicon import Lexicon, alternation, lexicon, shared_table
 
-_NUM = r"\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# Digits as written (any script is folded to ASCII first): grouped by threes, in Indian lakh grouping
+# (1,00,000), or plain, with an optional decimal part.
+_NUM = r"\d{1,2}(?:,\d\d)+,\d{3}(?!\d)(?:\.\d+)?|\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 # Where the locale groups digits with a space (fr "1 500", sv/nb "1 000"), a plain space groups them too.
 _NUM_SPACED = r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_TAIL_NUM = r"\d+(?:[.,]\d+)?"
 _SP = r"[ \u00a0]?"
 _YEAR = r"(?<![\d.,])(?:19[5-9]\d|20[0-9]\d)(?![\d.,]?\d)"
 
 
-def _case_sensitive_scales(words: list[str]) -> str:
+def _case_sensitive_scales(words: list[str], *, endings: bool) -> str:
     """Single-letter abbreviations (B, M, T) only in capitals and glued to the number; words in any case."""
-    short = [w for w in words if len(w) == 1]
-    long_ = [w for w in words if len(w) > 1]
-    alt = alternation(long_, ignore_case=True)
+    short = [w for w in words if len(w) == 1 and w.isascii()]
+    long_ = [w for w in words if not (len(w) == 1 and w.isascii())]
+    alt = alternation(long_, ignore_case=True, endings=endings)
     if short:
         alt += "|" + "|".join(rf"(?<=\d){re.escape(w)}(?![^\W\d_])" for w in short)
     return alt
+
+
+def _marks(marks: list[str]) -> str:
+    """Symbols and ISO codes, exactly as written; a one-letter Latin symbol (R for rand) only glued to digits."""
+    single = [m for m in marks if len(m) == 1 and m.isascii() and m.isalpha()]
+    rest = alternation([m for m in marks if m not in single])
+    return rest + (f"|(?<![A-Za-z])[{''.join(single)}](?=\\d)" if single else "")
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class Grammar:
     range_opener: re.Pattern[str]
     range_and: re.Pattern[str]
     range_ahead: re.Pattern[str]
+    tail_token: re.Pattern[str]
     conversion_gap: re.Pattern[str]
     non_money_after: re.Pattern[str]
     years: re.Pattern[str]
@@ -68,24 +79,27 @@ def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
 def grammar(lang: str) -> Grammar:
     lex = lexicon(lang)
     units = "".join(re.escape(u) for u in lex.cjk_units)
-    cjk = rf"(?:[{units}]+(?:\d+(?:[.,]\d+)?(?=[{units}]))?)+"
+    cjk = rf"(?:[{units}]+(?: ?\d+(?:[.,]\d+)?(?=[{units}]))?)+"
     words = alternation(lex.number_words, ignore_case=True)
-    scales = _case_sensitive_scales(list(lex.scales))
+    scales = _case_sensitive_scales(list(lex.scales), endings=lex.inflects)
     connectors = "|".join(re.escape(c) for c in lex.currency_connectors)
+    marks = _marks(list(lex.currency_marks))
+    pre = f"{marks}|{alternation(lex.prefix_words, ignore_case=True)}"
+    currency_words = f"{alternation(lex.currency_words, ignore_case=True, endings=lex.inflects)}|{marks}"
     amount = re.compile(
         rf"(?<![A-Za-z0-9_.,])"
-        rf"(?:(?P<pre>{alternation(lex.currency_prefix)}){_SP})?"
+        rf"(?:(?P<pre>{pre}){_SP})?"
         rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})(?![.,]?\d)"
         rf"|(?P<word>{words})(?={_SP}(?:{scales})))"
         rf"(?P<cjk>{cjk})?"
-        rf"(?:{_SP}(?P<scale>{scales}))?"
-        rf"(?:{_SP}(?:{connectors})?(?P<post>{alternation(lex.currency_words, ignore_case=True)}))?"
+        # scale words, several in a row ("हजार करोड़") or with more digits between ("2 mld 800 mln")
+        rf"(?:{_SP}(?P<scale>(?:{scales})(?:{_SP}(?:{_TAIL_NUM}{_SP})?(?:{scales}))*))?"
+        rf"(?:{_SP}(?:{connectors})?(?P<post>{currency_words}))?"
     )
     # digits with two or more separators ("1.2.3 billion") beside money words: refused, never read as money
-    currency_words = alternation(lex.currency_words, ignore_case=True)
     money_word = rf"{_SP}(?:{connectors})?(?:{currency_words})"
     money_after = rf"{_SP}(?:{scales})(?:{money_word})?|{money_word}"
-    malformed = re.compile(rf"(?<![A-Za-z0-9_.,])(?P<pre>(?:{alternation(lex.currency_prefix)}){_SP})?"
+    malformed = re.compile(rf"(?<![A-Za-z0-9_.,])(?P<pre>(?:{pre}){_SP})?"
                            rf"(?P<num>\d+(?:[.,]\d+){{2,}})(?P<post>{money_after})?")
     qualifier_kind: dict[str, str] = {}
     for kind, table in (("before", lex.qualifiers), ("after", lex.qualifiers_after)):
@@ -113,7 +127,8 @@ def grammar(lang: str) -> Grammar:
         range_opener=re.compile(rf"(?:{alternation([b for b, _ in lex.range_between], ignore_case=True)})\s*$"),
         range_and=re.compile(rf"^\s*(?:{alternation([a for _, a in lex.range_between], ignore_case=True)})\s*$"),
         range_ahead=re.compile(rf"{_SP}(?:{alternation([*lex.range_connectors, *(a for _, a in lex.range_between)])})"
-                               rf"{_SP}(?:{alternation(lex.currency_prefix)})?{_SP}\d"),
+                               rf"{_SP}(?:{pre})?{_SP}\d"),
+        tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
         years=re.compile(rf"(?P<abs>{_YEAR})|(?P<rel>{year_words})|(?P<month>{months})|(?P<current>{current})"
@@ -130,7 +145,7 @@ def grammar(lang: str) -> Grammar:
         suppliers=frozenset(s.casefold() for s in entities["suppliers"]),
         public_actors=re.compile(alternation(entities["public_actors"])),
         # "Mrd.", "ca.", "Rs.": a period that ends one of these does not end the sentence
-        abbreviations=frozenset(w[:-1].casefold() for w in [*lex.scales, *lex.currency_words, *lex.currency_prefix,
+        abbreviations=frozenset(w[:-1].casefold() for w in [*lex.scales, *lex.currency_words, *lex.currency_marks,
                                                               *(q for qs in lex.qualifiers.values() for q in qs)]
                                 if w.endswith(".")),
         sources=re.compile(alternation([a for aliases in entities["sources"].values() for a in aliases])),

@@ -1,48 +1,239 @@
-"""Per-language lexicons (YAML data files) merged and compiled into regular expressions, once per language."""
+"""Per-language lexicons: data generated from CLDR (`lexicons/cldr/`) under small hand-written overlays
+(`lexicons/<lang>.yaml`, `common.yaml`) and users' overlay folders, merged and compiled once per language."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
+from babel.numbers import get_territory_currencies
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: lexicons load 10x faster
+from . import cldr
+from .registry import UNDETERMINED, overlay_dirs, registry, shipped, user_overlays
+from .registry import normalize_lang as normalize_lang
 
-SUPPORTED_LANGS = ("en", "de", "no", "da", "sv", "fr", "es", "ko", "zh", "ja")
-LANG_ALIASES = {"kr": "ko", "nb": "no", "nn": "no", "cn": "zh", "jp": "ja", "se": "sv", "dk": "da",
-                "zh-cn": "zh", "zh-tw": "zh", "zh-hans": "zh", "zh-hant": "zh"}
 QUALIFIER_STRENGTH = {"exact": 0, "approx": 1, "min": 2, "max": 2}
+_TABLES = ("scales", "currency_words", "currency_prefix", "prefix_words", "number_words", "months", "year_words",
+           "currency_factors")
+_EXACT = ("currency_prefix",)  # symbols and ISO codes: "kr", "Kč", "ALL" (lek) are not "all"
+# Arabic-script letters written two ways (Arabic ي/ك, Persian ی/ک): folded so both spellings match
+ARABIC_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
 
 
-def normalize_lang(lang: str | None) -> str | None:
-    """Map a language tag ('kr', 'nb', 'zh-CN', 'en-US') to a supported code, or None if unsupported."""
-    if not lang:
-        return None
-    tag = str(lang).strip().lower().replace("_", "-")
-    tag = LANG_ALIASES.get(tag, tag)
-    tag = LANG_ALIASES.get(tag.split("-")[0], tag.split("-")[0])
-    return tag if tag in SUPPORTED_LANGS else None
-
-
-def _load(name: str) -> dict[str, Any]:
-    text = resources.files(__package__).joinpath(f"lexicons/{name}.yaml").read_text(encoding="utf-8")
-    return yaml.load(text, Loader=_LOADER) or {}
+def fold(word: str) -> str:
+    return word.translate(ARABIC_FOLD).casefold()
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in top.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if key in _TABLES and isinstance(value, dict):
+            # word tables are keyed case- and spelling-insensitively, so a later layer overrides an earlier one
+            merged = dict(out.get(key) or {})
+            merged.update({(unicodedata.normalize("NFC", str(k)) if key in _EXACT else word_key(k)): v
+                           for k, v in value.items() if k})
+            out[key] = merged
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
+        elif isinstance(value, list) and isinstance(out.get(key), list):  # word lists add up across layers
+            out[key] = [*out[key], *(v for v in value if v not in out[key])]
         else:
             out[key] = value
     return out
 
 
+def word_key(word: str) -> str:
+    """How a word is looked up in the tables: NFC, case- and Arabic-spelling-folded (one-letter Latin kept)."""
+    word = unicodedata.normalize("NFC", str(word))
+    return word if len(word) == 1 and word.isascii() else fold(word)  # "B", "M": case-sensitive abbreviations
+
+
+def _cldr_layer(lang: str) -> dict[str, Any]:
+    """CLDR data as lexicon tables: scale words, currency names and symbols (after or before the number)."""
+    data = shipped(f"cldr/{lang}")
+    if not data:  # a language a user added: generated now, from the locale the overlay names
+        data = cldr.generate(lang, registry()[lang].get("locale", lang))
+    symbols = data.get("currency_symbols") or {}
+    return {
+        "locale": data["locale"], "territory": data.get("territory"),
+        "scales": data.get("scales") or {},
+        "currency_words": data.get("currency_names") or {},
+        "currency_prefix": symbols,
+        "months": data.get("months") or {},
+    }
+
+
+@cache
+def territory_currencies(territory: str) -> frozenset[str]:
+    """Currencies legal tender in a region today (CLDR)."""
+    return frozenset(get_territory_currencies(territory, tender=True))
+
+
+@cache
+def home_symbols() -> dict[str, list[str]]:
+    """Local currency symbols of every country ("zł", "Kč", "Rp", "R$"): one currency, or several candidates."""
+    return shipped("cldr/_symbols")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    lang: str
+    locale: str
+    territory: str | None
+    inflects: bool
+    scales: dict[str, float]
+    currency_marks: dict[str, str]
+    prefix_words: dict[str, str]
+    currency_words: dict[str, str]
+    currency_factors: dict[str, float]
+    ambiguous: dict[str, list[str]]
+    iso_codes: frozenset[str]
+    cjk_units: dict[str, float]
+    number_words: dict[str, float]
+    qualifiers: dict[str, list[str]]
+    qualifiers_after: dict[str, list[str]]
+    year_words: dict[str, int]
+    non_money_nouns: list[str]
+    range_connectors: list[str]
+    range_between: list[list[str]]
+    currency_connectors: list[str]
+    months: dict[str, int]
+    current_period: list[str]
+    year_comparison: list[str]
+    numeric_month: str
+    statement_cues: list[str]
+    company_pronouns: list[str]
+
+    def scale_of(self, word: str) -> float:
+        return self.scales.get(word) or self.scales[_lookup(self.scales, word, self.inflects)]
+
+    def currency_of(self, word: str) -> tuple[str, str]:
+        """(ISO code, kind) of a currency word, symbol or code as matched: kind is 'iso code', 'symbol' or
+        'name'."""
+        if word in self.currency_marks:
+            code = self.currency_marks[word]
+            return code, "iso code" if word == code else "symbol"
+        key = word_key(word)
+        if key in self.prefix_words:
+            return self.prefix_words[key], "name"
+        return self.currency_words[_lookup(self.currency_words, word, self.inflects)], "name"
+
+    def factor_of(self, word: str) -> float:
+        try:
+            return float(self.currency_factors.get(_lookup(self.currency_words, word, self.inflects), 1.0))
+        except KeyError:
+            return 1.0
+
+
+def _lookup(table: dict[str, Any], word: str, inflects: bool) -> str:
+    """The table key a matched word stands for: itself, or (where nouns inflect) its longest prefix in the
+    table ("dolarů" -> "dolar", "miljardin" -> "miljardi")."""
+    key = word_key(word)
+    if key in table:
+        return key
+    if inflects:
+        for cut in range(1, 6):
+            if len(key) - cut >= 2 and key[:-cut] in table:
+                return key[:-cut]
+    raise KeyError(word)
+
+
+def _language_chain(lang: str) -> list[dict[str, Any]]:
+    """CLDR then the shipped overlay then users' overlays, for the language and the ones it extends."""
+    layers: list[dict[str, Any]] = []
+    name: str | None = lang
+    while name:
+        own = [shipped(name), *user_overlays(name, overlay_dirs())]
+        layers[:0] = [_cldr_layer(name) if name in registry() else {}, *own]
+        name = next((layer["extends"] for layer in reversed(own) if layer.get("extends")), None)
+    return layers
+
+
+@cache
+def lexicon(lang: str) -> Lexicon:
+    """The merged lexicon of a registered language (or of the language-independent rules for any other):
+    common <- English <- the language. Articles quote English ("over 150 billion yuan") and name currencies
+    by ISO code or symbol in every language, so those layers apply everywhere."""
+    code = normalize_lang(lang) or UNDETERMINED
+    common = shipped("common")
+    merged = _merge({}, common)
+    for name, codes in home_symbols().items():  # local symbols of every country, before the language's own
+        if len(codes) == 1:
+            merged = _merge(merged, {"currency_prefix": {name: codes[0]}})
+    english: dict[str, Any] = {}
+    for layer in _language_chain("en"):
+        english = _merge(english, layer)
+    if code == "en":
+        merged = _merge(merged, english)
+    elif code != UNDETERMINED:
+        keep = {k: v for k, v in english.items() if k not in ("qualifiers", "qualifiers_after", "number_words",
+                                                              "locale", "territory", "statement_cues",
+                                                              "company_pronouns", "inflects")}
+        merged = _merge(merged, keep)
+        for layer in _language_chain(code):
+            merged = _merge(merged, layer)
+        for key in ("qualifiers", "qualifiers_after"):  # English qualifiers count everywhere
+            for kind, words in (english.get(key) or {}).items():
+                table = merged.setdefault(key, {}) or {}
+                merged[key] = table | {kind: list(dict.fromkeys([*(table.get(kind) or []), *(words or [])]))}
+    else:  # language-independent: ISO codes, symbols and digits only
+        merged = _merge(merged, {"currency_prefix": english.get("currency_prefix") or {}})
+    iso = {c: c for c in cldr.tender_currencies()} | (merged.get("iso_aliases") or {})
+    always = common.get("always") or {}
+    merged["currency_prefix"] = {**merged["currency_prefix"], **always}
+    ambiguous = {word_key(k): list(v) for k, v in (merged.get("ambiguous") or {}).items()}
+    for name, codes in home_symbols().items():
+        if len(codes) > 1 and name not in always:
+            ambiguous.setdefault(word_key(name), codes)
+    return Lexicon(
+        lang=code,
+        locale=merged.get("locale", "en"),
+        territory=merged.get("territory") if code != "en" else "US",
+        inflects=bool(registry().get(code, {}).get("inflects")),
+        scales={k: float(v) for k, v in merged["scales"].items()},
+        currency_marks={**iso, **merged["currency_prefix"]},
+        prefix_words=merged.get("prefix_words") or {},
+        currency_words=merged["currency_words"],
+        currency_factors={k: float(v) for k, v in (merged.get("currency_factors") or {}).items()},
+        ambiguous=ambiguous,
+        iso_codes=frozenset(iso),
+        cjk_units={k: float(v) for k, v in merged["cjk_units"].items()},
+        number_words={k: float(v) for k, v in (merged.get("number_words") or {}).items() if v is not None},
+        qualifiers={k: v or [] for k, v in (merged.get("qualifiers") or {}).items()},
+        qualifiers_after={k: v or [] for k, v in (merged.get("qualifiers_after") or {}).items()},
+        year_words=merged.get("year_words") or {},
+        non_money_nouns=merged.get("non_money_nouns") or [],
+        range_connectors=merged.get("range_connectors") or [],
+        range_between=merged.get("range_between") or [],
+        currency_connectors=merged.get("currency_connectors") or [],
+        months=merged.get("months") or {},
+        current_period=merged.get("current_period") or [],
+        year_comparison=merged.get("year_comparison") or [],
+        numeric_month=merged["numeric_month"],
+        statement_cues=merged.get("statement_cues") or [],
+        company_pronouns=merged.get("company_pronouns") or [],
+    )
+
+
+@cache
+def shared_table(name: str) -> dict[str, Any]:
+    """A language-independent table (metrics.yaml, entities.yaml), extended by users' overlays."""
+    table = shipped(name)
+    for extra in user_overlays(name, overlay_dirs()):
+        for key, value in extra.items():
+            if isinstance(value, dict) and isinstance(table.get(key), dict):
+                table[key] = {**table[key], **value}
+            elif isinstance(value, list) and isinstance(table.get(key), list):
+                table[key] = [*table[key], *value]
+            else:
+                table[key] = value
+    return table
+
+
+# The regex helpers below are shared by the grammar; kept here beside the words they compile.
 LATIN_LETTER = "[A-Za-z\u00c0-\u024f]"
 
 
@@ -78,9 +269,10 @@ def _trie(words: list[str], *, boundary: bool) -> str:
     return build(root)
 
 
-def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False) -> str:
+def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False, endings: bool = False) -> str:
     """A regex for any of `words` (longest match first); Latin-script words must start (and, unless `prefix`,
-    end) at a Latin-letter boundary, so "KDDIの" and "Meta가" match but "Metaverse" does not. Compiled as
+    end) at a Latin-letter boundary, so "KDDIの" and "Meta가" match but "Metaverse" does not. With `endings`,
+    a word may carry an inflectional ending of up to five letters ("dolarů", "miljardin"). Compiled as
     prefix tries behind a first-character lookahead: these patterns scan every position of every article."""
     words = sorted({w.casefold() if ignore_case else w for w in words if w})
     if not words:
@@ -91,99 +283,11 @@ def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False) 
         if not chosen:
             continue
         first = "".join(sorted({re.escape(c) for w in chosen for c in {w[0], w[0].upper(), w[0].lower()}}))
-        body = f"(?=[{first}])" + _trie(chosen, boundary=not prefix)
+        if endings:
+            body = f"(?=[{first}])" + _trie(chosen, boundary=False) + r"[^\W\d_]{0,5}(?![^\W\d_])"
+        else:
+            body = f"(?=[{first}])" + _trie(chosen, boundary=not prefix)
         if ignore_case:
             body = f"(?i:{body})"
         groups.append((rf"(?<!{LATIN_LETTER})" if latin_start else "") + body)
     return "|".join(groups)
-
-
-@dataclass(frozen=True)
-class Lexicon:
-    lang: str
-    locale: str
-    scales: dict[str, float]
-    currency_prefix: dict[str, str]
-    currency_words: dict[str, str]
-    cjk_units: dict[str, float]
-    number_words: dict[str, float]
-    qualifiers: dict[str, list[str]]
-    qualifiers_after: dict[str, list[str]]
-    year_words: dict[str, int]
-    non_money_nouns: list[str]
-    range_connectors: list[str]
-    range_between: list[list[str]]
-    currency_connectors: list[str]
-    months: dict[str, int]
-    current_period: list[str]
-    year_comparison: list[str]
-    numeric_month: str
-    statement_cues: list[str]
-    company_pronouns: list[str]
-
-    def scale_of(self, word: str) -> float:
-        return self.scales.get(word) or self.scales[_casefold_key(self.scales, word)]
-
-    def currency_of_word(self, word: str) -> str:
-        return self.currency_words.get(word) or self.currency_words[_casefold_key(self.currency_words, word)]
-
-
-def _casefold_key(table: dict[str, Any], word: str) -> str:
-    folded = word.casefold()
-    for key in table:
-        if key.casefold() == folded:
-            return key
-    raise KeyError(word)
-
-
-@cache
-def lexicon(lang: str) -> Lexicon:
-    """The merged lexicon of a language: common <- English <- (parent) <- the language itself."""
-    lang = normalize_lang(lang) or "en"
-    chain: list[dict[str, Any]] = []
-    name: str | None = lang
-    while name:
-        data = _load(name)
-        chain.append(data)
-        name = data.get("extends")
-    merged = _load("common")
-    if lang != "en":
-        english = {k: v for k, v in _load("en").items() if k not in ("qualifiers", "number_words", "locale")}
-        # statement cues are language-specific: an English cue must not leak into, say, French text
-        english["statement_cues"] = english["company_pronouns"] = []
-        merged = _merge(merged, english)
-    for data in reversed(chain):
-        merged = _merge(merged, data)
-    if lang != "en":  # articles quote English ("over 150 billion yuan"): its qualifiers count everywhere
-        for key in ("qualifiers", "qualifiers_after"):
-            for kind, words in (_load("en").get(key) or {}).items():
-                merged.setdefault(key, {})[kind] = [*(merged[key].get(kind) or []), *(words or [])]
-    iso = {code: merged["iso_aliases"].get(code, code) for code in merged["iso_codes"]}
-    return Lexicon(
-        lang=lang,
-        locale=merged.get("locale", lang),
-        scales={k: float(v) for k, v in merged["scales"].items()},
-        currency_prefix={**iso, **merged["currency_prefix"]},
-        currency_words={**iso, **merged["currency_words"]},
-        cjk_units={k: float(v) for k, v in merged["cjk_units"].items()},
-        number_words={k: float(v) for k, v in (merged.get("number_words") or {}).items() if v is not None},
-        qualifiers={k: v or [] for k, v in (merged.get("qualifiers") or {}).items()},
-        qualifiers_after={k: v or [] for k, v in (merged.get("qualifiers_after") or {}).items()},
-        year_words=merged.get("year_words") or {},
-        non_money_nouns=merged.get("non_money_nouns") or [],
-        range_connectors=merged.get("range_connectors") or [],
-        range_between=merged.get("range_between") or [],
-        currency_connectors=merged.get("currency_connectors") or [],
-        months=merged.get("months") or {},
-        current_period=merged.get("current_period") or [],
-        year_comparison=merged.get("year_comparison") or [],
-        numeric_month=merged["numeric_month"],
-        statement_cues=merged.get("statement_cues") or [],
-        company_pronouns=merged.get("company_pronouns") or [],
-    )
-
-
-@cache
-def shared_table(name: str) -> dict[str, Any]:
-    """A language-independent table: metrics.yaml or entities.yaml."""
-    return _load(name)

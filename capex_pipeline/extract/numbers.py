@@ -1,60 +1,113 @@
-"""Numbers as written: locale digits (Babel), CJK positional numerals (억, 万亿, 兆) and number words."""
+"""Numbers as written: digits of any script, locale separators (Babel), and positional units (억, 万亿, 兆,
+crore, "2 mld 800 mln", "১ হাজার ১৯৯ কোটি")."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import cache
 
-from babel.numbers import NumberFormatError, get_group_symbol, parse_decimal
+from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
+
+from .lexicon import ARABIC_FOLD
 
 _CJK_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\D")
 _BIG_UNIT = 1e4
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _SEPARATORS = re.compile(r"[.,]")
+_INDIAN = re.compile(r"\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?")
+# Between two digits: the Japanese nakaguro and full-width marks are decimal points or group separators.
+_BETWEEN_DIGITS = re.compile(r"(?<=\d)[・．，](?=\d)")
+
+
+def _digit_table() -> dict[int, str]:
+    """Every Unicode decimal digit (full-width, Arabic-Indic, Persian, Devanagari, Bengali, Thai ...) to ASCII,
+    the Arabic decimal and group marks to '.' and ',', and Arabic-script letter variants folded: one character
+    for one, so offsets into the folded text are offsets into the article."""
+    table = {cp: str(unicodedata.digit(chr(cp))) for cp in range(0x80, 0x10000)
+             if unicodedata.category(chr(cp)) == "Nd" }
+    table |= {0x066B: ".", 0x066C: ","}
+    table |= {k: v for k, v in ARABIC_FOLD.items()}
+    return table
+
+
+_TABLE = _digit_table()
+_NON_ASCII_DIGIT = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]")
+
+
+def fold_text(text: str) -> str:
+    """The article as the grammar reads it, of the same length: digits in ASCII, '12・6' as '12.6'."""
+    if _NON_ASCII_DIGIT.search(text):
+        text = text.translate(_TABLE)
+    return _BETWEEN_DIGITS.sub(lambda m: "." if m.group() in "・．" else ",", text)
 
 
 @cache
-def _group_symbol(locale: str) -> str:
-    return get_group_symbol(locale)
+def _symbols(locale: str) -> tuple[str, str]:
+    return get_decimal_symbol(locale), get_group_symbol(locale)
 
 
-def parse_digits(text: str, locale: str) -> float:
-    """Parse '1,500' / '5,7' / '20.000' / '2801.5' with the article locale's rules, falling back to English
-    and then to the shape of the string (a lone separator before exactly three digits groups thousands)."""
+def parse_digits(text: str, locale: str) -> tuple[float, str | None]:
+    """Parse '1,500' / '5,7' / '20.000' / '2801.5' / '1,00,000' with the locale's rules, else by the shape of
+    the string. Returns the value and a note when the reading was a guess (a lone separator before exactly
+    three digits that the locale does not use that way)."""
     if text.isdigit():
-        return float(text)
-    group = _group_symbol(locale)
+        return float(text), None
+    decimal, group = _symbols(locale)
     if group.isspace():  # "1 500", "1\u00a0500", "1\u202f500" all group thousands in such locales
         text = _SPACES.sub(group, text)
-    for loc in (locale, "en"):
+    if _INDIAN.fullmatch(text):
+        return float(text.replace(",", "")), None
+    if all(ch.isdigit() or ch in (decimal, group) for ch in text):  # Babel is lenient with foreign marks
         try:
-            return float(parse_decimal(text, locale=loc, strict=True))
+            return float(parse_decimal(text, locale=locale, strict=True)), None
         except NumberFormatError:
-            continue
-    parts = _SEPARATORS.split(text)
+            pass
+    parts = _SEPARATORS.split(text.replace(group, "") if group.isspace() else text)
     if len(parts) == 2:  # one separator: a decimal mark unless exactly three digits follow it
-        return float(parts[0] + ("" if len(parts[1]) == 3 else ".") + parts[1])
-    if all(len(p) == 3 for p in parts[1:]):  # 1.500.000 with any grouping mark
-        return float("".join(parts))
+        if len(parts[1]) != 3:
+            return float(f"{parts[0]}.{parts[1]}"), None
+        mark = text[len(parts[0])]
+        note = None if mark == group else f"'{mark}' before three digits read as a thousands separator"
+        return float(parts[0] + parts[1]), note
+    marks = set(_SEPARATORS.findall(text))
+    if len(marks) == 2:  # "1,234.5" or "1.234,5": the last mark is the decimal one
+        last = text.rfind(text[max(text.rfind("."), text.rfind(","))])
+        whole, frac = text[:last], text[last + 1:]
+        if all(len(p) == 3 for p in _SEPARATORS.split(whole)[1:]):
+            return float(_SEPARATORS.sub("", whole) + "." + frac), None
+    elif all(len(p) == 3 for p in parts[1:]):  # 1.500.000 with any grouping mark
+        return float("".join(parts)), None
     raise ValueError(f"malformed number {text!r}")
 
 
-def parse_cjk(text: str, units: dict[str, float], locale: str) -> float:
-    """Read a CJK positional amount such as '874조7천400억', '6천억', '3.52兆' or '1,500억'."""
+def positional(tokens: list[tuple[float, bool]]) -> float:
+    """Combine numbers and units read left to right, as CJK and Indian numerals and "2 mld 800 mln" are
+    written: (value, is_unit) pairs. A small unit (< 10^4: 千, thousand, हज़ार) multiplies the number before it
+    into the current section; a big one multiplies the section; a big unit right after another stacks
+    (万亿 = 10^12, lakh crore = 10^12)."""
     total = section = chunk = 0.0
     current: float | None = None
-    for token in _CJK_TOKEN.findall(text.replace(" ", "")):
-        unit = units.get(token)
-        if unit is None:
-            current = parse_digits(token, locale)
-        elif unit < _BIG_UNIT:
-            section += (current if current is not None else 1.0) * unit
+    for value, is_unit in tokens:
+        if not is_unit:
+            current = value
+        elif value < _BIG_UNIT:
+            section += (current if current is not None else 1.0) * value
             current = None
-        elif current is None and not section and chunk:  # stacked units: 万亿 = 10^4 * 10^8
-            total += chunk * (unit - 1)
-            chunk *= unit
+        elif current is None and not section and chunk:
+            total += chunk * (value - 1)
+            chunk *= value
         else:
-            chunk = (section + (current or 0.0)) * unit
+            chunk = (section + (current or 0.0)) * value
             total += chunk
             section, current = 0.0, None
     return total + section + (current or 0.0)
+
+
+def parse_cjk(text: str, units: dict[str, float], locale: str) -> float:
+    """Read a CJK positional amount such as '874조7천400억', '6천억', '3.52兆', '1,500억' or '33조 8천억'."""
+    tokens = []
+    for token in _CJK_TOKEN.findall(text.replace(" ", "")):
+        unit = units.get(token)
+        tokens.append((unit, True) if unit is not None else (parse_digits(token, locale)[0], False))
+    return positional(tokens)

@@ -1,0 +1,144 @@
+"""Language data generated from CLDR through Babel: scale words, currency names and symbols, separators and
+month names. `python -m capex_pipeline.extract.cldr` regenerates `lexicons/cldr/` for every language in
+`lexicons/languages.yaml`; a language added only in a user's overlay folder is generated on the fly."""
+
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import babel
+import yaml
+from babel import Locale
+from babel.core import get_global
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u061c"), None)  # bidi marks CLDR puts in Hebrew patterns
+_MIN_SCALE = 3  # thousand and up: smaller powers are not scale words
+
+
+def _clean(word: str) -> str:
+    return word.translate(_INVISIBLE).replace("'", "").replace("\u00a0", " ").strip()
+
+
+@cache
+def tender_currencies() -> frozenset[str]:
+    """ISO codes legal tender somewhere today."""
+    return frozenset(code for entries in get_global("territory_currencies").values()
+                     for code, _start, end, tender in entries if end is None and tender)
+
+
+def scale_words(locale: Locale) -> dict[str, float]:
+    """Words and abbreviations of the compact decimal formats ("0 Milliarden", "0 Mrd.", "0 พันล้าน") with the
+    power of ten each stands for. Long forms win over short ones; a one- or two-letter Latin abbreviation
+    (K, M, Mr, jt) is left to the hand-written overlays, where it is safe only glued to a number."""
+    found: dict[str, float] = {}
+    for kind in ("long", "short"):
+        for _form, magnitudes in (locale.compact_decimal_formats.get(kind) or {}).items():
+            for magnitude, pattern in sorted(magnitudes.items(), key=lambda kv: len(kv[0])):
+                text = pattern if isinstance(pattern, str) else pattern.pattern
+                zeros = text.count("0")
+                word = _clean(text.replace("0", ""))
+                if word.startswith("de "):  # Romanian "de miliarde": the connector is read by the grammar
+                    word = word[3:]
+                power = len(magnitude) - zeros
+                if not zeros or power < _MIN_SCALE or not word:
+                    continue
+                if len(word) <= 2 and word.isascii():
+                    continue
+                found.setdefault(word, float(10 ** power))
+    return found
+
+
+def currency_names(locale: Locale) -> dict[str, str]:
+    """Display names of today's currencies in every plural form ("dolar amerykański", "dolarów amerykańskich")."""
+    names: dict[str, str] = {}
+    plural = locale._data.get("currency_names_plural") or {}
+    for code in sorted(tender_currencies()):
+        forms = [locale.currencies.get(code), *((plural.get(code) or {}).values())]
+        for name in forms:
+            if name and name != code:
+                names.setdefault(_clean(name), code)
+    return names
+
+
+def currency_symbols(locale: Locale) -> dict[str, str]:
+    """The locale's own symbols ("zł", "US$", "NT$", "kr"); a symbol two currencies share here is dropped."""
+    seen: dict[str, set[str]] = defaultdict(set)
+    for code in tender_currencies():
+        symbol = _clean(locale.currency_symbols.get(code) or "")
+        if symbol and symbol != code:
+            seen[symbol].add(code)
+    return {s: next(iter(codes)) for s, codes in sorted(seen.items()) if len(codes) == 1}
+
+
+def months(locale: Locale) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for number, name in (locale.months.get(context, {}).get("wide") or {}).items():
+            out.setdefault(_clean(name), int(number))
+    return out
+
+
+def home_symbols() -> dict[str, list[str]]:
+    """Symbol -> currencies whose home locales write it so ("zł" in pl_PL, "R" in en_ZA, "₺" in tr_TR): the
+    local symbols any article may quote. A symbol with several currencies is resolved by the article's
+    language and region (see `lexicon.py`)."""
+    by_symbol: dict[str, set[str]] = defaultdict(set)
+    territory_languages = get_global("territory_languages")
+    for territory, entries in get_global("territory_currencies").items():
+        current = [code for code, _start, end, tender in entries if end is None and tender]
+        for lang, info in (territory_languages.get(territory) or {}).items():
+            if info.get("official_status") not in ("official", "de_facto_official"):
+                continue
+            try:
+                locale = Locale.parse(f"{lang}_{territory}")
+            except (ValueError, babel.UnknownLocaleError):
+                continue
+            for code in current:
+                symbol = _clean(locale.currency_symbols.get(code) or "")
+                if symbol and symbol.upper() != code:
+                    by_symbol[symbol].add(code)
+    return {s: sorted(codes) for s, codes in sorted(by_symbol.items())}
+
+
+def generate(lang: str, locale_id: str) -> dict[str, Any]:
+    locale = Locale.parse(locale_id)
+    return {
+        "lang": lang,
+        "locale": locale_id,
+        "territory": (Locale.parse(get_global("likely_subtags").get(locale.language, locale_id)).territory
+                      if not locale.territory else locale.territory),
+        "decimal": locale.number_symbols["latn"]["decimal"],
+        "group": locale.number_symbols["latn"]["group"],
+        "scales": scale_words(locale),
+        "currency_names": currency_names(locale),
+        "currency_symbols": currency_symbols(locale),
+        "months": months(locale),
+    }
+
+
+def _languages() -> dict[str, dict[str, Any]]:
+    text = resources.files(__package__).joinpath("lexicons/languages.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def main(out: Path | None = None) -> None:
+    out = out or Path(__file__).with_name("lexicons") / "cldr"
+    out.mkdir(parents=True, exist_ok=True)
+    header = f"# Generated from CLDR (Babel {babel.__version__}) by `python -m capex_pipeline.extract.cldr`: " \
+             "do not edit; add words in an overlay.\n"
+    for lang, spec in _languages().items():
+        data = generate(lang, spec.get("locale", lang))
+        (out / f"{lang}.yaml").write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
+                                                                  width=120), encoding="utf-8")
+    (out / "_symbols.yaml").write_text(header + yaml.safe_dump(home_symbols(), allow_unicode=True, width=120),
+                                       encoding="utf-8")
+    print(f"wrote {len(_languages())} languages and the symbol table to {out}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
