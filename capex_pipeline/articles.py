@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .extract.language import detect_language
+from .extract.language import detect_language, script_variant
 from .extract.registry import UNDETERMINED, normalize_lang
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: front matter of 100k files adds up
@@ -152,6 +152,7 @@ def _metadata(text: str, side: dict[str, str]) -> dict[str, Any]:
             notes.append(f"{basis} names unsupported language {raw!r}")
     if lang is None:
         lang, lang_basis = detect_language(text), "detected"
+    lang = script_variant(lang, text)
     if lang is None:  # never dropped: read with the rules that need no language (ISO codes, symbols, digits)
         lang, lang_basis = UNDETERMINED, "undetermined: language-independent rules"
     published, date_basis = None, "unknown"

@@ -53,6 +53,17 @@ def scale_words(locale: Locale) -> dict[str, float]:
     return found
 
 
+def singular_scales(locale: Locale) -> list[str]:
+    """Scale words of the plural form 'one' ("Milliarde", "miljardi", "billion"): alone before a currency they
+    mean one of them ("miljardin euron investointi")."""
+    out = []
+    for magnitude, pattern in ((locale.compact_decimal_formats.get("long") or {}).get("one") or {}).items():
+        text = pattern if isinstance(pattern, str) else pattern.pattern
+        if text.count("0") == 1 and len(magnitude) - 1 >= 6:
+            out.append(_clean(text.replace("0", "")))
+    return sorted(set(out))
+
+
 def currency_names(locale: Locale) -> dict[str, str]:
     """Display names of today's currencies in every plural form ("dolar amerykański", "dolarów amerykańskich")."""
     names: dict[str, str] = {}
@@ -115,6 +126,7 @@ def generate(lang: str, locale_id: str) -> dict[str, Any]:
         "decimal": locale.number_symbols["latn"]["decimal"],
         "group": locale.number_symbols["latn"]["group"],
         "scales": scale_words(locale),
+        "singular_scales": singular_scales(locale),
         "currency_names": currency_names(locale),
         "currency_symbols": currency_symbols(locale),
         "months": months(locale),

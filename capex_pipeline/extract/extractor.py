@@ -24,6 +24,7 @@ STATEMENT = "company statement"
 PUBLIC = "<public actor>"
 PRONOUN = "<the company>"
 TITLE_MAX_CHARS = 100
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 MAX_SCAN_DISTANCE = 160  # characters: beyond this a keyword says nothing about the amount
 
 
@@ -121,7 +122,9 @@ class _Reading:
 def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
     lex = g.lex
     note = None
-    if match["word"]:
+    if match["lone"] is not None:
+        value = 1.0
+    elif match["word"]:
         value = lex.number_words[word_key(match["word"])]
     elif match["cjk"]:
         value = parse_cjk(match["num"] + match["cjk"], lex.cjk_units, lex.locale)
@@ -169,6 +172,8 @@ def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> 
             continue
         if r.currency is None and r.scale == 1.0 and not g.range_ahead.match(norm, match.end()):
             continue  # a bare number is money only as the first end of a range ("15-20 billion yuan")
+        if match["lone"] is not None and not g.lex.is_singular(match["scale"]):
+            continue  # "триллионы долларов", "Milliarden Euro": plural scale words alone are no figure
         if r.mark and len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha() and r.scale == 1.0:
             continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"
         word = match["scale"]
@@ -209,21 +214,25 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
         currency = a.currency or b.currency
         gap = text[a.end:b.start]
         joined = g.range_gap.match(gap) or (g.range_and.match(gap) and g.range_opener.search(text, 0, a.start))
+        if a.scale == 1.0 and a.currency is None and _YEAR_LIKE.fullmatch(a.quote):
+            continue  # "entre 2024 y 2030": years, not the low end of a range
         if currency and b.currency in (None, currency) and joined:
+            if a.scale == 1.0 and b.scale != 1.0:  # "$30 to $70 billion"
+                a.value, a.scale = a.value * b.scale, b.scale
+            if a.currency is None and b.mark:  # "700 تا 1000 میلیارد تومان": the unit's factor too
+                a.value *= g.lex.factor_of(b.mark)
             for x in (a, b):
                 if x.currency is None:
                     x.currency_basis = "the other end of its range"
             a.currency = b.currency = currency  # "600억∼650억 달러", "$64-72 billion"
-            if a.scale == 1.0 and b.scale != 1.0:  # "$30 to $70 billion"
-                a.value, a.scale = a.value * b.scale, b.scale
             a.qualifier, b.qualifier = "min", "max"
     mentions = [m for m in mentions if m.currency or m.scale != 1.0]  # unscaled bare numbers need a range
     known = {(round(m.value, 6)): m.currency for m in mentions if m.currency}
     kept = []
     for i, m in enumerate(mentions):
         if m.currency is None:
-            if g.non_money_after.match(text[m.end:m.end + 24]):
-                continue
+            if g.non_money_after.match(text[m.end:m.end + 24]) or m.scale < 1e6:
+                continue  # "13 ezer munkahely", "5 mil personas": thousands without a currency are counts
             m.currency = known.get(round(m.value, 6))
             m.currency_basis = "the same figure elsewhere in the article"
             if m.currency is None:

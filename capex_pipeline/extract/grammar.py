@@ -24,7 +24,7 @@ def _case_sensitive_scales(words: list[str], *, endings: bool) -> str:
     """Single-letter abbreviations (B, M, T) only in capitals and glued to the number; words in any case."""
     short = [w for w in words if len(w) == 1 and w.isascii()]
     long_ = [w for w in words if not (len(w) == 1 and w.isascii())]
-    alt = alternation(long_, ignore_case=True, endings=endings)
+    alt = alternation(long_, ignore_case=True, endings=endings, start=False)
     if short:
         alt += "|" + "|".join(rf"(?<=\d){re.escape(w)}(?![^\W\d_])" for w in short)
     return alt
@@ -80,20 +80,23 @@ def grammar(lang: str) -> Grammar:
     lex = lexicon(lang)
     units = "".join(re.escape(u) for u in lex.cjk_units)
     cjk = rf"(?:[{units}]+(?: ?\d+(?:[.,]\d+)?(?=[{units}]))?)+"
-    words = alternation(lex.number_words, ignore_case=True)
+    words = alternation(lex.number_words, ignore_case=True, prefix=True)  # "félmilliárd": glued to its scale
     scales = _case_sensitive_scales(list(lex.scales), endings=lex.inflects)
     connectors = "|".join(re.escape(c) for c in lex.currency_connectors)
     marks = _marks(list(lex.currency_marks))
     pre = f"{marks}|{alternation(lex.prefix_words, ignore_case=True)}"
     currency_words = f"{alternation(lex.currency_words, ignore_case=True, endings=lex.inflects)}|{marks}"
+    lone = alternation(lex.singular_scales, ignore_case=True, endings=lex.inflects)
     amount = re.compile(
         rf"(?<![A-Za-z0-9_.,])"
         rf"(?:(?P<pre>{pre}){_SP})?"
         rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})(?![.,]?\d)"
-        rf"|(?P<word>{words})(?={_SP}(?:{scales})))"
+        rf"|(?P<word>{words})(?={_SP}(?:{scales}))"
+        # a singular scale word alone before a currency is one of it ("miljardin euron", "Milliarde Euro")
+        rf"|(?<![-\w])(?P<lone>)(?=(?:{lone}){_SP}(?:{connectors})?(?:{currency_words})))"
         rf"(?P<cjk>{cjk})?"
         # scale words, several in a row ("हजार करोड़") or with more digits between ("2 mld 800 mln")
-        rf"(?:{_SP}(?P<scale>(?:{scales})(?:{_SP}(?:{_TAIL_NUM}{_SP})?(?:{scales}))*))?"
+        rf"(?:{_SP}(?:{alternation(lex.scale_connectors)})?(?P<scale>(?:{scales})(?:{_SP}(?:{_TAIL_NUM}{_SP})?(?:{scales}))*))?"
         rf"(?:{_SP}(?:{connectors})?(?P<post>{currency_words}))?"
     )
     # digits with two or more separators ("1.2.3 billion") beside money words: refused, never read as money

@@ -41,10 +41,16 @@ def detect_language(text: str) -> str | None:
     """The registered language code of the text's main language, or None."""
     sample = text[:SAMPLE_CHARS]
     found = _detector().detect_language_of(sample)
-    if not found:
-        return None
-    code = normalize_lang(found.iso_code_639_1.name.lower())
-    if code in _script_variants():
-        counts = [(sum(sample.count(ch) for ch in markers), variant) for variant, markers in _script_variants()[code]]
-        code = max(counts)[1] if max(counts)[0] else code
-    return code
+    return script_variant(normalize_lang(found.iso_code_639_1.name.lower()), sample) if found else None
+
+
+def script_variant(code: str | None, text: str) -> str | None:
+    """The variant of a language its script shows ("zh" written in Traditional characters is zh-Hant), so a
+    sidecar's plain "zh" still gets Taiwan's reading of 元."""
+    base = normalize_lang(str(code).split("-")[0]) if code else None
+    if base not in _script_variants():
+        return code
+    sample = text[:SAMPLE_CHARS]
+    counts = [(sum(sample.count(ch) for ch in markers), variant) for variant, markers in _script_variants()[base]]
+    best = max(counts)
+    return best[1] if best[0] else code

@@ -60,6 +60,7 @@ def _cldr_layer(lang: str) -> dict[str, Any]:
     return {
         "locale": data["locale"], "territory": data.get("territory"),
         "scales": data.get("scales") or {},
+        "singular_scales": data.get("singular_scales") or [],
         "currency_words": data.get("currency_names") or {},
         "currency_prefix": symbols,
         "months": data.get("months") or {},
@@ -85,6 +86,7 @@ class Lexicon:
     territory: str | None
     inflects: bool
     scales: dict[str, float]
+    singular_scales: list[str]
     currency_marks: dict[str, str]
     prefix_words: dict[str, str]
     currency_words: dict[str, str]
@@ -100,6 +102,7 @@ class Lexicon:
     range_connectors: list[str]
     range_between: list[list[str]]
     currency_connectors: list[str]
+    scale_connectors: list[str]
     months: dict[str, int]
     current_period: list[str]
     year_comparison: list[str]
@@ -109,6 +112,12 @@ class Lexicon:
 
     def scale_of(self, word: str) -> float:
         return self.scales.get(word) or self.scales[_lookup(self.scales, word, self.inflects)]
+
+    def is_singular(self, word: str) -> bool:
+        """A singular scale word, possibly with a case ending ("miljardilla"), not another listed form."""
+        key = word_key(word)
+        singular = {word_key(w) for w in self.singular_scales}
+        return key in singular or (key not in self.scales and _lookup(self.scales, word, self.inflects) in singular)
 
     def currency_of(self, word: str) -> tuple[str, str]:
         """(ISO code, kind) of a currency word, symbol or code as matched: kind is 'iso code', 'symbol' or
@@ -183,7 +192,11 @@ def lexicon(lang: str) -> Lexicon:
         merged = _merge(merged, {"currency_prefix": english.get("currency_prefix") or {}})
     iso = {c: c for c in cldr.tender_currencies()} | (merged.get("iso_aliases") or {})
     always = common.get("always") or {}
-    merged["currency_prefix"] = {**merged["currency_prefix"], **always}
+    names = merged["currency_words"]
+    # a word the language itself uses as a currency name ("ريال" is SAR in Arabic) is not read as another
+    # country's symbol written the same way ("ریال" is the IRR symbol in Iran)
+    marks = {k: v for k, v in merged["currency_prefix"].items() if names.get(word_key(k), v) == v}
+    merged["currency_prefix"] = {**marks, **always}
     ambiguous = {word_key(k): list(v) for k, v in (merged.get("ambiguous") or {}).items()}
     for name, codes in home_symbols().items():
         if len(codes) > 1 and name not in always:
@@ -194,6 +207,7 @@ def lexicon(lang: str) -> Lexicon:
         territory=merged.get("territory") if code != "en" else "US",
         inflects=bool(registry().get(code, {}).get("inflects")),
         scales={k: float(v) for k, v in merged["scales"].items()},
+        singular_scales=[w for w in merged.get("singular_scales") or [] if code != "en" or w != "billion"],
         currency_marks={**iso, **merged["currency_prefix"]},
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
@@ -209,6 +223,7 @@ def lexicon(lang: str) -> Lexicon:
         range_connectors=merged.get("range_connectors") or [],
         range_between=merged.get("range_between") or [],
         currency_connectors=merged.get("currency_connectors") or [],
+        scale_connectors=merged.get("scale_connectors") or [],
         months=merged.get("months") or {},
         current_period=merged.get("current_period") or [],
         year_comparison=merged.get("year_comparison") or [],
@@ -269,10 +284,12 @@ def _trie(words: list[str], *, boundary: bool) -> str:
     return build(root)
 
 
-def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False, endings: bool = False) -> str:
+def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False, endings: bool = False,
+                start: bool = True) -> str:
     """A regex for any of `words` (longest match first); Latin-script words must start (and, unless `prefix`,
     end) at a Latin-letter boundary, so "KDDIの" and "Meta가" match but "Metaverse" does not. With `endings`,
-    a word may carry an inflectional ending of up to five letters ("dolarů", "miljardin"). Compiled as
+    a word may carry an inflectional ending of up to five letters ("dolarů", "miljardin"); without `start`, it
+    may follow a letter (a scale glued to a number word: "félmilliárd"). Compiled as
     prefix tries behind a first-character lookahead: these patterns scan every position of every article."""
     words = sorted({w.casefold() if ignore_case else w for w in words if w})
     if not words:
@@ -289,5 +306,5 @@ def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False, 
             body = f"(?=[{first}])" + _trie(chosen, boundary=not prefix)
         if ignore_case:
             body = f"(?i:{body})"
-        groups.append((rf"(?<!{LATIN_LETTER})" if latin_start else "") + body)
+        groups.append((rf"(?<!{LATIN_LETTER})" if latin_start and start else "") + body)
     return "|".join(groups)
