@@ -135,9 +135,11 @@ def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
         scale = 1e4  # the positional units already scaled the value; mark it as scaled
     if match["scale"]:
         tokens: list[tuple[float, bool]] = [(value, False)]
-        for t in g.tail_token.finditer(match["scale"]):
+        for t in g.tail_token.finditer(match.string, match.start("scale"), match.end("scale")):
             tokens.append((parse_digits(t["n"], lex.locale)[0], False) if t["n"] else (lex.scale_of(t["u"]), True))
         units = [v for v, is_unit in tokens if is_unit]
+        if not units:
+            raise ValueError(f"no scale word in {match['scale']!r}")
         value, scale = positional(tokens), max(scale, *units)
     currency = mark = basis = None
     for group in ("post", "pre"):  # a mark before the number wins ("US$5 billion dollars" is USD)
