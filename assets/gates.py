@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from capex_pipeline import quality
+from capex_pipeline import quality, render
 from capex_pipeline.steps import quarantine_from_gate
 
 
@@ -41,10 +41,8 @@ class Gate:
 def _quarantine_markdown(frame: pl.DataFrame, limit: int = 20) -> str:
     if frame.is_empty():
         return "_no rows quarantined_"
-    lines = ["| doc | reason | detail |", "| --- | --- | --- |"]
-    lines += [f"| {r['doc']} | {r['reason']} | {str(r['detail']).replace('|', '/')[:300]} |"
-              for r in frame.head(limit).iter_rows(named=True)]
-    return "\n".join(lines)
+    columns = ["doc", "reason", "detail"]
+    return render.markdown_table(columns, frame.head(limit).select(columns).rows(), max_cell=300)
 
 
 def run_gate(frame: pl.DataFrame, suite: str, step: str) -> Gate:

@@ -14,7 +14,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from capex_pipeline import charts, marts, quality, steps, warehouse
+from capex_pipeline import charts, marts, quality, render, steps, warehouse
 
 from .gates import Gate, record_validation, run_gate
 from .resources import CorpusResource, WarehouseResource
@@ -31,10 +31,7 @@ def _gate_spec(asset: str) -> dg.AssetCheckSpec:
 
 
 def _markdown(frame: pl.DataFrame) -> str:
-    with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_column_data_types=True, tbl_hide_dataframe_shape=True,
-                   tbl_rows=PREVIEW_ROWS, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=10_000,
-                   fmt_float="full", float_precision=4, thousands_separator=True):
-        return str(frame.head(PREVIEW_ROWS))
+    return render.markdown_table(frame.columns, frame.head(PREVIEW_ROWS).rows(), max_cell=60)
 
 
 def _table_metadata(table: str, frame: pl.DataFrame, quarantined: int | None, preview: list[str],

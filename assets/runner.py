@@ -14,7 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from capex_pipeline import marts, warehouse
+from capex_pipeline import marts, render, warehouse
 
 from .pipeline import PIPELINE_ASSETS
 from .resources import CorpusResource, WarehouseResource, default_articles_dir
@@ -50,8 +50,7 @@ class RunOutcome:
                  f"articles {self.articles}; database {self.db}"]
         lines += [f"  failure: {f}" for f in self.failures]
         with warehouse.connect(self.db, read_only=True) as con:
-            lines.append("")
-            lines.append(f"{'table':30}{'rows':>8}{'quarantined':>13}  gate")
+            counts = []
             for step, table in (("raw_articles", "raw.articles"), ("claims", "staging.claims"),
                                 ("usd_claims", "staging.usd_claims"), ("fct_claims", "marts.fct_claims"),
                                 *((m.name, m.table) for m in marts.DERIVED)):
@@ -60,14 +59,15 @@ class RunOutcome:
                 quarantined = warehouse.scalar(con, "SELECT count(*) FROM quality.quarantine WHERE step = ?",
                                                [step]) if warehouse.table_exists(con, "quality.quarantine") else 0
                 gate = {True: "passed", False: "FAILED"}.get(self.checks.get(step), "-")
-                lines.append(f"{table:30}{rows!s:>8}{quarantined!s:>13}  {gate}")
+                counts.append((table, rows, quarantined, gate))
+            lines += ["", render.table(["table", "rows", "quarantined", "gate"], counts)]
             if warehouse.table_exists(con, "marts.capex_consensus"):
-                lines.append("")
-                lines.append("marts.capex_consensus: what has been reported, per company, year and metric (USD bn):")
-                lines.append(str(con.sql(
+                consensus = con.sql(
                     "SELECT company, year, metric, figures, articles, sources, round(usd_low / 1e9, 2) AS low, "
                     "round(usd_median / 1e9, 2) AS median, round(usd_high / 1e9, 2) AS high "
-                    "FROM marts.capex_consensus ORDER BY company, year NULLS LAST, metric")))
+                    "FROM marts.capex_consensus ORDER BY company, year NULLS LAST, metric")
+                lines += ["", "marts.capex_consensus: what has been reported, per company, year and metric (USD bn):",
+                          render.table(consensus.columns, consensus.fetchall())]
         return "\n".join(lines)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
-from . import warehouse
+from . import render, warehouse
 
 
 class UserError(Exception):
@@ -45,38 +48,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
-def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """A result as a GitHub markdown table (NULL for missing values)."""
-    def cell(value: object) -> str:
-        return "NULL" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
-
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
 def cmd_query(args: argparse.Namespace) -> int:
     import duckdb
 
-    path = warehouse.readable_path(warehouse.db_path(args.db))
+    width = args.width or shutil.get_terminal_size((160, 24)).columns
     try:
-        with warehouse.connect(path, read_only=True, retries=20) as con:
+        with warehouse.analyst_connection(args.db) as con:
             relation = con.sql(args.sql)
-            if relation is None:
-                print("ok")
-            elif args.markdown:
-                print(markdown_table(relation.columns, relation.fetchall()))
-            else:
-                relation.show(max_width=args.width, max_rows=args.max_rows)
-    except duckdb.IOException as exc:
-        if not path.exists():
-            raise UserError(f"no database at {path}: run `capex run` first") from exc
-        raise UserError(f"cannot open {path}: {str(exc).splitlines()[0]}") from exc
-    except duckdb.Error as exc:
-        message = str(exc).splitlines()[0]
-        if "read-only" in message:
-            message = f"capex query is read-only; write statements are refused ({message})"
-        raise UserError(message) from exc
+            render.write(args.format, relation.columns, relation.iter_rows(), sys.stdout, width=width,
+                         max_rows=args.max_rows)
+    except (warehouse.RefusedSQL, warehouse.WarehouseUnavailable, duckdb.Error) as exc:
+        raise UserError(warehouse.describe_error(exc)) from exc
     return 0
 
 
@@ -95,27 +77,34 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     import duckdb
+    import pyarrow.parquet as pq
 
     from .marts import ALL
 
-    path = warehouse.readable_path(warehouse.db_path(args.db))
-    out = Path(args.out)
+    out = Path(args.out)  # only ever a filesystem path here, never part of SQL
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot create {out}: {exc.strerror}") from exc
-    if not path.exists():
-        raise UserError(f"no database at {path}: run `capex run` first")
-    options = "FORMAT parquet" if args.format == "parquet" else "FORMAT csv, HEADER true"
-    try:
-        with warehouse.connect(path, read_only=True, retries=20) as con:
+        with warehouse.analyst_connection(args.db) as con:
+            present = {t for (t,) in con.sql("SELECT table_schema || '.' || table_name FROM "
+                                             "information_schema.tables").fetchall()}
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise UserError(f"cannot create {out}: {exc.strerror}") from exc
             for mart in ALL:
-                if warehouse.table_exists(con, mart.table):
-                    target = out / f"{mart.name}.{args.format}"
-                    con.execute(f"COPY {mart.table} TO '{target}' ({options})")
-                    print(f"{mart.table} -> {target}")
-    except duckdb.Error as exc:
-        raise UserError(str(exc).splitlines()[0]) from exc
+                if mart.table not in present:
+                    continue
+                relation = con.sql(f"FROM {mart.table}")  # a name from marts.ALL, not user input
+                target = out / f"{mart.name}.{args.format}"
+                if args.format == "parquet":
+                    pq.write_table(relation.to_arrow_table(), target)
+                else:
+                    with target.open("w", encoding="utf-8", newline="") as f:
+                        render.write("csv", relation.columns, relation.iter_rows(), f)
+                print(f"{mart.table} -> {target}")
+    except (warehouse.RefusedSQL, warehouse.WarehouseUnavailable, duckdb.Error) as exc:
+        raise UserError(warehouse.describe_error(exc)) from exc
+    except OSError as exc:
+        raise UserError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from exc
     return 0
 
 
@@ -150,6 +139,13 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return run(args)
 
 
+# The same sentence is in README.md and docs/analyst-queries.md (tests/test_query_safety.py keeps them equal).
+WHICH_FILE = ("Analysts open the published snapshot `data/capex.published.duckdb`, because the working file "
+              "`data/capex.duckdb` has one writer and a reader holding it blocks the pipeline.")
+SNAPSHOT_DB_HELP = ("the warehouse whose published snapshot is read, or a snapshot file itself (default: $CAPEX_DB "
+                    "or data/capex.duckdb, read as data/capex.published.duckdb)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="capex", description="AI-capex claims from news, in USD, in DuckDB")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -166,18 +162,28 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("--jsonl", action="store_true", help="one JSON object per mention")
     ext.set_defaults(func=cmd_extract)
 
-    query = sub.add_parser("query", help="run read-only SQL against the warehouse and print a table")
-    query.add_argument("sql")
-    query.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
-    query.add_argument("--max-rows", type=int, default=50)
-    query.add_argument("--width", type=int, default=160)
-    query.add_argument("--markdown", action="store_true", help="print a markdown table (all rows)")
+    query = sub.add_parser("query", help="run one read-only SQL statement on the published snapshot",
+                           description=f"Run one read-only SQL statement (SELECT, FROM, WITH, DESCRIBE, SUMMARIZE, "
+                                       f"EXPLAIN) and print its result. {WHICH_FILE} Other files, URLs, "
+                                       f"extensions and settings are out of reach.")
+    query.add_argument("sql", help="one SELECT-like statement")
+    query.add_argument("--db", help=SNAPSHOT_DB_HELP)
+    query.add_argument("--format", choices=render.FORMATS, default="table",
+                       help="table (default; for reading: every column, long values wrapped, readable numbers), "
+                            "markdown, or csv / json / jsonl (full precision, every row)")
+    query.add_argument("--markdown", dest="format", action="store_const", const="markdown",
+                       help="the same as --format markdown")
+    query.add_argument("--max-rows", type=int, default=50, metavar="N",
+                       help="rows the table format shows; the rest are counted (default 50; 0 shows all)")
+    query.add_argument("--width", type=int, metavar="CHARS",
+                       help="width the table format fits into, wrapping long values; when the columns cannot "
+                            "fit, each row is shown as a vertical record (default: the terminal's width, else 160)")
     query.set_defaults(func=cmd_query)
 
-    exp = sub.add_parser("export", help="write the marts as Parquet or CSV files")
+    exp = sub.add_parser("export", help="write the marts of the published snapshot as Parquet or CSV files")
     exp.add_argument("--format", choices=("parquet", "csv"), default="parquet")
     exp.add_argument("--out", required=True, help="folder to write <mart>.<format> files into")
-    exp.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
+    exp.add_argument("--db", help=SNAPSHOT_DB_HELP)
     exp.set_defaults(func=cmd_export)
 
     bench = sub.add_parser("bench", help="benchmark the extractor and the pipeline on generated corpora")
@@ -204,7 +210,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows up here rather than at exit
+        return code
+    except BrokenPipeError:
+        # The reader (`| head`) has what it wanted. As the Python docs advise, point stdout at devnull so
+        # the interpreter's final flush stays quiet too.
+        with suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except UserError as exc:
         print(f"capex: error: {exc}", file=sys.stderr)
         return 2

@@ -1,13 +1,14 @@
 """The DuckDB warehouse: schemas, transactional publication of a step's table with its quarantine rows,
-the marts' SQL, and read-only access for analysts."""
+the marts' SQL, and the one sealed, read-only connection analysts get."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +52,9 @@ def publish_snapshot(db: Path) -> Path:
     return target
 
 
-def readable_path(db: Path) -> Path:
-    """Where readers should look: the published snapshot when there is one, else the warehouse itself."""
-    snap = snapshot_path(db)
-    return snap if snap.exists() else db
+def published_path(db: Path) -> Path:
+    """The snapshot analysts read for `db`: its published copy, or `db` itself when it already is one."""
+    return db if db.stem.endswith(".published") else snapshot_path(db)
 
 
 def db_path(explicit: str | Path | None = None) -> Path:
@@ -63,7 +63,8 @@ def db_path(explicit: str | Path | None = None) -> Path:
 
 
 class WarehouseUnavailable(Exception):
-    """The database file cannot be written: a bad path, no permission, or another writer holds its lock."""
+    """The database file cannot be opened: a bad path, no permission, another writer holds its lock, or no
+    snapshot has been published yet."""
 
 
 def check_writable(path: Path) -> None:
@@ -124,12 +125,12 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = 
 
 
 @contextmanager
-def connect(path: Path | str, *, read_only: bool = False, retries: int = 40,
-            wait: float = 0.25) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path | str, *, read_only: bool = False, retries: int = 40, wait: float = 0.25,
+            config: dict[str, Any] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection that is always closed, retrying while another process holds the file's write lock."""
     for attempt in range(retries + 1):
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config=config or {})
             break
         except duckdb.IOException:
             if attempt == retries:
@@ -145,3 +146,84 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     schema, name = table.split(".")
     return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
                             "table_name = ?", [schema, name]))
+
+
+# DuckDB's own sandbox for analyst SQL, applied when the database opens. lock_configuration is set last,
+# after connecting, so that no statement can undo these.
+ANALYST_SETTINGS: dict[str, Any] = {
+    "enable_external_access": False,  # no other file, URL, ATTACH, COPY TO, EXPORT or extension load
+    "autoinstall_known_extensions": False,  # no download behind a query's back
+    "autoload_known_extensions": False,
+}
+_EXPLAIN = re.compile(r"\s*EXPLAIN\b(?:\s+ANALY[SZ]E\b)?(?:\s*\([^()]*\))?", re.IGNORECASE)
+
+
+class RefusedSQL(Exception):
+    """SQL an analyst connection will not run; the message says why, in one line."""
+
+
+def check_read_sql(sql: str) -> None:
+    """Refuse anything but exactly one read (SELECT, FROM, WITH, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN of
+    those), using DuckDB's own parser: a statement hidden after another one would otherwise run unseen."""
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise RefusedSQL(str(exc).splitlines()[0]) from exc
+    if not statements:
+        raise RefusedSQL("no SQL statement given")
+    if len(statements) > 1:
+        kinds = ", ".join(s.type.name for s in statements)
+        raise RefusedSQL(f"one statement at a time, please: got {len(statements)} ({kinds})")
+    kind, query = statements[0].type, statements[0].query
+    if kind is duckdb.StatementType.EXPLAIN:
+        explained = _EXPLAIN.match(query)
+        if explained is None:
+            raise RefusedSQL("analyst SQL may EXPLAIN only a SELECT")
+        check_read_sql(query[explained.end():])
+    elif kind is not duckdb.StatementType.SELECT:
+        name = "INSTALL/LOAD" if kind is duckdb.StatementType.LOAD else kind.name
+        raise RefusedSQL(f"analyst SQL is read-only: {name} statements are refused (only SELECT-like reads "
+                         f"and EXPLAIN run)")
+
+
+def describe_error(exc: Exception) -> str:
+    """A refusal or error of analyst SQL as one line, saying which safeguard refused it."""
+    message = (str(exc).splitlines() or [type(exc).__name__])[0]
+    if not isinstance(exc, duckdb.Error):
+        return message  # RefusedSQL and WarehouseUnavailable say why already
+    if isinstance(exc, duckdb.PermissionException):
+        return f"analyst SQL reads only the published snapshot: other files, URLs and extensions are off ({message})"
+    if "configuration has been locked" in message:
+        return f"analyst SQL cannot change settings ({message})"
+    if "read-only" in message:
+        return f"analyst SQL is read-only ({message})"
+    return message
+
+
+class AnalystConnection:
+    """The published snapshot behind DuckDB's sandbox; every query passes `check_read_sql` first."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, path: Path) -> None:
+        self._con = con
+        self.path = path
+
+    def sql(self, query: str) -> duckdb.DuckDBPyRelation:
+        check_read_sql(query)
+        return self._con.sql(query)
+
+
+@contextmanager
+def analyst_connection(db: Path | str | None = None, *, retries: int = 20) -> Iterator[AnalystConnection]:
+    """The only way the project opens a warehouse for analysts' SQL: the published snapshot of `db` (never
+    the working file, whose single writer a reader would block), read-only, with no access to other files,
+    the network or extensions, its settings locked, one read statement per call."""
+    path = published_path(db_path(db))
+    if not path.is_file():
+        raise WarehouseUnavailable(f"no published snapshot at {path}: run `capex run` first")
+    with ExitStack() as stack:
+        try:
+            con = stack.enter_context(connect(path, read_only=True, retries=retries, config=ANALYST_SETTINGS))
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            raise WarehouseUnavailable(f"cannot open {path}: {str(exc).splitlines()[0]}") from exc
+        con.execute("SET lock_configuration = true")
+        yield AnalystConnection(con, path)

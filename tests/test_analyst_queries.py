@@ -7,7 +7,8 @@ import re
 import duckdb
 import pytest
 
-from capex_pipeline.cli import markdown_table
+from capex_pipeline import warehouse
+from capex_pipeline.render import markdown_table
 
 from .conftest import REPO
 
@@ -23,7 +24,7 @@ def test_the_page_has_examples() -> None:
 @pytest.mark.parametrize(("sql", "expected"), EXAMPLES, ids=[f"query{i}" for i in range(len(EXAMPLES))])
 def test_query_output_matches_the_docs(seed_run, sql: str, expected: str) -> None:
     _, db = seed_run
-    with duckdb.connect(str(db), read_only=True) as con:
+    with warehouse.analyst_connection(db) as con:  # what analysts get: the published snapshot, sealed
         relation = con.sql(sql)
         assert markdown_table(relation.columns, relation.fetchall()) == expected
 
