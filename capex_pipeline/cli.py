@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -147,7 +146,17 @@ SNAPSHOT_DB_HELP = ("the warehouse whose published snapshot is read, or a snapsh
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="capex", description="AI-capex claims from news, in USD, in DuckDB")
+    from .extract.registry import OVERLAY_ENV, languages
+
+    langs = languages()
+    parser = argparse.ArgumentParser(
+        prog="capex", description="AI-capex claims from news, in USD, in DuckDB",
+        epilog=f"Reads {len(langs)} languages: {', '.join(langs)}; any other language with the rules that need "
+               f"none (ISO codes, symbols, digits). Add words or languages in YAML overlays in the folder named "
+               f"by --lexicons or ${OVERLAY_ENV}.")
+    parser.add_argument("--lexicons", metavar="DIR",
+                        help=f"a folder of YAML overlays: extra words for a language, or a new language "
+                             f"(default: ${OVERLAY_ENV})")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="materialize the whole pipeline through Dagster and print a summary")
@@ -208,6 +217,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lexicons" in argv[:-1]:  # before the parser: the registry it lists must include the overlay
+        import os
+
+        from .extract import reload_lexicons
+
+        os.environ["CAPEX_LEXICONS"] = argv[argv.index("--lexicons") + 1]
+        reload_lexicons()
     args = build_parser().parse_args(argv)
     try:
         code = int(args.func(args))

@@ -69,6 +69,13 @@ def _suite_spec(name: str) -> dict[str, Any]:
     return json.loads(suite_path(name).read_text(encoding="utf-8"))
 
 
+def suite_parameters() -> dict[str, Any]:
+    """Values suites take by GX's `$PARAMETER`: the language registry, so the gate follows the lexicons."""
+    from .extract.registry import UNDETERMINED, languages
+
+    return {"registered_languages": [*languages(), UNDETERMINED]}
+
+
 def load_suite(name: str) -> Any:
     import great_expectations as gx
 
@@ -83,7 +90,8 @@ def validate(frame: pl.DataFrame, suite_name: str) -> Validation:
     asset = context.data_sources.add_or_update_pandas(name).add_dataframe_asset(name)
     batch = asset.add_batch_definition_whole_dataframe(name).get_batch(
         batch_parameters={"dataframe": frame.to_pandas()})
-    result = batch.validate(load_suite(suite_name), result_format={"result_format": "COMPLETE"})
+    result = batch.validate(load_suite(suite_name), result_format={"result_format": "COMPLETE"},
+                            expectation_parameters=suite_parameters())
     context.data_sources.delete(name)
     failures = []
     for r in result.results:

@@ -124,7 +124,7 @@ def test_every_file_ends_in_articles_or_quarantine(tmp_path: Path, corpus: Path,
         original = {"107": "106_fr", "108": "101_zh", "109": "104_ko", "110": "102_ja"}[name[:3]]
         source = next(DEV.glob(f"{original}*")).read_text(encoding="utf-8")
         assert articles[name][4] == source, name
-    assert articles["113_unknown_lang.txt"][5:7] == ("en", "detected")
+    assert articles["113_unknown_lang.txt"][5] == "und"  # named, but not registered: no language's words
     assert articles["114_bad_date.txt"][7] == "unknown"
     assert "ByteDance" in articles["111_page.html"][4] and "<p>" not in articles["111_page.html"][4]
     money = {r[0] for r in rows(db, "SELECT DISTINCT doc FROM marts.fct_claims")}
