@@ -151,7 +151,8 @@ def _metadata(text: str, side: dict[str, str]) -> dict[str, Any]:
                 break
             notes.append(f"{basis} names unsupported language {raw!r}")
             # the user says which language it is: not one we read, so no other language's words apply
-            lang, lang_basis = UNDETERMINED, f"{basis} names {str(raw)[:20]!r}, not registered: language-independent rules"
+            lang = UNDETERMINED
+            lang_basis = f"{basis} names {str(raw)[:20]!r}, not registered: language-independent rules"
             break
     if lang is None:
         lang, lang_basis = detect_language(text), "detected"

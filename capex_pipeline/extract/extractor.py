@@ -7,7 +7,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -53,9 +53,10 @@ class Mention:
     mark: str | None = field(default=None, repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        del out["scale"], out["partner"], out["mark"]
-        return out
+        return {name: getattr(self, name) for name in _JSON_FIELDS}
+
+
+_JSON_FIELDS = tuple(f.name for f in fields(Mention) if f.repr)
 
 
 def _word_before(text: str, pos: int) -> str:

@@ -1,27 +1,64 @@
-"""Language detection (lingua) over the registry's languages, on a bounded sample of the text."""
+"""Language detection on a bounded sample of the text: the script first (a Hangul, Thai or Greek text has
+one candidate), then lingua among the registry's languages written in that script."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
+
+from babel.core import get_global, parse_locale
 
 from .registry import languages, normalize_lang, registry, shipped
 
 SAMPLE_CHARS = 4000  # the opening of an article says its language; the rest only costs time
+# CLDR script codes -> the characters that show them (Jpan: kana; Han is shared by Chinese and Japanese)
+SCRIPTS = {
+    "Latn": "A-Za-z\u00c0-\u024f", "Cyrl": "\u0400-\u04ff", "Arab": "\u0600-\u06ff\u0750-\u077f",
+    "Hebr": "\u0590-\u05ff", "Grek": "\u0370-\u03ff", "Deva": "\u0900-\u097f", "Beng": "\u0980-\u09ff",
+    "Taml": "\u0b80-\u0bff", "Thai": "\u0e00-\u0e7f", "Kore": "\uac00-\ud7af\u1100-\u11ff",
+    "Jpan": "\u3040-\u30ff", "Hans": "\u4e00-\u9fff",
+}
+_SCRIPT_RE = {name: re.compile(f"[{chars}]") for name, chars in SCRIPTS.items()}
+OTHER_SCRIPT_SHARE = 0.2  # a non-Latin script this share of the letters is the text's own (names are Latin)
 
 
 @cache
-def _detector() -> Any:
+def _scripts() -> dict[str, list[str]]:
+    """CLDR script -> registered languages written in it (zh-Hant under Hans: one Han detector)."""
+    out: dict[str, list[str]] = {}
+    likely = get_global("likely_subtags")
+    for code, spec in registry().items():
+        language, _territory, script, *_ = parse_locale(spec.get("locale", code))
+        script = script or parse_locale(likely.get(language, "und_Latn"))[2] or "Latn"
+        out.setdefault({"Hant": "Hans"}.get(script, script), []).append(code)
+    return out
+
+
+@cache
+def _detector(script: str | None = None) -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     known = {language.iso_code_639_1.name: language for language in Language.all()}
+    codes = _scripts().get(script, []) if script else list(registry())
     wanted = []
-    for code, spec in registry().items():
-        for tag in (code, *(spec.get("aliases") or [])):
+    for code in codes:
+        for tag in (code, *(registry()[code].get("aliases") or [])):
             language = known.get(str(tag).split("-")[0].upper())
             if language is not None and language not in wanted:
                 wanted.append(language)
+    if len(wanted) < 2:
+        return None
     return LanguageDetectorBuilder.from_languages(*wanted).with_low_accuracy_mode().build()
+
+
+def _script_of(sample: str) -> str:
+    counts = {name: len(pattern.findall(sample)) for name, pattern in _SCRIPT_RE.items()}
+    if counts["Jpan"]:
+        counts["Jpan"] += counts["Hans"]  # kana among Han characters: Japanese
+    letters = sum(counts.values()) or 1
+    others = max((n, name) for name, n in counts.items() if name != "Latn")
+    return others[1] if others[0] >= OTHER_SCRIPT_SHARE * letters else "Latn"
 
 
 @cache
@@ -40,7 +77,12 @@ def _script_variants() -> dict[str, list[tuple[str, frozenset[str]]]]:
 def detect_language(text: str) -> str | None:
     """The registered language code of the text's main language, or None."""
     sample = text[:SAMPLE_CHARS]
-    found = _detector().detect_language_of(sample)
+    script = _script_of(sample)
+    candidates = _scripts().get(script, [])
+    detector = _detector(script)
+    if detector is None:
+        return script_variant(candidates[0], sample) if candidates else None
+    found = detector.detect_language_of(sample)
     return script_variant(normalize_lang(found.iso_code_639_1.name.lower()), sample) if found else None
 
 
