@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from assets.resources import make_resources
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-SHARED = REPO.parent / "shared"
+SHARED = Path(os.environ.get("CAPEX_SHARED") or REPO.parent / "shared")  # a checkout elsewhere names it
 GOLD = SHARED / "gold"
 
 
