@@ -87,11 +87,14 @@ def _lineage(mart: marts.Mart, columns: list[str]) -> dg.TableColumnLineage:
 
 def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table: str, step: str,
              gate: Gate, stored: pl.DataFrame, preview: list[str], extra: dict[str, Any] | None = None,
-             mart: marts.Mart | None = None) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+             mart: marts.Mart | None = None, notes: pl.DataFrame | None = None,
+             ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    # notes are stored with the quarantine rows but are not counted as refused rows in the gate's metadata
+    quarantine = gate.quarantine if notes is None else pl.concat([gate.quarantine, notes])
     with duckdb.get_connection() as con:
         record_validation(con, gate, step, context.run.run_id)
         if gate.passed:
-            warehouse.publish(con, table, stored, step=step, quarantine=gate.quarantine, run_id=context.run.run_id,
+            warehouse.publish(con, table, stored, step=step, quarantine=quarantine, run_id=context.run.run_id,
                               annotate=(lambda c: marts.comment(c, mart)) if mart else None)
     if gate.passed:  # the materialization first, so the check result targets this run's table
         metadata = _table_metadata(table, stored, gate.quarantine.height, preview, mart) | (extra or {})
@@ -106,8 +109,10 @@ def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table
 def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
                  duckdb: WarehouseResource) -> Iterator[Any]:
     """Article files of the corpus folder: decoded text, content hash, language and publication date
-    (from sources.csv, front matter or detection). Files that cannot be read are quarantined with a reason."""
-    articles, rejected = steps.read_articles(corpus.articles_dir, max_bytes=corpus.max_bytes)
+    (from sources.csv, front matter or detection). Files that cannot be read are quarantined with a reason;
+    faults in files still taken in, and in sources.csv, are quarantine rows whose reason starts with note:."""
+    articles, refused = steps.read_articles(corpus.articles_dir, max_bytes=corpus.max_bytes)
+    rejected, notes = steps.split_notes(refused)
     audit = articles.drop("text").with_columns(
         published_year=pl.col("published").dt.year(),
         published_days_ahead=(pl.col("published") - pl.lit(date.today())).dt.total_days())
@@ -116,7 +121,10 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
     gate.quarantine = pl.concat([rejected, gate.quarantine])
     yield from _publish(context, duckdb, "raw.articles", "raw_articles", gate, kept,
                         ["doc", "lang", "published", "date_basis", "n_chars", "encoding"],
-                        {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height})
+                        {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height,
+                         "notes": notes.height,
+                         "notes_preview": dg.MetadataValue.md(_markdown(notes.select("doc", "reason", "detail")))},
+                        notes=notes)
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles], pool=POOL,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
+from dagster._utils.error import SerializableErrorInfo  # the type of a failure event's error; not re-exported
 
 from capex_pipeline import marts, render, warehouse
 
@@ -20,6 +21,15 @@ from .pipeline import PIPELINE_ASSETS
 from .resources import CorpusResource, WarehouseResource, default_articles_dir
 
 INSTANCE_YAML = Path(__file__).with_name("dagster.yaml")
+
+
+def root_cause(error: SerializableErrorInfo) -> str:
+    """The innermost error of a cause chain in one line ('ValueError: ...'): Dagster raises a step's exception
+    as the cause of 'Error occurred while executing op', which says nothing about what went wrong."""
+    while error.cause is not None:
+        error = error.cause
+    lines = [line.strip() for line in error.message.strip().splitlines() if line.strip()]
+    return lines[0] if lines else error.cls_name or "unknown error"
 
 
 def instance_for(db: Path) -> dg.DagsterInstance:
@@ -56,11 +66,14 @@ class RunOutcome:
                                 *((m.name, m.table) for m in marts.DERIVED)):
                 rows = warehouse.scalar(con, f"SELECT count(*) FROM {table}") \
                     if warehouse.table_exists(con, table) else "-"
-                quarantined = warehouse.scalar(con, "SELECT count(*) FROM quality.quarantine WHERE step = ?",
-                                               [step]) if warehouse.table_exists(con, "quality.quarantine") else 0
+                quarantined, notes = (0, 0)
+                if warehouse.table_exists(con, "quality.quarantine"):
+                    quarantined, notes = con.execute(
+                        "SELECT count(*) FILTER (reason NOT LIKE 'note:%'), count(*) FILTER (reason LIKE 'note:%') "
+                        "FROM quality.quarantine WHERE step = ?", [step]).fetchone() or (0, 0)
                 gate = {True: "passed", False: "FAILED"}.get(self.checks.get(step), "-")
-                counts.append((table, rows, quarantined, gate))
-            lines += ["", render.table(["table", "rows", "quarantined", "gate"], counts)]
+                counts.append((table, rows, quarantined, notes, gate))
+            lines += ["", render.table(["table", "rows", "quarantined", "notes", "gate"], counts)]
             if warehouse.table_exists(con, "marts.capex_consensus"):
                 consensus = con.sql(
                     "SELECT company, year, metric, figures, articles, sources, round(usd_low / 1e9, 2) AS low, "
@@ -101,9 +114,8 @@ def run_pipeline(*, db: Path, articles: Path | None = None, full_refresh: bool =
                                 raise_on_error=False, tags={"capex/trigger": "cli"},
                                 run_config={"loggers": {"console": {"config": {"log_level": level}}}})
         checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
-        failures = [f"{e.step_key}: {e.event_specific_data.error.message.strip().splitlines()[0]}"
-                    for e in result.get_step_failure_events() if e.event_specific_data and
-                    e.event_specific_data.error]
+        failures = [f"{e.step_key}: {root_cause(e.step_failure_data.error)}"
+                    for e in result.get_step_failure_events() if e.step_failure_data.error]
         outcome = RunOutcome(success=result.success, run_id=result.run_id, seconds=time.perf_counter() - started,
                              db=db, articles=resources["corpus"].articles_dir, checks=checks, failures=failures)
         outcome.summary = outcome.report()  # read while this run still holds the lock

@@ -1,15 +1,23 @@
 """Read article files: decode, front matter and `sources.csv` metadata, language, content hash.
 
-Every file ends either as an `Article` or as a `Rejected` with a reason a person understands.
+Every file ends either as an `Article` or as a `Rejected` with a reason a person understands; a fault in a
+file that is still taken in (a bad front-matter field, a mixed encoding) or in the sidecar is a `Note`. No
+input can stop, hang or crash a read: only regular files are opened, YAML is size-, depth- and alias-capped
+before it is built, and every metadata field is checked before it is used.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import hashlib
+import io
+import os
 import re
+import reprlib
+import stat
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +28,26 @@ from .extract.language import detect_language, script_variant
 from .extract.registry import UNDETERMINED, normalize_lang
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: front matter of 100k files adds up
+
+
+class _FrontMatterLoader(_YAML_LOADER):  # type: ignore[misc, valid-type]
+    """Safe loader whose timestamps stay text: `date: 2025-02-30` is then a field to check, not a crash."""
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
 SIDECAR = "sources.csv"
+SIDECAR_COLUMNS = ("file", "lang", "published", "outlet", "url", "note")  # `note` is the editor's own remark
+SIDECAR_MAX_BYTES = 64 * 1024 * 1024
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+FRONT_MATTER_MAX_CHARS = 64 * 1024
+FRONT_MATTER_MAX_DEPTH = 16  # real front matter is flat; libyaml's composer recurses once per level
+FIELD_MAX_CHARS = {"title": 1000, "outlet": 300, "url": 2048}
+_LANG_TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8}){0,3}")
+NOTE = "note:"  # reason prefix of a Note, in quality.quarantine as in the API
+# Single-byte Western codecs: a non-ASCII line in one of them that is valid UTF-8 is almost surely UTF-8.
+_LATIN_CODECS = {"cp1252", "windows-1252", "latin_1", "iso8859_1", "iso8859_15", "cp1250", "iso8859_2",
+                 "mac_roman"}
 ARTICLE_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ""}
 _HTML_START = re.compile(r"\A\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
 # A dateline near the top of the text ("입력 : 2025.01.25", "2025-11-14 09:35", "2025年12月31日").
@@ -45,6 +71,7 @@ class Article:
     url: str | None
     title: str | None
     metadata_note: str | None = None
+    notes: tuple[Note, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -53,6 +80,72 @@ class Rejected:
     path: str
     reason: str
     detail: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """A fault the run goes on past: in a file that is still taken in, or in `sources.csv` (reason `note:...`)."""
+    doc: str
+    path: str
+    reason: str
+    detail: str
+
+
+def printable(name: str) -> str:
+    """A file name as storable text: bytes that are not UTF-8 (os.fsdecode keeps them as surrogates, which
+    DuckDB, Arrow and GX refuse) are written as `\\xNN`."""
+    try:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate os.fsdecode never makes (a name built in code)
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_NOT_REGULAR = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+
+
+class _NotRegular(OSError):
+    pass
+
+
+def _read_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` bytes of a regular file. O_NONBLOCK and the fstat check cover a FIFO swapped in after
+    the caller's stat: opening it must neither block nor read from it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _NotRegular(errno.EINVAL, _kind(mode))
+        return fh.read(limit)
+
+
+Fault = tuple[str, str]  # (reason, detail) of a Note, before it knows its file
+
+
+def _os_error(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 60
+_REPR.maxlist = _REPR.maxdict = 4
+
+
+def _show(value: Any) -> str:
+    """A metadata value in a note, kept short whatever its size."""
+    return _REPR.repr(value) if isinstance(value, str) else f"a {type(value).__name__} ({_REPR.repr(value)})"
 
 
 def _parse_date(value: Any) -> date | None:
@@ -68,16 +161,96 @@ def _parse_date(value: Any) -> date | None:
     return None
 
 
-def read_sidecar(folder: Path) -> dict[str, dict[str, str]]:
-    """Metadata rows of `sources.csv` keyed by file name (empty when there is no sidecar). The sidecar sits in
-    the articles folder or beside it, in its parent (`corpus/sources.csv` for `corpus/articles/`)."""
-    path = folder / SIDECAR
-    if not path.is_file():
-        path = folder.parent / SIDECAR
-    if not path.is_file():
-        return {}
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return {row["file"]: row for row in csv.DictReader(fh) if row.get("file")}
+@dataclass
+class Sidecar:
+    """`sources.csv`: metadata rows by file name, the line each came from, and what was wrong with it."""
+    rows: dict[str, dict[str, str]] = field(default_factory=dict)
+    lines: dict[str, int] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+
+
+def sidecar_path(folder: Path) -> Path:
+    """The folder's `sources.csv`, or the one beside the folder (`corpus/sources.csv` for `corpus/articles/`)."""
+    own = folder / SIDECAR
+    return own if own.exists() or not (folder.parent / SIDECAR).is_file() else folder.parent / SIDECAR
+
+
+def read_sidecar(folder: Path) -> Sidecar:
+    """The rows of a folder's `sources.csv` keyed by file name (none when there is no sidecar). Whatever is
+    wrong with it (encoding, header, a bad or repeated row) is a note, never an exception or a silent loss."""
+    path = sidecar_path(folder)
+    side = Sidecar()
+
+    def note(kind: str, detail: str, doc: str = SIDECAR) -> Sidecar:
+        side.notes.append(Note(doc, printable(str(path)), NOTE + kind, detail))
+        return side
+
+    unused = "no file gets metadata from it"
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return side
+    except OSError as exc:
+        return note("sidecar_ignored", f"{SIDECAR} cannot be read ({_os_error(exc)}); {unused}")
+    if not stat.S_ISREG(info.st_mode):
+        return note("sidecar_ignored", f"{SIDECAR} is {_kind(info.st_mode)}, not a regular file; not opened, {unused}")
+    if info.st_size > SIDECAR_MAX_BYTES:
+        return note("sidecar_ignored", f"{SIDECAR} is {info.st_size} bytes, over the {SIDECAR_MAX_BYTES}-byte "
+                                       f"limit; {unused}")
+    try:
+        text, encoding = decode(_read_regular(path, SIDECAR_MAX_BYTES))
+    except OSError as exc:
+        return note("sidecar_ignored", f"{SIDECAR} cannot be read ({_os_error(exc)}); {unused}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        return note("sidecar_ignored", f"{SIDECAR} is not text ({exc}); {unused}")
+    if encoding not in ("utf-8", "utf-8-sig"):
+        note("sidecar_encoding", f"{SIDECAR} is not UTF-8; it was read as {encoding}")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        return note("sidecar_header", f"{SIDECAR} line 1 (the header) cannot be read ({exc}); {unused}")
+    if not header:
+        return side
+    columns = [c.strip().lower() for c in header]
+    if "file" not in columns:
+        return note("sidecar_header", f"{SIDECAR} has no 'file' column (its header is {_show(','.join(header))}; "
+                                      f"expected {','.join(SIDECAR_COLUMNS)}); none of its rows is used")
+    unknown = [c for c in dict.fromkeys(columns) if c not in SIDECAR_COLUMNS]
+    repeated = [c for c in dict.fromkeys(columns) if columns.count(c) > 1]
+    if unknown or repeated:
+        note("sidecar_header", f"{SIDECAR} header: " + "; ".join(
+            ([f"unknown columns {', '.join(map(repr, unknown))} are ignored"] if unknown else []) +
+            ([f"columns {', '.join(map(repr, repeated))} appear twice; the first is used"] if repeated else [])))
+    index = {c: columns.index(c) for c in SIDECAR_COLUMNS if c in columns}
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            why = (f"a field is over the {csv.field_size_limit()}-character limit" if "field limit" in str(exc)
+                   else str(exc))
+            note("sidecar_bad_row", f"{SIDECAR} line {line}: {why}; the row is skipped")
+            if reader.line_num < line:  # nothing consumed: stop rather than spin
+                break
+            continue
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(columns):
+            note("sidecar_bad_row", f"{SIDECAR} line {line} has {len(cells)} fields for {len(columns)} columns; "
+                                    "the extra fields are ignored")
+        row = {c: cells[i].strip() for c, i in index.items() if i < len(cells)}
+        name = row.get("file", "")
+        if not name:
+            note("sidecar_bad_row", f"{SIDECAR} line {line} names no file; the row is skipped")
+            continue
+        if name in side.rows:  # the later row wins, as an appended correction would, and the user is told
+            note("sidecar_duplicate", f"{SIDECAR} lines {side.lines[name]} and {line} both describe {name!r}; "
+                                      f"line {line} is used", doc=name)
+        side.rows[name], side.lines[name] = row, line
+    return side
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -99,33 +272,93 @@ def html_to_text(html: str) -> str | None:
     return trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
 
 
+def _utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _by_line(data: bytes, legacy: str) -> str:
+    """Each line as UTF-8 when it is, else in the legacy single-byte codec (latin-1 covers cp1252's gaps)."""
+    out = []
+    for line in data.splitlines(keepends=True):
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                out.append(line.decode(legacy))
+            except UnicodeDecodeError:
+                out.append(line.decode("latin-1"))
+    return "".join(out)
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and encoding name; UTF-8 first, then a well-kept detector. Raises ValueError when undecodable."""
+    """Text and encoding name; UTF-8 first, then a well-kept detector. A file that mixes UTF-8 lines with
+    single-byte Western ones (a paste from an old system) is decoded line by line ('mixed utf-8/cp1252'):
+    decoding it whole in any one codec garbles one of the two. Raises ValueError when undecodable."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     try:
         return data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
     except UnicodeDecodeError:
         pass
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    foreign = [line for line in body.splitlines() if not line.isascii()]
+    utf8 = sum(map(_utf8, foreign))
+    if utf8 and 2 * utf8 >= len(foreign):  # mostly UTF-8: the other lines are the paste
+        return _by_line(body, "cp1252"), "mixed utf-8/cp1252"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
+    if best is not None and utf8 and best.encoding in _LATIN_CODECS:
+        # in a single-byte Western text a non-ASCII line that is valid UTF-8 is UTF-8 (not so in CJK codecs)
+        return _by_line(body, best.encoding), f"mixed utf-8/{best.encoding}"
     if best is None:
         raise ValueError("no text encoding fits these bytes")
     return str(best), best.encoding
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str | None]:
+def _yaml_refusal(source: str) -> str | None:
+    """Why front matter must not be built: anchors and aliases (a few lines of them expand into gigabytes
+    when the value is used) or deep nesting (building recurses once per level; 100k levels crash libyaml).
+    libyaml's event stream is flat, so reading it is safe at any depth."""
+    depth = 0
+    for event in yaml.parse(source, Loader=_YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            return "uses YAML anchors or aliases, which are not accepted"
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > FRONT_MATTER_MAX_DEPTH:
+                return f"nests deeper than {FRONT_MATTER_MAX_DEPTH} levels"
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], list[Fault]]:
     match = _FRONT_MATTER.match(text)
     if not match:
-        return {}, None
+        return {}, []
+
+    def ignored(why: str) -> tuple[dict[str, Any], list[Fault]]:
+        return {}, [(NOTE + "front_matter_ignored", f"front matter {why}; ignored")]
+
+    source = match.group(1)
+    if len(source) > FRONT_MATTER_MAX_CHARS:
+        return ignored(f"is {len(source)} characters, over the {FRONT_MATTER_MAX_CHARS}-character limit")
     try:
-        data = yaml.load(match.group(1), Loader=_YAML_LOADER)
+        if why := _yaml_refusal(source):
+            return ignored(why)
+        data = yaml.load(source, Loader=_FrontMatterLoader)
     except yaml.YAMLError as exc:
-        return {}, f"front matter is not valid YAML ({str(exc).splitlines()[0]}); ignored"
+        return ignored(f"is not valid YAML ({str(exc).splitlines()[0][:200]})")
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. a !!binary or !!int it cannot build
+        return ignored(f"cannot be read ({type(exc).__name__}: {str(exc)[:200]})")
     if not isinstance(data, dict):
-        return {}, "front matter is not a mapping; ignored"
-    return data, None
+        return ignored("is not a mapping")
+    return data, []
 
 
 def _dateline(text: str) -> date | None:
@@ -139,17 +372,48 @@ def _dateline(text: str) -> date | None:
     return None
 
 
-def _metadata(text: str, side: dict[str, str]) -> dict[str, Any]:
-    front, note = _front_matter(text)
-    notes = [note] if note else []
+def _lang(raw: Any, basis: str, faults: list[Fault]) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or not _LANG_TAG.fullmatch(raw.strip()):
+        faults.append((NOTE + "bad_field", f"{basis} lang {_show(raw)} is not a language tag; ignored"))
+        return None
+    lang = normalize_lang(raw)
+    if lang is None:
+        faults.append((NOTE + "unsupported_lang", f"{basis} names unsupported language {raw!r}"))
+    return lang
+
+
+def _text(name: str, raw: Any, basis: str, faults: list[Fault]) -> str | None:
+    """A text field, or None with a note when it is not text (a list, a mapping), too long or not storable."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+        faults.append((NOTE + "bad_field", f"{basis} {name} is {_show(raw)}, not text; ignored"))
+        return None
+    value, limit = str(raw).strip(), FIELD_MAX_CHARS[name]
+    if len(value) > limit:
+        faults.append((NOTE + "bad_field", f"{basis} {name} is {len(value)} characters, over the {limit}-character "
+                                           "limit; ignored"))
+        return None
+    if not _storable(value):
+        faults.append((NOTE + "bad_field", f"{basis} {name} is not valid Unicode text; ignored"))
+        return None
+    return value
+
+
+def _metadata(text: str, side: dict[str, str], faults: list[Fault]) -> dict[str, Any]:
+    """Language, date, outlet, URL and title, each checked; a bad field is a fault and the next source (or
+    detection) is used."""
+    front, front_faults = _front_matter(text)
+    faults.extend(front_faults)
     lang, lang_basis = None, "unknown"
     for basis, raw in ((SIDECAR, side.get("lang")), ("front_matter", front.get("lang") or front.get("language"))):
-        if raw:
-            lang = normalize_lang(str(raw))
-            if lang:
-                lang_basis = basis
-                break
-            notes.append(f"{basis} names unsupported language {raw!r}")
+        lang = _lang(raw, basis, faults)
+        if lang:
+            lang_basis = basis
+            break
+        if lang is None and faults and faults[-1][0] == NOTE + "unsupported_lang":
             # the user says which language it is: not one we read, so no other language's words apply
             lang = UNDETERMINED
             lang_basis = f"{basis} names {str(raw)[:20]!r}, not registered: language-independent rules"
@@ -165,34 +429,49 @@ def _metadata(text: str, side: dict[str, str]) -> dict[str, Any]:
         if parsed:
             published, date_basis = parsed, basis
             break
-        if raw:
-            notes.append(f"{basis} date {raw!r} is not a date")
+        if raw is not None and raw != "":
+            faults.append((NOTE + "bad_date", f"{basis} date {_show(raw)} is not a date; ignored"))
     if published is None and (found := _dateline(text)):
         published, date_basis = found, "dateline"
+    fields = {name: [_text(name, side.get(name), SIDECAR, faults), _text(name, front.get(name), "front_matter", faults)]
+              for name in ("outlet", "url")}
     return {
         "lang": lang, "lang_basis": lang_basis, "published": published, "date_basis": date_basis,
-        "outlet": side.get("outlet") or front.get("outlet") or None,
-        "url": side.get("url") or front.get("url") or None,
-        "title": str(front["title"]) if front.get("title") else None,
-        "metadata_note": "; ".join(notes) or None,
+        "outlet": fields["outlet"][0] or fields["outlet"][1], "url": fields["url"][0] or fields["url"][1],
+        "title": _text("title", front.get("title"), "front_matter", faults),
+        "metadata_note": "; ".join(detail for _, detail in faults) or None,
     }
 
 
 def read_article(path: Path, side: dict[str, str] | None = None, *,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> Article | Rejected:
-    """One file as an Article, or Rejected with the reason."""
-    doc = path.name
+    """One file as an Article (with notes on what was wrong but got past), or Rejected with the reason."""
+    doc, where = printable(path.name), printable(str(path))
+    faults: list[Fault] = []
+    if doc != path.name:
+        faults.append((NOTE + "file_name_not_utf8", f"the file name has bytes that are not UTF-8; stored as {doc!r}"))
 
     def reject(reason: str, detail: str) -> Rejected:
-        return Rejected(doc=doc, path=str(path), reason=reason, detail=detail)
+        return Rejected(doc=doc, path=where, reason=reason, detail=detail)
 
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return reject("too_large", f"{size} bytes is over the {max_bytes}-byte limit; not read")
-        data = path.read_bytes()
+        info = path.stat()  # follows symlinks: a link to a FIFO is refused like the FIFO
     except OSError as exc:
-        return reject("unreadable", f"cannot read the file: {exc.strerror or exc}")
+        if exc.errno == errno.ELOOP:
+            return reject("symlink_loop", "a symlink loop (or a chain of links too long to follow); not read")
+        return reject("unreadable", f"cannot read the file: {_os_error(exc)}")
+    if not stat.S_ISREG(info.st_mode):  # opening a FIFO waits for a writer forever; a device never ends
+        return reject("not_regular_file", f"the file is {_kind(info.st_mode)}, not a regular file; not opened")
+    if info.st_size > max_bytes:
+        return reject("too_large", f"{info.st_size} bytes is over the {max_bytes}-byte limit; not read")
+    try:
+        data = _read_regular(path, max_bytes + 1)
+    except _NotRegular as exc:
+        return reject("not_regular_file", f"the file is {exc.strerror}, not a regular file; not read")
+    except OSError as exc:
+        return reject("unreadable", f"cannot read the file: {_os_error(exc)}")
+    if len(data) > max_bytes:
+        return reject("too_large", f"the file grew past the {max_bytes}-byte limit while being read; not read")
     if not data.strip():
         return reject("empty", "the file has no text")
     if kind := binary_kind(data):
@@ -201,6 +480,9 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
         text, encoding = decode(data)
     except (ValueError, UnicodeDecodeError) as exc:
         return reject("undecodable", str(exc))
+    if encoding.startswith("mixed"):
+        faults.append((NOTE + "mixed_encoding", f"the file mixes UTF-8 lines with {encoding.split('/')[1]} lines; "
+                                                "each line was decoded on its own"))
     if _HTML_START.match(text) or path.suffix.lower() in (".html", ".htm"):
         extracted = html_to_text(text)
         if not extracted:
@@ -208,36 +490,79 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
         text, encoding = extracted, f"{encoding}+html"  # offsets refer to the extracted article text
     if not text.strip():
         return reject("empty", "the file decodes to blank text")
-    return Article(doc=doc, path=str(path), sha256=hashlib.sha256(data).hexdigest(), text=text,
-                   encoding=encoding, **_metadata(text, side or {}))
+    metadata = _metadata(text, side or {}, faults)
+    return Article(doc=doc, path=where, sha256=hashlib.sha256(data).hexdigest(), text=text, encoding=encoding,
+                   notes=tuple(Note(doc, where, reason, detail) for reason, detail in faults), **metadata)
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False  # cannot be told: read_article gives the reason
 
 
 def article_paths(folder: Path) -> list[Path]:
     """Article files of a folder, in name order (the sidecar and hidden files are not articles)."""
     return sorted(p for p in folder.iterdir()
-                  if not p.name.startswith(".") and p.name != SIDECAR and not p.is_dir()
+                  if not p.name.startswith(".") and p.name != SIDECAR and not _is_dir(p)
                   and p.suffix.lower() in ARTICLE_SUFFIXES)
 
 
-def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                fallback: dict[str, dict[str, str]] | None = None) -> Iterator[Article | Rejected]:
-    """Stream a folder's articles in name order, with their `sources.csv` metadata (or `fallback` rows)."""
-    folder = Path(folder)
-    side = (fallback or {}) | read_sidecar(folder)
-    root = folder.resolve()
-    for path in article_paths(folder):
-        if path.is_symlink() and root not in path.resolve().parents:
-            yield Rejected(path.name, str(path), "outside_folder", "symlink points outside the articles folder")
+def _unmatched_rows(folder: Path, sidecar: Sidecar, articles: set[str]) -> Iterator[Note]:
+    """Sidecar rows naming no article: most often a renamed file, whose metadata must not be guessed."""
+    present = set(os.listdir(folder)) if sidecar.rows else set()
+    where = printable(str(sidecar_path(folder)))
+    for name, line in sidecar.lines.items():
+        if name in articles:
             continue
+        if name in present:
+            yield Note(name, where, NOTE + "sidecar_not_an_article",
+                       f"{SIDECAR} line {line} names {name!r}, which is not read as an article (a folder, a hidden "
+                       "file or not a text file); its metadata is not used")
+        else:
+            yield Note(name, where, NOTE + "sidecar_missing_file",
+                       f"sidecar row names a missing file: {SIDECAR} line {line} names {name!r}, which is not in "
+                       "the folder (renamed or deleted?); its metadata is not used")
+
+
+def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                fallback: dict[str, dict[str, str]] | None = None) -> Iterator[Article | Rejected | Note]:
+    """Stream a folder's articles in name order, with their `sources.csv` metadata (or `fallback` rows);
+    notes on the sidecar come first."""
+    folder = Path(folder)
+    sidecar = read_sidecar(folder)
+    yield from sidecar.notes
+    side = (fallback or {}) | sidecar.rows
+    root = folder.resolve()
+    paths = article_paths(folder)
+    yield from _unmatched_rows(folder, sidecar, {p.name for p in paths})
+    docs: set[str] = set()
+    for path in paths:
+        doc, where = printable(path.name), printable(str(path))
+        if doc in docs:  # only a name with escaped bytes can print like another file's
+            yield Rejected(doc, where, "duplicate_name", "another file's name prints the same; not read")
+            continue
+        docs.add(doc)
+        if path.is_symlink():
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # 3.11 raises RuntimeError on a loop
+                yield Rejected(doc, where, "symlink_loop", "a symlink loop (or a chain of links too long to "
+                                                           "follow); not read")
+                continue
+            if root not in target.parents:
+                yield Rejected(doc, where, "outside_folder", "symlink points outside the articles folder")
+                continue
         yield read_article(path, side.get(path.name), max_bytes=max_bytes)
 
 
 def read_paths(paths: list[str]) -> Iterator[Article | Rejected]:
-    """Files and folders given on a command line, each folder read in name order."""
+    """Files and folders given on a command line, each folder read in name order (notes are for the
+    warehouse: `capex extract` prints mentions and skipped files)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from read_corpus(path)
+            yield from (item for item in read_corpus(path) if not isinstance(item, Note))
         else:
-            yield read_article(path, read_sidecar(path.parent).get(path.name))
-
+            yield read_article(path, read_sidecar(path.parent).rows.get(path.name))

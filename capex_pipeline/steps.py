@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from . import fx
-from .articles import Article, Rejected, read_corpus
+from .articles import NOTE, Article, Note, Rejected, read_corpus
 from .extract import extract_article
 from .extract.extractor import Mention, malformed_amounts
 
@@ -43,18 +43,31 @@ def quarantine_rows(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
 
 
 def read_articles(folder: Path | str, *, max_bytes: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Articles of a folder, and one quarantine row per file that could not be taken in."""
+    """Articles of a folder, and one quarantine row per file that could not be taken in plus one per note
+    (reason `note:...`) on a file that was, or on `sources.csv`."""
     articles: dict[str, dict[str, Any]] = {}  # by content hash: the same content under two names is one article
-    rejected = []
+    refused = []
+
+    def row(item: Rejected | Note) -> dict[str, Any]:
+        return {"step": "raw_articles", "doc": item.doc, "reason": item.reason, "detail": item.detail,
+                "record": json.dumps({"path": item.path})}
+
     for item in read_corpus(folder, max_bytes=max_bytes):
-        if isinstance(item, Rejected):
-            rejected.append({"step": "raw_articles", "doc": item.doc, "reason": item.reason,
-                             "detail": item.detail, "record": json.dumps({"path": item.path})})
-        elif item.sha256 in articles:
+        if isinstance(item, Rejected | Note):
+            refused.append(row(item))
+            continue
+        refused.extend(row(note) for note in item.notes)
+        if item.sha256 in articles:
             articles[item.sha256]["also_named"].append(item.doc)
         else:
             articles[item.sha256] = _article_row(item)
-    return pl.DataFrame(list(articles.values()), schema=ARTICLE_SCHEMA), quarantine_rows(rejected)
+    return pl.DataFrame(list(articles.values()), schema=ARTICLE_SCHEMA), quarantine_rows(refused)
+
+
+def split_notes(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarantine rows as (refused, notes): a note does not count as a refused file."""
+    is_note = pl.col("reason").str.starts_with(NOTE)
+    return rows.filter(~is_note), rows.filter(is_note)
 
 
 def _article_row(a: Article) -> dict[str, Any]:

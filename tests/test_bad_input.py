@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from assets.pipeline import PIPELINE_ASSETS
 from assets.resources import CorpusResource, WarehouseResource
+from capex_pipeline import articles as articles_module
 from capex_pipeline.articles import Article, Rejected, read_article
 
 from .conftest import GOLD, SEEDS, rows
@@ -85,14 +86,14 @@ def test_every_file_ends_in_articles_or_quarantine(tmp_path: Path, corpus: Path,
     outside.mkdir()
     expected = _messy_folder(corpus, outside)
     # Root reads any file whatever its mode, so a permission error is simulated for that one file.
-    real_read = Path.read_bytes
+    real_read = articles_module._read_regular
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "119_locked.txt":
+    def read_regular(path: Path, limit: int) -> bytes:
+        if path.name == "119_locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_read(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(articles_module, "_read_regular", read_regular)
     db = tmp_path / "capex.duckdb"
     resources = {"duckdb": WarehouseResource(database=str(db)),
                  "corpus": CorpusResource(articles_dir=str(corpus), max_bytes=1_000_000)}
