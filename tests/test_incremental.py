@@ -143,9 +143,21 @@ def test_a_run_killed_mid_materialization_leaves_the_last_good_state(corpus: Pat
     assert run.returncode == -signal.SIGKILL
     assert snapshot(db)["marts.fct_claims"] == before["marts.fct_claims"]  # marts at their last good state
 
+    instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
+    [dead] = instance.get_runs(filters=dg.RunsFilter(tags={"capex/pid": str(run.pid)}))
+    assert dead.status == dg.DagsterRunStatus.STARTED  # what would hold the UI's run queue
+    leftover = tmp_path / ".capex.published.duckdb.99999.tmp"  # as a kill during the snapshot copy leaves it
+    leftover.write_bytes(b"partial copy")
+
     again = _capex("run", "--db", str(db), "--articles", str(corpus), env=env)
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
+    assert f"marked run {dead.run_id[:8]} failed: its process is gone" in err
+    dead = instance.get_run_by_id(dead.run_id)
+    assert dead is not None and dead.status == dg.DagsterRunStatus.FAILURE
+    [failure] = instance.all_logs(dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    assert f"its process {run.pid} on" in failure.message and "is gone" in failure.message
+    assert not leftover.exists()
     full = tmp_path / "full.duckdb"
     assert materialize(full, corpus).success
     assert snapshot(db) == snapshot(full)
