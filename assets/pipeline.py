@@ -110,6 +110,7 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
                  duckdb: WarehouseResource) -> Iterator[Any]:
     """Article files of the corpus folder: decoded text, content hash, language and publication date
     (from sources.csv, front matter or detection). Files that cannot be read are quarantined with a reason."""
+    folder_fingerprint = corpus.fingerprint()  # before reading: a file changed meanwhile reads as changed later
     articles, rejected = steps.read_articles(corpus.articles_dir, max_bytes=corpus.max_bytes)
     audit = articles.drop("text").with_columns(
         published_year=pl.col("published").dt.year(),
@@ -119,7 +120,8 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
     gate.quarantine = pl.concat([rejected, gate.quarantine])
     yield from _publish(context, duckdb, "raw.articles", "raw_articles", gate, kept,
                         ["doc", "lang", "published", "date_basis", "n_chars", "encoding"],
-                        {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height})
+                        {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height,
+                         "folder_fingerprint": folder_fingerprint})
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles], pool=POOL,

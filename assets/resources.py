@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -12,9 +14,33 @@ import duckdb
 from pydantic import PrivateAttr
 
 from capex_pipeline import warehouse
-from capex_pipeline.articles import DEFAULT_MAX_BYTES
+from capex_pipeline.articles import DEFAULT_MAX_BYTES, SIDECAR, article_paths
 
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def folder_state(folder: str | Path) -> dict[str, list[int]]:
+    """File name -> [size, mtime in ns] of every article file and the `sources.csv` sidecar: cheap to read, and
+    it differs when a file is added, edited, renamed or deleted, or the sidecar is edited."""
+    path = Path(folder)
+    state: dict[str, list[int]] = {}
+    for file in [*article_paths(path), path / SIDECAR]:
+        try:
+            stat = file.stat()
+        except FileNotFoundError:
+            if file.name != SIDECAR and file.is_symlink():
+                state[file.name] = [-1, -1]  # a dangling link is still an entry (raw_articles quarantines it)
+            continue
+        except OSError:
+            state[file.name] = [-1, -1]
+            continue
+        state[file.name] = [stat.st_size, stat.st_mtime_ns]
+    return state
+
+
+def fingerprint(state: dict[str, list[int]]) -> str:
+    """A short digest of a folder_state, small enough for materialization metadata at any corpus size."""
+    return hashlib.sha256(json.dumps(sorted(state.items())).encode()).hexdigest()[:32]
 
 
 class CorpusResource(dg.ConfigurableResource):
@@ -24,6 +50,9 @@ class CorpusResource(dg.ConfigurableResource):
     max_bytes: int = DEFAULT_MAX_BYTES
     full_refresh: bool = False  # re-extract every article instead of reusing claims of unchanged ones
 
+    def fingerprint(self) -> str:
+        """The folder's fingerprint, recorded by raw_articles so the sensor can tell what a run already read."""
+        return fingerprint(folder_state(self.articles_dir)) if Path(self.articles_dir).is_dir() else ""
 
 
 class WarehouseResource(dg.ConfigurableResource):
