@@ -1,4 +1,4 @@
-"""Jobs, the daily schedule and the sensor that starts a run when article files are added or changed."""
+"""Jobs, the daily schedule and the sensor that starts a run when the articles folder changes."""
 
 
 import json
@@ -6,34 +6,63 @@ from pathlib import Path
 
 import dagster as dg
 
-from capex_pipeline.articles import article_paths
-
-from .resources import default_articles_dir
+from .resources import default_articles_dir, fingerprint, folder_state
 
 capex_job = dg.define_asset_job("capex_job", selection=dg.AssetSelection.all(),
                                 description="Materialize the whole pipeline: articles -> claims -> USD -> marts")
 
+# Off by default: the sensor already follows every change of the folder, so a daily run mostly re-reads an
+# unchanged corpus. Switch it on under Automation for a run every morning whatever happened.
 daily_schedule = dg.ScheduleDefinition(name="daily_capex", job=capex_job, cron_schedule="0 6 * * *",
                                        default_status=dg.DefaultScheduleStatus.STOPPED)
 
-
-def folder_state(folder: str) -> dict[str, list[int]]:
-    """File name -> (size, mtime in ns): cheap to read, and it changes when a file is added or edited."""
-    path = Path(folder)
-    if not path.is_dir():
-        return {}
-    return {p.name: [p.stat().st_size, p.stat().st_mtime_ns] for p in article_paths(path)}
+RAW_ARTICLES = dg.AssetKey("raw_articles")
 
 
-@dg.sensor(job=capex_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.STOPPED,
-           description="Starts a run when files in the articles folder are added or changed")
-def new_articles_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+def _materialized_fingerprint(instance: dg.DagsterInstance, folder: str) -> str | None:
+    """The folder fingerprint recorded by the last successful materialization of raw_articles from `folder`
+    (a failed gate records no materialization, so a failed run's input still counts as new)."""
+    event = instance.get_latest_materialization_event(RAW_ARTICLES)
+    materialization = event.asset_materialization if event else None
+    metadata = materialization.metadata if materialization else {}
+    recorded_dir, recorded = metadata.get("articles_dir"), metadata.get("folder_fingerprint")
+    if recorded_dir is None or recorded is None or Path(str(recorded_dir.value)).resolve() != Path(folder).resolve():
+        return None
+    return str(recorded.value)
+
+
+def _changes(before: dict[str, list[int]], after: dict[str, list[int]]) -> str:
+    """What happened to the folder, for the run's tags: added, edited and deleted files (a rename is both)."""
+    kinds = {"added": sorted(after.keys() - before.keys()), "deleted": sorted(before.keys() - after.keys()),
+             "edited": sorted(n for n in after.keys() & before.keys() if after[n] != before[n])}
+    return "; ".join(f"{kind} {', '.join(names)}" for kind, names in kinds.items() if names)
+
+
+@dg.sensor(job=capex_job, minimum_interval_seconds=60, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Starts a run when article files or sources.csv in the articles folder are added, edited, "
+                       "renamed or deleted, once per change; on by default, so a folder you drop files into "
+                       "is followed while the Dagster daemon runs (`make ui`)")
+def new_articles_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     folder = default_articles_dir()
+    if not Path(folder).is_dir():  # an unmounted or mistyped folder must not empty the warehouse
+        return dg.SkipReason(f"articles folder {folder} not found")
     state = folder_state(folder)
-    seen = json.loads(context.cursor) if context.cursor else {}
-    changed = sorted(name for name, stamp in state.items() if seen.get(name) != stamp)
-    if not changed:
-        return dg.SkipReason(f"no new or changed files in {folder}")
-    run_key = "|".join(f"{n}:{state[n][1]}" for n in changed)[:500]
-    request = dg.RunRequest(run_key=run_key, tags={"capex/changed": ",".join(changed)[:200]})
-    return dg.SensorResult(run_requests=[request], cursor=json.dumps(state))
+    current = fingerprint(state)
+    cursor = json.loads(context.cursor) if context.cursor else None
+    if cursor is not None and "files" not in cursor:  # the cursor of earlier versions: the file state alone
+        cursor = {"seq": 0, "files": cursor}
+    seq = cursor["seq"] if cursor else 0
+    # Compared with what the warehouse was last built from, not only with the cursor: the first tick on an
+    # unchanged, materialized corpus, or a change a `capex run` already took in, starts no run.
+    built_from = _materialized_fingerprint(context.instance, folder)
+    if built_from == current:
+        context.update_cursor(json.dumps({"seq": seq, "files": state}))
+        return dg.SkipReason(f"{folder} is unchanged since the last materialization of raw_articles")
+    if cursor is not None and cursor["files"] == state:
+        return dg.SkipReason(f"no file in {folder} added, edited, renamed or deleted since the last run request")
+    changes = _changes(cursor["files"], state) if cursor else \
+        "changed since the last materialization of raw_articles" if built_from else "not materialized yet"
+    context.update_cursor(json.dumps({"seq": seq + 1, "files": state}))
+    # The sequence number makes the key unique even when the folder returns to an earlier state (a file
+    # deleted, restored, deleted again), while a tick re-evaluated after a crash repeats it and is not re-run.
+    return dg.RunRequest(run_key=f"{seq + 1}:{current}", tags={"capex/changes": changes[:200]})

@@ -111,6 +111,7 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
     """Article files of the corpus folder: decoded text, content hash, language and publication date
     (from sources.csv, front matter or detection). Files that cannot be read are quarantined with a reason;
     faults in files still taken in, and in sources.csv, are quarantine rows whose reason starts with note:."""
+    folder_fingerprint = corpus.fingerprint()  # before reading: a file changed meanwhile reads as changed later
     articles, refused = steps.read_articles(corpus.articles_dir, max_bytes=corpus.max_bytes)
     rejected, notes = steps.split_notes(refused)
     audit = articles.drop("text").with_columns(
@@ -123,7 +124,8 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
                         ["doc", "lang", "published", "date_basis", "n_chars", "encoding"],
                         {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height,
                          "notes": notes.height,
-                         "notes_preview": dg.MetadataValue.md(_markdown(notes.select("doc", "reason", "detail")))},
+                         "notes_preview": dg.MetadataValue.md(_markdown(notes.select("doc", "reason", "detail"))),
+                         "folder_fingerprint": folder_fingerprint},
                         notes=notes)
 
 

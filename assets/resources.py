@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import PrivateAttr
 
 from capex_pipeline import warehouse
-from capex_pipeline.articles import DEFAULT_MAX_BYTES
+from capex_pipeline.articles import DEFAULT_MAX_BYTES, SIDECAR, article_paths
 
 SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def folder_state(folder: str | Path) -> dict[str, list[int]]:
+    """File name -> [size, mtime in ns] of every article file and the `sources.csv` sidecar: cheap to read, and
+    it differs when a file is added, edited, renamed or deleted, or the sidecar is edited."""
+    path = Path(folder)
+    state: dict[str, list[int]] = {}
+    for file in [*article_paths(path), path / SIDECAR]:
+        try:
+            stat = file.stat()
+        except FileNotFoundError:
+            if file.name != SIDECAR and file.is_symlink():
+                state[file.name] = [-1, -1]  # a dangling link is still an entry (raw_articles quarantines it)
+            continue
+        except OSError:
+            state[file.name] = [-1, -1]
+            continue
+        state[file.name] = [stat.st_size, stat.st_mtime_ns]
+    return state
+
+
+def fingerprint(state: dict[str, list[int]]) -> str:
+    """A short digest of a folder_state, small enough for materialization metadata at any corpus size."""
+    return hashlib.sha256(json.dumps(sorted(state.items())).encode()).hexdigest()[:32]
 
 
 class CorpusResource(dg.ConfigurableResource):
@@ -23,17 +50,60 @@ class CorpusResource(dg.ConfigurableResource):
     max_bytes: int = DEFAULT_MAX_BYTES
     full_refresh: bool = False  # re-extract every article instead of reusing claims of unchanged ones
 
+    def fingerprint(self) -> str:
+        """The folder's fingerprint, recorded by raw_articles so the sensor can tell what a run already read."""
+        return fingerprint(folder_state(self.articles_dir)) if Path(self.articles_dir).is_dir() else ""
+
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB file. (dagster-duckdb's DuckDBResource leaks its connection when the step raises, which
-    keeps the file locked in-process; this one always closes and retries while another writer holds it.)"""
+    """The DuckDB file, written by one run at a time whatever started it (`capex run`, the UI, the schedule or
+    the sensor). (dagster-duckdb's DuckDBResource leaks its connection when the step raises, which keeps the
+    file locked in-process; this one always closes and retries while another writer holds it.)
+
+    Dagster sets the resource up, and this takes the writer lock (warehouse.writer_lock), once per process that
+    executes steps, and tears it down (releasing the lock) when that process is done. With the in-process
+    executor (`capex run`, the UI's in_process config) that is once per run: the run's writes are one block no
+    other run can interleave with, so staging and marts always come from the same inputs. With the
+    multiprocess executor it is once per step: each step still reads its inputs and writes its table under
+    the lock, so it sees all or nothing of a run writing as one block, and two launched runs never overlap
+    because the Dagster queue starts one at a time (assets/dagster.yaml: `max_concurrent_runs: 1`). A lock
+    spanning a multiprocess run would need a holder outliving its step processes, which a resource is not."""
 
     database: str = str(warehouse.DEFAULT_DB)
+    _writing: ExitStack | None = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        db = Path(self.database)
+
+        def waiting() -> None:
+            if context.log:
+                context.log.warning(f"another run (or another step of this one) is writing {db}; "
+                                    "waiting for it to finish")
+
+        stack = ExitStack()
+        stack.enter_context(warehouse.writer_lock(db, on_wait=waiting))
+        self._writing = stack
+        for path in warehouse.clean_temp_files(db):  # safe now: only a lock holder writes temporary files
+            if context.log:
+                context.log.info(f"removed {path.name}, left by an interrupted run")
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._writing is not None:
+            self._writing.close()
+            self._writing = None
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with warehouse.connect(self.database) as con:
-            yield con
+        """A connection to the warehouse; a full, read-only or forbidden disk becomes WarehouseUnavailable with
+        one line instead of DuckDB's traceback."""
+        try:
+            with warehouse.connect(self.database) as con:
+                yield con
+        except (OSError, duckdb.Error) as exc:
+            if reason := warehouse.disk_error(exc):
+                raise warehouse.WarehouseUnavailable(f"cannot write the database at {self.database}: "
+                                                     f"{reason}") from exc
+            raise
 
 
 def default_articles_dir() -> str:

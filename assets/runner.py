@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from dagster._utils.error import SerializableErrorInfo  # the type of a failure 
 
 from capex_pipeline import marts, render, warehouse
 
+from .health import fail_dead_runs, process_tags
 from .pipeline import PIPELINE_ASSETS
 from .resources import CorpusResource, WarehouseResource, default_articles_dir
 
@@ -84,17 +82,15 @@ class RunOutcome:
         return "\n".join(lines)
 
 
-@contextmanager
-def exclusive_run(db: Path) -> Iterator[None]:
-    """One pipeline run per database at a time, across processes: a second `capex run` waits its turn."""
-    lock_path = db.with_name(db.name + ".run.lock")
-    with lock_path.open("w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            print(f"capex run: another run is writing {db}; waiting for it to finish", file=sys.stderr)
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+def _disk_failure(result: dg.ExecuteInProcessResult) -> str | None:
+    """The one-line message of a step that failed on a full, read-only or forbidden disk, if one did."""
+    for event in result.get_step_failure_events():
+        error = event.event_specific_data.error if event.event_specific_data else None
+        while error is not None:
+            if error.cls_name == warehouse.WarehouseUnavailable.__name__:
+                return error.message.split(":", 1)[-1].strip().splitlines()[0]
+            error = error.cause
+    return None
 
 
 def run_pipeline(*, db: Path, articles: Path | None = None, full_refresh: bool = False,
@@ -108,11 +104,26 @@ def run_pipeline(*, db: Path, articles: Path | None = None, full_refresh: bool =
         db.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise warehouse.WarehouseUnavailable(f"cannot write the database at {db}: {exc.strerror}") from exc
-    with exclusive_run(db):  # queue behind another capex run first, then make sure nobody else holds the file
+
+    def waiting() -> None:
+        print(f"capex run: another run is writing {db}; waiting for it to finish", file=sys.stderr)
+
+    # The same lock the run's WarehouseResource takes (re-entrant here): queue behind any other writer first,
+    # then make sure no reader holds the file.
+    with warehouse.writer_lock(db, on_wait=waiting):
         warehouse.check_writable(db)
-        result = dg.materialize(PIPELINE_ASSETS, resources=resources, instance=instance or instance_for(db),
-                                raise_on_error=False, tags={"capex/trigger": "cli"},
+        try:
+            instance = instance or instance_for(db)
+        except OSError as exc:
+            raise warehouse.WarehouseUnavailable(f"cannot create the Dagster instance for {db}: "
+                                                 f"{warehouse.disk_error(exc) or exc.strerror}") from exc
+        for run_id in fail_dead_runs(instance):  # so they no longer hold the UI's run queue
+            print(f"capex run: marked run {run_id[:8]} failed: its process is gone", file=sys.stderr)
+        result = dg.materialize(PIPELINE_ASSETS, resources=resources, instance=instance,
+                                raise_on_error=False, tags={"capex/trigger": "cli", **process_tags()},
                                 run_config={"loggers": {"console": {"config": {"log_level": level}}}})
+        if disk := _disk_failure(result):
+            raise warehouse.WarehouseUnavailable(disk)
         checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
         failures = [f"{e.step_key}: {root_cause(e.step_failure_data.error)}"
                     for e in result.get_step_failure_events() if e.step_failure_data.error]

@@ -3,14 +3,17 @@ the marts' SQL, and the one sealed, read-only connection analysts get."""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 import polars as pl
@@ -42,13 +45,21 @@ def snapshot_path(db: Path) -> Path:
 
 def publish_snapshot(db: Path) -> Path:
     """Checkpoint the warehouse and swap a copy of it in as the published snapshot (atomic rename, so a reader
-    keeps the file it opened and the next reader gets the new one)."""
-    with connect(db) as con:
-        con.execute("CHECKPOINT")
+    keeps the file it opened and the next reader gets the new one). A full or read-only disk leaves the old
+    snapshot in place, removes the partial copy and raises WarehouseUnavailable with one line."""
     target = snapshot_path(db)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    shutil.copyfile(db, tmp)
-    os.replace(tmp, target)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}{_TMP_SUFFIX}")
+    try:
+        with connect(db) as con:
+            con.execute("CHECKPOINT")
+        shutil.copyfile(db, tmp)
+        os.replace(tmp, target)
+    except (OSError, duckdb.Error) as exc:
+        with suppress(OSError):
+            tmp.unlink()
+        if reason := disk_error(exc):
+            raise WarehouseUnavailable(f"cannot publish the snapshot {target}: {reason}") from exc
+        raise
     return target
 
 
@@ -74,13 +85,102 @@ def check_writable(path: Path) -> None:
         with connect(path, retries=8):  # a couple of seconds for a passing reader
             pass
     except OSError as exc:
-        raise WarehouseUnavailable(f"cannot write the database at {path}: {exc.strerror or exc}") from exc
+        raise WarehouseUnavailable(f"cannot write the database at {path}: "
+                                   f"{disk_error(exc) or exc.strerror or exc}") from exc
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
+        if reason := disk_error(exc):
+            raise WarehouseUnavailable(f"cannot write the database at {path}: {reason}") from exc
         if "lock" in message.lower():
             raise WarehouseUnavailable(f"the database {path} is locked by another process; try again when it "
                                        f"finishes ({message})") from exc
         raise WarehouseUnavailable(f"cannot open the database at {path}: {message}") from exc
+
+
+# Errors no retry fixes (a full, read-only or forbidden disk), in the words the user sees.
+_DISK_ERRNOS = {errno.ENOSPC: "no space left on device", errno.EDQUOT: "disk quota exceeded",
+                errno.EFBIG: "file too large for the file system", errno.EROFS: "read-only file system",
+                errno.EACCES: "permission denied", errno.EPERM: "operation not permitted"}
+
+
+def disk_error(exc: BaseException) -> str | None:
+    """The reason, in a few words, when `exc` (an OSError, or DuckDB's IO error) is a full, read-only or
+    forbidden disk; None for anything else."""
+    if isinstance(exc, OSError):
+        return _DISK_ERRNOS.get(exc.errno or 0)
+    if isinstance(exc, duckdb.Error):  # DuckDB carries the C library's text, not the errno
+        text = str(exc).lower()
+        return next((words for words in _DISK_ERRNOS.values() if words in text), None)
+    return None
+
+
+_TMP_SUFFIX = ".tmp"
+
+
+def clean_temp_files(db: Path) -> list[Path]:
+    """Remove partial snapshot copies left by a run killed (or out of space) mid-copy. Call it only while
+    holding the writer lock: then no other run is copying."""
+    prefix = f".{snapshot_path(db).name}."
+    removed = []
+    with suppress(OSError):
+        for path in db.parent.iterdir():
+            if path.name.startswith(prefix) and path.name.endswith(_TMP_SUFFIX):
+                with suppress(OSError):
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
+def writer_lock_path(db: Path) -> Path:
+    return db.with_name(db.name + ".writer.lock")
+
+
+# Writer locks this process holds: lock file -> (pid, open file, depth). flock conflicts between two opens of
+# the same file even within one process, so a nested acquisition (the CLI around the run's own resource) reuses
+# the open file; the pid guards against a forked child believing it holds its parent's lock.
+_held: dict[Path, tuple[int, IO[str], int]] = {}
+_held_guard = threading.Lock()
+
+
+@contextmanager
+def writer_lock(db: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """The warehouse's single-writer lock across processes: an exclusive flock on a file beside the database.
+    The kernel drops it when its holder exits, however it dies, so a killed run never leaves it behind.
+    Blocks while another process holds it (after calling `on_wait` once); re-entrant within a process."""
+    path = writer_lock_path(Path(db)).absolute()
+    with _held_guard:
+        pid, handle, depth = _held.get(path, (0, None, 0))
+        nested = pid == os.getpid() and handle is not None
+        if nested:
+            _held[path] = (pid, handle, depth + 1)
+    if not nested:
+        try:
+            handle = path.open("a")
+        except OSError as exc:
+            raise WarehouseUnavailable(f"cannot write the database at {db}: "
+                                       f"{disk_error(exc) or exc.strerror or exc}") from exc
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+        except BaseException:  # interrupted while waiting: do not keep the file open
+            handle.close()
+            raise
+        with _held_guard:
+            _held[path] = (os.getpid(), handle, 1)
+    try:
+        yield
+    finally:
+        with _held_guard:
+            pid, handle, depth = _held[path]
+            if depth > 1:
+                _held[path] = (pid, handle, depth - 1)
+            else:
+                del _held[path]
+                handle.close()  # closing the last descriptor releases the flock
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -132,8 +232,8 @@ def connect(path: Path | str, *, read_only: bool = False, retries: int = 40, wai
         try:
             con = duckdb.connect(str(path), read_only=read_only, config=config or {})
             break
-        except duckdb.IOException:
-            if attempt == retries:
+        except duckdb.IOException as exc:
+            if attempt == retries or "lock" not in str(exc).lower():  # only another holder's lock is worth a wait
                 raise
             time.sleep(wait)
     try:

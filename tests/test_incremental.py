@@ -17,6 +17,8 @@ import pytest
 
 from assets import defs
 from assets.automation import new_articles_sensor
+from assets.pipeline import raw_articles
+from assets.resources import make_resources
 
 from .conftest import GOLD, REPO, SEEDS, materialize, rows
 
@@ -37,22 +39,78 @@ def snapshot(db: Path) -> dict[str, list[tuple]]:
     return out
 
 
-def test_sensor_requests_a_run_once_per_new_or_changed_file(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _tick(instance: dg.DagsterInstance, cursor: str | None) -> tuple[dg.RunRequest | dg.SkipReason, str | None]:
+    """One evaluation of the sensor, as the daemon does it: the result and the cursor it leaves."""
+    context = dg.build_sensor_context(instance=instance, cursor=cursor)
+    return new_articles_sensor(context), context.cursor
+
+
+def test_sensor_follows_additions_edits_deletions_renames_and_sources_csv(
+        corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CAPEX_ARTICLES", str(corpus))
-    first = new_articles_sensor(dg.build_sensor_context(cursor=None))
-    assert len(first.run_requests) == 1 and first.cursor
-    again = new_articles_sensor(dg.build_sensor_context(cursor=first.cursor))
-    assert isinstance(again, dg.SkipReason)
-    (corpus / "900_new.txt").write_text("Meta will spend $65 billion on data centres this year.")
-    added = new_articles_sensor(dg.build_sensor_context(cursor=first.cursor))
-    assert [r.tags["capex/changed"] for r in added.run_requests] == ["900_new.txt"]
-    time.sleep(0.01)
-    (corpus / "900_new.txt").write_text("Meta will spend $70 billion on data centres this year.")
-    changed = new_articles_sensor(dg.build_sensor_context(cursor=added.cursor))
-    assert changed.run_requests[0].run_key != added.run_requests[0].run_key
+    with dg.instance_for_test() as instance:
+        first, cursor = _tick(instance, None)  # nothing materialized yet: build the warehouse
+        assert isinstance(first, dg.RunRequest) and first.tags["capex/changes"] == "not materialized yet"
+        keys = {first.run_key}
+        again, cursor = _tick(instance, cursor)
+        assert isinstance(again, dg.SkipReason)
+
+        def change(expected: str) -> None:
+            nonlocal cursor
+            request, cursor = _tick(instance, cursor)
+            assert isinstance(request, dg.RunRequest), request
+            assert request.tags["capex/changes"] == expected
+            assert request.run_key not in keys  # a new key: Dagster would drop a repeated one
+            keys.add(request.run_key)
+            assert isinstance(_tick(instance, cursor)[0], dg.SkipReason)  # once per change
+
+        new = corpus / "900_new.txt"
+        new.write_text("Meta will spend $65 billion on data centres this year.")
+        change("added 900_new.txt")
+        new.write_text("Meta will spend $70 billion on data centres this year, up from $65 billion.")
+        change("edited 900_new.txt")
+        kept = (corpus / "002_955dc46795f2f120.txt").read_bytes()
+        (corpus / "002_955dc46795f2f120.txt").unlink()
+        change("deleted 002_955dc46795f2f120.txt")
+        (corpus / "001_b798d506f950bd53.txt").rename(corpus / "001_renamed.txt")
+        change("added 001_renamed.txt; deleted 001_b798d506f950bd53.txt")
+        sidecar = corpus / "sources.csv"
+        sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("Reuters", "Reuters (edited)"),
+                           encoding="utf-8")
+        change("edited sources.csv")
+        (corpus / "002_955dc46795f2f120.txt").write_bytes(kept)  # restored: the state differs again
+        change("added 002_955dc46795f2f120.txt")
     repo = defs.get_repository_def()
     assert repo.get_schedule_def("daily_capex").cron_schedule == "0 6 * * *"
     assert repo.get_sensor_def("new_articles_sensor").job_name == "capex_job"
+    # what a user who drops files into the folder expects: the sensor is on, the redundant daily run is opt-in
+    assert repo.get_sensor_def("new_articles_sensor").default_status == dg.DefaultSensorStatus.RUNNING
+    assert repo.get_schedule_def("daily_capex").default_status == dg.DefaultScheduleStatus.STOPPED
+
+
+def test_sensor_compares_with_what_the_warehouse_was_built_from(corpus: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CAPEX_ARTICLES", str(corpus))
+    db = tmp_path / "capex.duckdb"
+    with dg.instance_for_test() as instance:
+        def build() -> None:
+            result = dg.materialize([raw_articles], resources=make_resources(db, corpus), instance=instance,
+                                    raise_on_error=False)
+            assert result.success
+
+        build()
+        first, cursor = _tick(instance, None)  # a fresh sensor on an unchanged, materialized corpus
+        assert isinstance(first, dg.SkipReason) and cursor
+        assert "unchanged since the last materialization" in str(first.skip_message)
+        (corpus / "002_955dc46795f2f120.txt").unlink()
+        deleted, _ = _tick(instance, cursor)
+        assert isinstance(deleted, dg.RunRequest)
+        assert deleted.tags["capex/changes"] == "deleted 002_955dc46795f2f120.txt"
+        assert isinstance(_tick(instance, None)[0], dg.RunRequest)  # a lost cursor still sees the deletion
+        build()  # e.g. a `capex run` took the change in before the requested run
+        assert isinstance(_tick(instance, cursor)[0], dg.SkipReason)
+        monkeypatch.setenv("CAPEX_ARTICLES", str(SEEDS))  # another folder: what was built from this one counts not
+        assert isinstance(_tick(instance, None)[0], dg.RunRequest)
 
 
 def _edit_corpus(corpus: Path) -> None:
@@ -142,10 +200,21 @@ def test_a_run_killed_mid_materialization_leaves_the_last_good_state(corpus: Pat
     run.wait()
     assert run.returncode == -signal.SIGKILL
     assert snapshot(db)["marts.fct_claims"] == before["marts.fct_claims"]  # marts at their last good state
+    instance = dg.DagsterInstance.from_config(env["DAGSTER_HOME"])
+    [dead] = instance.get_runs(filters=dg.RunsFilter(tags={"capex/pid": str(run.pid)}))
+    assert dead.status == dg.DagsterRunStatus.STARTED  # what would hold the UI's run queue
+    leftover = tmp_path / ".capex.published.duckdb.99999.tmp"  # as a kill during the snapshot copy leaves it
+    leftover.write_bytes(b"partial copy")
 
     again = _capex("run", "--db", str(db), "--articles", str(corpus), env=env)
     _, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
+    assert f"marked run {dead.run_id[:8]} failed: its process is gone" in err
+    dead = instance.get_run_by_id(dead.run_id)
+    assert dead is not None and dead.status == dg.DagsterRunStatus.FAILURE
+    [failure] = instance.all_logs(dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    assert f"its process {run.pid} on" in failure.message and "is gone" in failure.message
+    assert not leftover.exists()
     full = tmp_path / "full.duckdb"
     assert materialize(full, corpus).success
     assert snapshot(db) == snapshot(full)
