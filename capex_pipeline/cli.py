@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 from collections.abc import Sequence
@@ -219,8 +220,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if "--lexicons" in argv[:-1]:  # before the parser: the registry it lists must include the overlay
-        import os
-
         from .extract import reload_lexicons
 
         os.environ["CAPEX_LEXICONS"] = argv[argv.index("--lexicons") + 1]

@@ -27,8 +27,9 @@ def test_seeds_and_dev_together_meet_the_targets() -> None:
     total, by_lang = evaluate_many([(GOLD / "seeds.jsonl", SEEDS), (GOLD / "dev.jsonl", GOLD / "dev" / "articles")],
                                    gold_metadata=True)
     assert total.precision >= 0.97 and total.recall >= 0.95, total.misses
-    # company: 0.86 before the names that only gold articles needed (Rapidus, KDDI, ...) left the entity table
-    for name, floor in {"qualifier": 0.9, "year": 0.9, "metric": 0.85, "company": 0.75, "source": 0.85}.items():
+    # company 0.86 and source 0.87 before the names only gold articles needed (Rapidus, KDDI, ...) left the
+    # entity table; statements are attributed through the company, so source fell with it
+    for name, floor in {"qualifier": 0.9, "year": 0.9, "metric": 0.85, "company": 0.75, "source": 0.8}.items():
         assert total.accuracy(name) >= floor, (name, [m for m in total.misses if f" {name}:" in m])
     assert {"en", "de", "no", "sv", "fr", "es", "ko", "zh", "ja"} <= set(by_lang)
 
