@@ -14,7 +14,7 @@ from typing import Any
 import babel
 import yaml
 from babel import Locale
-from babel.core import get_global
+from babel.core import get_global, parse_locale
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u061c"), None)  # bidi marks CLDR puts in Hebrew patterns
 _MIN_SCALE = 3  # thousand and up: smaller powers are not scale words
@@ -39,7 +39,7 @@ def scale_words(locale: Locale) -> dict[str, float]:
     for kind in ("long", "short"):
         for _form, magnitudes in (locale.compact_decimal_formats.get(kind) or {}).items():
             for magnitude, pattern in sorted(magnitudes.items(), key=lambda kv: len(kv[0])):
-                text = pattern if isinstance(pattern, str) else pattern.pattern
+                text = (pattern if isinstance(pattern, str) else pattern.pattern).split(";")[0]  # not the negative
                 zeros = text.count("0")
                 word = _clean(text.replace("0", ""))
                 if word.startswith("de "):  # Romanian "de miliarde": the connector is read by the grammar
@@ -58,7 +58,7 @@ def singular_scales(locale: Locale) -> list[str]:
     mean one of them ("miljardin euron investointi")."""
     out = []
     for magnitude, pattern in ((locale.compact_decimal_formats.get("long") or {}).get("one") or {}).items():
-        text = pattern if isinstance(pattern, str) else pattern.pattern
+        text = (pattern if isinstance(pattern, str) else pattern.pattern).split(";")[0]
         if text.count("0") == 1 and len(magnitude) - 1 >= 6:
             out.append(_clean(text.replace("0", "")))
     return sorted(set(out))
@@ -121,8 +121,8 @@ def generate(lang: str, locale_id: str) -> dict[str, Any]:
     return {
         "lang": lang,
         "locale": locale_id,
-        "territory": (Locale.parse(get_global("likely_subtags").get(locale.language, locale_id)).territory
-                      if not locale.territory else locale.territory),
+        "territory": locale.territory or parse_locale(get_global("likely_subtags").get(
+            locale_id, get_global("likely_subtags").get(locale.language, "und_US")))[1],
         "decimal": locale.number_symbols["latn"]["decimal"],
         "group": locale.number_symbols["latn"]["group"],
         "scales": scale_words(locale),

@@ -263,7 +263,11 @@ def _pair_conversions(text: str, mentions: list[Mention], g: Grammar) -> None:
 
 def _qualify(text: str, m: Mention, g: Grammar) -> None:
     found: list[str] = []
-    before = g.qualifier_before.search(text[max(0, m.start - 40):m.start])
+    window = text[max(0, m.start - 40):m.start]
+    before = g.qualifier_before.search(window)
+    if before and g.lex.qualifier_exceptions and \
+            any(window.rstrip(" \t\u00a0(（:").endswith(e) for e in g.lex.qualifier_exceptions):
+        before = None  # "งบประมาณ" (budget) ends in "ประมาณ" (about) but qualifies nothing
     if before:
         found += [g.qualifier_kind.get(f"before:{w.group().casefold()}", "") for w in
                   g.qualifier_word.finditer(before.group())]

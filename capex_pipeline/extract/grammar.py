@@ -8,7 +8,7 @@ from functools import cache
 
 from babel.numbers import get_group_symbol
 
-from .lexicon import Lexicon, alternation, lexicon, shared_table
+from .lexicon import Lexicon, alternation, fold, lexicon, shared_table
 
 # Digits as written (any script is folded to ASCII first): grouped by threes, in Indian lakh grouping
 # (1,00,000), or plain, with an optional decimal part.
@@ -72,7 +72,7 @@ class Grammar:
 
 
 def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
-    return {alias.casefold(): name for name, aliases in table.items() for alias in aliases}
+    return {fold(alias): name for name, aliases in table.items() for alias in aliases}
 
 
 @cache
@@ -108,7 +108,7 @@ def grammar(lang: str) -> Grammar:
     for kind, table in (("before", lex.qualifiers), ("after", lex.qualifiers_after)):
         for q, ws in table.items():
             for w in ws:
-                qualifier_kind.setdefault(f"{kind}:{w.casefold()}", q)
+                qualifier_kind.setdefault(f"{kind}:{fold(w)}", q)
     before_alt = alternation([w for ws in lex.qualifiers.values() for w in ws], ignore_case=True)
     after_alt = alternation([w for ws in lex.qualifiers_after.values() for w in ws], ignore_case=True)
     metrics = shared_table("metrics")
@@ -141,7 +141,7 @@ def grammar(lang: str) -> Grammar:
         metrics=re.compile(alternation([w for ws in strong.values() for w in ws], ignore_case=True, prefix=True)),
         weak_metrics=re.compile(alternation([w for ws in metrics["weak"].values() for w in ws], ignore_case=True,
                                             prefix=True)),
-        metric_of={w.casefold(): m for m, ws in [*strong.items(), *metrics["weak"].items()] for w in ws},
+        metric_of={fold(w): m for m, ws in [*strong.items(), *metrics["weak"].items()] for w in ws},
         companies=re.compile(alternation(
             [a for aliases in entities["companies"].values() for a in aliases] + entities["suppliers"])),
         company_of=_lookup(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},

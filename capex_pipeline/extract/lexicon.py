@@ -99,6 +99,7 @@ class Lexicon:
     qualifiers_after: dict[str, list[str]]
     year_words: dict[str, int]
     non_money_nouns: list[str]
+    qualifier_exceptions: list[str]
     range_connectors: list[str]
     range_between: list[list[str]]
     currency_connectors: list[str]
@@ -220,6 +221,7 @@ def lexicon(lang: str) -> Lexicon:
         qualifiers_after={k: v or [] for k, v in (merged.get("qualifiers_after") or {}).items()},
         year_words=merged.get("year_words") or {},
         non_money_nouns=merged.get("non_money_nouns") or [],
+        qualifier_exceptions=[w.translate(ARABIC_FOLD) for w in merged.get("qualifier_exceptions") or []],
         range_connectors=merged.get("range_connectors") or [],
         range_between=merged.get("range_between") or [],
         currency_connectors=merged.get("currency_connectors") or [],
@@ -291,7 +293,7 @@ def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False, 
     a word may carry an inflectional ending of up to five letters ("dolarů", "miljardin"); without `start`, it
     may follow a letter (a scale glued to a number word: "félmilliárd"). Compiled as
     prefix tries behind a first-character lookahead: these patterns scan every position of every article."""
-    words = sorted({w.casefold() if ignore_case else w for w in words if w})
+    words = sorted({(w.casefold() if ignore_case else w).translate(ARABIC_FOLD) for w in words if w})
     if not words:
         return r"(?!x)x"
     groups = []
