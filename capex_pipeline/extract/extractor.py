@@ -112,12 +112,12 @@ def _nearest(hits: list[_Hit], m: Mention, spans: _Spans, *, same: str = "senten
 class _Reading:
     """What one grammar match says: value, scale, currency (with the mark it was read from) and a note."""
 
-    __slots__ = ("basis", "currency", "mark", "note", "scale", "value")
+    __slots__ = ("basis", "currency", "end", "mark", "note", "scale", "value")
 
     def __init__(self, value: float, scale: float, currency: str | None, mark: str | None, basis: str | None,
-                 note: str | None) -> None:
-        self.value, self.scale, self.currency, self.mark, self.basis, self.note = \
-            value, scale, currency, mark, basis, note
+                 note: str | None, end: int) -> None:
+        self.value, self.scale, self.currency, self.mark, self.basis, self.note, self.end = \
+            value, scale, currency, mark, basis, note, end
 
 
 def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
@@ -142,13 +142,19 @@ def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
         if not units:
             raise ValueError(f"no scale word in {match['scale']!r}")
         value, scale = positional(tokens), max(scale, *units)
+    end = max(match.end(g) for g in ("pre", "num", "word", "lone", "cjk", "scale") if match.start(g) >= 0)
+    after = match["post"]
+    if after:
+        end = match.end("post")
+    elif match["name"] and (after := lex.currency_name(match["name"])):
+        end = match.start("name") + len(after)
     currency = mark = basis = None
-    for group in ("post", "pre"):  # a mark before the number wins ("US$5 billion dollars" is USD)
-        if match[group]:
-            currency, kind = lex.currency_of(match[group])
-            mark, basis = match[group], f"{kind} {match[group]!r}"
-            value *= lex.factor_of(match[group])
-    return _Reading(value, scale, currency, mark, basis, note)
+    for word in (after, match["pre"]):  # a mark before the number wins ("US$5 billion dollars" is USD)
+        if word:
+            currency, kind = lex.currency_of(word)
+            mark, basis = word, f"{kind} {word!r}"
+            value *= lex.factor_of(word)
+    return _Reading(value, scale, currency, mark, basis, note, end)
 
 
 def _english_sentence(text: str, pos: int, spans: _Spans) -> bool:
@@ -164,18 +170,19 @@ def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> 
     english = grammar("en").lex
     found = []
     for match in g.amount.finditer(norm):
-        if not (match["pre"] or match["scale"] or match["post"] or match["cjk"]) and \
-                not g.range_ahead.match(norm, match.end()):
-            continue
         try:
             r = _read_amount(g, match)
         except (ValueError, KeyError, ArithmeticError):
             continue  # malformed number such as "1.2.3": not an amount we can state
+        if not (match["pre"] or match["scale"] or r.currency or match["cjk"]) and \
+                not g.range_ahead.match(norm, r.end):
+            continue
         if not math.isfinite(r.value) or r.value <= 0:
             continue
-        if r.currency is None and r.scale == 1.0 and not g.range_ahead.match(norm, match.end()):
+        if r.currency is None and r.scale == 1.0 and not g.range_ahead.match(norm, r.end):
             continue  # a bare number is money only as the first end of a range ("15-20 billion yuan")
-        if match["lone"] is not None and not g.lex.is_singular(match["scale"]):
+        if match["lone"] is not None and (r.currency is None or not g.lex.is_singular(
+                g.tail_token.match(norm, match.start("scale")).group())):
             continue  # "триллионы долларов", "Milliarden Euro": plural scale words alone are no figure
         if r.mark and len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha() and r.scale == 1.0:
             continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"
@@ -183,7 +190,7 @@ def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> 
         if word and g.lex.lang != "en" and (short := english.scales.get(word.casefold())) and short != r.scale \
                 and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
             r.value, r.scale = r.value / r.scale * short, short
-        found.append(Mention(doc=doc, quote=text[match.start():match.end()], start=match.start(), end=match.end(),
+        found.append(Mention(doc=doc, quote=text[match.start():r.end], start=match.start(), end=r.end,
                              value=r.value, currency=r.currency, lang=g.lex.lang, scale=r.scale,
                              currency_basis=r.basis, note=r.note, mark=r.mark))
     return found
@@ -481,12 +488,22 @@ def extract(text: str, *, doc: str = "", lang: str | None = "en", published: dat
 def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, int, str]]:
     """Money-like numbers that cannot be read ("$1.2.3 billion"): (start, end, quote), for a clear refusal."""
     g = grammar(lang or "en")
+    norm = fold_text(text)
     found = []
-    for match in g.malformed.finditer(text):
-        if not (match["pre"] or match["post"]):
-            continue
+    for match in g.malformed.finditer(norm):
         try:
-            parse_digits(fold_text(match["num"]), g.lex.locale)
+            parse_digits(match.group(), g.lex.locale)
+            continue
         except ValueError:
-            found.append((match.start(), match.end(), match.group()))
+            pass
+        start, end = match.start(), match.end()
+        if pre := g.mark_before.search(norm, max(0, start - 12), start):
+            start = pre.start()
+        after = g.amount.match("1" + norm[end:end + 80])  # the words after it, read as if after a plain 1
+        if after:
+            reading = _read_amount(g, after)
+            if reading.currency or after["scale"]:
+                end += reading.end - 1
+        if (start, end) != match.span():
+            found.append((start, end, text[start:end]))
     return found

@@ -16,6 +16,10 @@ _NUM = r"\d{1,2}(?:,\d\d)+,\d{3}(?!\d)(?:\.\d+)?|\d{1,3}(?:[,.\u00a0\u202f]\d{3}
 # Where the locale groups digits with a space (fr "1 500", sv/nb "1 000"), a plain space groups them too.
 _NUM_SPACED = r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _TAIL_NUM = r"\d+(?:[.,]\d+)?"
+# Where a currency name may follow an amount: a run of letters (and the spaces, hyphens and dots inside
+# names). The name itself is looked up in the lexicon in Python, longest first, so the pattern stays small
+# however many names CLDR has ("dolarów amerykańskich", "ดอลลาร์สหรัฐ").
+_NAME_RUN = r"[^\W\d_][^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「」【】]{0,40}(?:[ \u00a0][^\W\d_][^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「」【】]{0,30}){0,3}"
 _SP = r"[ \u00a0]?"
 _YEAR = r"(?<![\d.,])(?:19[5-9]\d|20[0-9]\d)(?![\d.,]?\d)"
 
@@ -42,6 +46,7 @@ class Grammar:
     lex: Lexicon
     amount: re.Pattern[str]
     malformed: re.Pattern[str]
+    mark_before: re.Pattern[str]
     qualifier_before: re.Pattern[str]
     qualifier_after: re.Pattern[str]
     qualifier_word: re.Pattern[str]
@@ -85,25 +90,23 @@ def grammar(lang: str) -> Grammar:
     connectors = "|".join(re.escape(c) for c in lex.currency_connectors)
     marks = _marks(list(lex.currency_marks))
     pre = f"{marks}|{alternation(lex.prefix_words, ignore_case=True)}"
-    currency_words = f"{alternation(lex.currency_words, ignore_case=True, endings=lex.inflects)}|{marks}"
     lone = alternation(lex.singular_scales, ignore_case=True, endings=lex.inflects)
+    currency = rf"(?P<post>{marks})|(?=(?P<name>{_NAME_RUN}))"
     amount = re.compile(
         rf"(?<![A-Za-z0-9_.,])"
         rf"(?:(?P<pre>{pre}){_SP})?"
         rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})(?![.,]?\d)"
         rf"|(?P<word>{words})(?={_SP}(?:{scales}))"
         # a singular scale word alone before a currency is one of it ("miljardin euron", "Milliarde Euro")
-        rf"|(?<![-\w])(?P<lone>)(?=(?:{lone}){_SP}(?:{connectors})?(?:{currency_words})))"
+        rf"|(?<![-\w])(?P<lone>)(?=(?:{lone}){_SP}))"
         rf"(?P<cjk>{cjk})?"
         # scale words, several in a row ("हजार करोड़") or with more digits between ("2 mld 800 mln")
         rf"(?:{_SP}(?:{alternation(lex.scale_connectors)})?(?P<scale>(?:{scales})(?:{_SP}(?:{_TAIL_NUM}{_SP})?(?:{scales}))*))?"
-        rf"(?:{_SP}(?:{connectors})?(?P<post>{currency_words}))?"
+        rf"(?:{_SP}(?:{connectors})?(?:{currency}))?"
     )
-    # digits with two or more separators ("1.2.3 billion") beside money words: refused, never read as money
-    money_word = rf"{_SP}(?:{connectors})?(?:{currency_words})"
-    money_after = rf"{_SP}(?:{scales})(?:{money_word})?|{money_word}"
-    malformed = re.compile(rf"(?<![A-Za-z0-9_.,])(?P<pre>(?:{pre}){_SP})?"
-                           rf"(?P<num>\d+(?:[.,]\d+){{2,}})(?P<post>{money_after})?")
+    # digits with two or more separators ("1.2.3 billion"): refused where money words are beside them
+    malformed = re.compile(r"(?<![A-Za-z0-9_.,])\d+(?:[.,]\d+){2,}")
+    mark_before = re.compile(rf"(?:{pre}){_SP}$")
     qualifier_kind: dict[str, str] = {}
     for kind, table in (("before", lex.qualifiers), ("after", lex.qualifiers_after)):
         for q, ws in table.items():
@@ -122,6 +125,7 @@ def grammar(lang: str) -> Grammar:
         lex=lex,
         amount=amount,
         malformed=malformed,
+        mark_before=mark_before,
         qualifier_before=re.compile(rf"(?:(?:{before_alt})[\s\u00a0(（:]*)+$"),
         qualifier_after=re.compile(rf"^[ \t\u00a0]*(?:을|를|가|이|은|는)?[ \t\u00a0]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),
@@ -130,7 +134,7 @@ def grammar(lang: str) -> Grammar:
         range_opener=re.compile(rf"(?:{alternation([b for b, _ in lex.range_between], ignore_case=True)})\s*$"),
         range_and=re.compile(rf"^\s*(?:{alternation([a for _, a in lex.range_between], ignore_case=True)})\s*$"),
         range_ahead=re.compile(rf"{_SP}(?:{alternation([*lex.range_connectors, *(a for _, a in lex.range_between)])})"
-                               rf"{_SP}(?:{pre})?{_SP}\d"),
+                               rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),

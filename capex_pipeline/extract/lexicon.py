@@ -118,7 +118,10 @@ class Lexicon:
         """A singular scale word, possibly with a case ending ("miljardilla"), not another listed form."""
         key = word_key(word)
         singular = {word_key(w) for w in self.singular_scales}
-        return key in singular or (key not in self.scales and _lookup(self.scales, word, self.inflects) in singular)
+        try:
+            return key in singular or (key not in self.scales and _lookup(self.scales, word, self.inflects) in singular)
+        except KeyError:
+            return False
 
     def currency_of(self, word: str) -> tuple[str, str]:
         """(ISO code, kind) of a currency word, symbol or code as matched: kind is 'iso code', 'symbol' or
@@ -130,6 +133,23 @@ class Lexicon:
         if key in self.prefix_words:
             return self.prefix_words[key], "name"
         return self.currency_words[_lookup(self.currency_words, word, self.inflects)], "name"
+
+    def currency_name(self, run: str) -> str | None:
+        """The longest currency name `run` starts with ("dolarów amerykańskich wydał" -> "dolarów amerykańskich",
+        "ดอลลาร์สหรัฐในปี" -> "ดอลลาร์สหรัฐ", "डॉलरची" -> "डॉलर"), or None. Latin words are cut between words
+        (an ending on the last word is the lexicon's business); other scripts, where particles and postpositions
+        are often glued on, at any character."""
+        for cut in range(len(run), 0, -1):
+            if cut < len(run) and _is_latin(run[cut - 1]) and run[cut - 1].isalpha() and run[cut].isalpha():
+                continue  # Latin words end at a word boundary (or carry an ending the lookup strips)
+            name = run[:cut].rstrip(" \u00a0-")
+            if len(name) == cut or cut == len(run):
+                try:
+                    _lookup(self.currency_words, name, self.inflects)
+                except KeyError:
+                    continue
+                return name
+        return None
 
     def factor_of(self, word: str) -> float:
         try:
