@@ -19,7 +19,8 @@ _TAIL_NUM = r"\d+(?:[.,]\d+)?"
 # Where a currency name may follow an amount: a run of letters (and the spaces, hyphens and dots inside
 # names). The name itself is looked up in the lexicon in Python, longest first, so the pattern stays small
 # however many names CLDR has ("dolarów amerykańskich", "ดอลลาร์สหรัฐ").
-_NAME_RUN = r"[^\W\d_][^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「」【】]{0,40}(?:[ \u00a0][^\W\d_][^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「」【】]{0,30}){0,3}"
+_NAME_CHAR = r"[^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「」【】]"
+_NAME_RUN = rf"[^\W\d_]{_NAME_CHAR}{{0,40}}(?:[ \u00a0][^\W\d_]{_NAME_CHAR}{{0,30}}){{0,3}}"
 _SP = r"[ \u00a0]?"
 _YEAR = r"(?<![\d.,])(?:19[5-9]\d|20[0-9]\d)(?![\d.,]?\d)"
 

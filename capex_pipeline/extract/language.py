@@ -11,7 +11,7 @@ from babel.core import get_global, parse_locale
 
 from .registry import languages, normalize_lang, registry, shipped
 
-SAMPLE_CHARS = 4000  # the opening of an article says its language; the rest only costs time
+SAMPLE_CHARS = 1500  # the opening of an article says its language; the rest only costs time
 # CLDR script codes -> the characters that show them (Jpan: kana; Han is shared by Chinese and Japanese)
 SCRIPTS = {
     "Latn": "A-Za-z\u00c0-\u024f", "Cyrl": "\u0400-\u04ff", "Arab": "\u0600-\u06ff\u0750-\u077f",

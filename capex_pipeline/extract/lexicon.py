@@ -90,6 +90,7 @@ class Lexicon:
     currency_marks: dict[str, str]
     prefix_words: dict[str, str]
     currency_words: dict[str, str]
+    name_starts: frozenset[str]  # the first two letters of every name: most words after a number are none
     currency_factors: dict[str, float]
     ambiguous: dict[str, list[str]]
     iso_codes: frozenset[str]
@@ -139,6 +140,8 @@ class Lexicon:
         "ดอลลาร์สหรัฐในปี" -> "ดอลลาร์สหรัฐ", "डॉलरची" -> "डॉलर"), or None. Latin words are cut between words
         (an ending on the last word is the lexicon's business); other scripts, where particles and postpositions
         are often glued on, at any character."""
+        if fold(run[:2]) not in self.name_starts and fold(run[:1]) not in self.name_starts:
+            return None
         for cut in range(len(run), 0, -1):
             if cut < len(run) and _is_latin(run[cut - 1]) and run[cut - 1].isalpha() and run[cut].isalpha():
                 continue  # Latin words end at a word boundary (or carry an ending the lookup strips)
@@ -232,6 +235,7 @@ def lexicon(lang: str) -> Lexicon:
         currency_marks={**iso, **merged["currency_prefix"]},
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
+        name_starts=frozenset(k[:2] for k in merged["currency_words"]),
         currency_factors={k: float(v) for k, v in (merged.get("currency_factors") or {}).items()},
         ambiguous=ambiguous,
         iso_codes=frozenset(iso),
