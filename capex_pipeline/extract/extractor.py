@@ -120,6 +120,11 @@ class _Reading:
             value, scale, currency, mark, basis, note, end
 
 
+def _core_end(match: re.Match[str]) -> int:
+    """Where the number and its scale words end (a currency may follow)."""
+    return max(match.end(g) for g in ("pre", "num", "word", "lone", "cjk", "scale") if match.start(g) >= 0)
+
+
 def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
     lex = g.lex
     note = None
@@ -142,7 +147,7 @@ def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
         if not units:
             raise ValueError(f"no scale word in {match['scale']!r}")
         value, scale = positional(tokens), max(scale, *units)
-    end = max(match.end(g) for g in ("pre", "num", "word", "lone", "cjk", "scale") if match.start(g) >= 0)
+    end = _core_end(match)
     after = match["post"]
     if after:
         end = match.end("post")
@@ -170,6 +175,10 @@ def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> 
     english = grammar("en").lex
     found = []
     for match in g.amount.finditer(norm):
+        if not (match["pre"] or match["scale"] or match["post"] or match["cjk"]) and \
+                not (match["name"] and g.lex.currency_name(match["name"])) and \
+                not g.range_ahead.match(norm, _core_end(match)):
+            continue  # a plain number ("in 2025", "30 percent"): the common case, dismissed before parsing
         try:
             r = _read_amount(g, match)
         except (ValueError, KeyError, ArithmeticError):

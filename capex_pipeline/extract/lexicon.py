@@ -140,8 +140,8 @@ class Lexicon:
         "ดอลลาร์สหรัฐในปี" -> "ดอลลาร์สหรัฐ", "डॉलरची" -> "डॉलर"), or None. Latin words are cut between words
         (an ending on the last word is the lexicon's business); other scripts, where particles and postpositions
         are often glued on, at any character."""
-        if fold(run[:2]) not in self.name_starts and fold(run[:1]) not in self.name_starts:
-            return None
+        if run[:2].casefold() not in self.name_starts and run[:1].casefold() not in self.name_starts:
+            return None  # the text is Arabic-folded already
         for cut in range(len(run), 0, -1):
             if cut < len(run) and _is_latin(run[cut - 1]) and run[cut - 1].isalpha() and run[cut].isalpha():
                 continue  # Latin words end at a word boundary (or carry an ending the lookup strips)

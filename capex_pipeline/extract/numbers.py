@@ -15,6 +15,7 @@ _CJK_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\D")
 _BIG_UNIT = 1e4
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _SEPARATORS = re.compile(r"[.,]")
+_SIMPLE = re.compile(r"\d+([.,])\d+")
 _INDIAN = re.compile(r"\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?")
 # Between two digits: the Japanese nakaguro and full-width marks are decimal points or group separators.
 _BETWEEN_DIGITS = re.compile(r"(?<=\d)[・．，](?=\d)")
@@ -54,6 +55,13 @@ def parse_digits(text: str, locale: str) -> tuple[float, str | None]:
     if text.isdigit():
         return float(text), None
     decimal, group = _symbols(locale)
+    if _SIMPLE.fullmatch(text):  # one mark: the locale's decimal mark, or its group mark before three digits
+        mark = text[_SIMPLE.fullmatch(text).start(1)]
+        whole, _, frac = text.partition(mark)
+        if mark == decimal and mark != group:
+            return float(f"{whole}.{frac}"), None
+        if mark == group and len(frac) == 3:
+            return float(whole + frac), None
     if group.isspace():  # "1 500", "1\u00a0500", "1\u202f500" all group thousands in such locales
         text = _SPACES.sub(group, text)
     if _INDIAN.fullmatch(text):
