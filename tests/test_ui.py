@@ -219,11 +219,12 @@ def test_browser_asset_graph_and_asset_page(server: UiServer, materialized: dict
             shown(visible_text("Columns"))
             snap("fct_claims_metadata.png")
 
-            # The markdown preview opens as a table of the first rows.
-            page.get_by_text("[Show Markdown]").first.click()
-            dialog = page.get_by_role("dialog")
-            shown(dialog.locator("table"))
-            shown(dialog.locator("th").filter(has_text="company").first)
+            # The markdown preview is a table of the first rows, shown in place on the asset's page.
+            preview = page.locator("tr").filter(has_text="preview").first
+            shown(preview.locator("table"))
+            shown(preview.locator("th").filter(has_text="company").first)
+            shown(preview.locator("th").filter(has_text="currency").first)
+            preview.scroll_into_view_if_needed()
             snap("fct_claims_preview.png")
             assert not page_errors, f"page errors on /assets/fct_claims: {page_errors}"
         finally:
