@@ -476,6 +476,40 @@ def steps_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _size(text: str) -> int:
+    """'10k', '1m', '5m' or a plain number of bytes."""
+    text = text.strip().lower()
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text[:-1] if scale > 1 else text) * scale)
+
+
+def article_size_scaling(sizes: Sequence[int]) -> list[dict[str, Any]]:
+    """Seconds per MB of extraction on one article of growing size: real seed text (the English seed's
+    paragraphs, repeated), so the time per mention must stay flat for the whole to be linear."""
+    from .extract import extract
+
+    seed = Path(__file__).resolve().parents[1] / "seeds" / "001_b798d506f950bd53.txt"
+    paragraphs = [p for p in seed.read_text(encoding="utf-8").split("\n") if p.strip()]
+    extract("\n".join(paragraphs), lang="en")  # compile the grammar outside the timing
+    rows = []
+    for size in sizes:
+        chunks, length, i = [], 0, 0
+        while length < size:
+            chunks.append(paragraphs[i % len(paragraphs)])
+            length += len(chunks[-1].encode()) + 1
+            i += 1
+        text = "\n".join(chunks)
+        start = time.perf_counter()
+        found = extract(text, lang="en")
+        seconds = time.perf_counter() - start
+        mb = len(text.encode()) / 1e6
+        rows.append({"bytes": len(text.encode()), "seconds": round(seconds, 3), "mentions": len(found),
+                     "seconds_per_mb": round(seconds / mb, 3)})
+        print(f"capex bench: one article of {mb:8.3f} MB: {seconds:8.3f} s, {seconds / mb:6.3f} s/MB, "
+              f"{len(found)} mentions", file=sys.stderr, flush=True)
+    return rows
+
+
 def run(args: argparse.Namespace) -> int:
     """`capex bench`: the whole benchmark; prints a table and a JSON summary (also written under --out)."""
     sizes = QUICK_SIZES if args.quick else tuple(int(s) for s in str(args.sizes).split(",") if s.strip())
@@ -483,6 +517,10 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {"machine": machine(), "code": code_version(), "seed": args.seed,
                                "sizes": list(sizes), "runs": []}
+    if args.article_sizes:
+        summary["article_size_scaling"] = article_size_scaling([_size(s) for s in args.article_sizes.split(",")])
+        if args.only_article_sizes:
+            sizes = ()
     for n in sizes:
         print(f"capex bench: {n} articles ...", file=sys.stderr, flush=True)
         folder, truth, gen_seconds = _corpus(out, n, args.seed)
@@ -495,7 +533,7 @@ def run(args: argparse.Namespace) -> int:
             row["end_to_end"] = end_to_end(folder, out / f"e2e_{n}" / "capex.duckdb", seed=args.seed,
                                            timeout=args.e2e_timeout)
         summary["runs"].append(row)
-    if not args.no_peer:
+    if not args.no_peer and sizes:
         folder, truth, _ = _corpus(out, min(sizes), args.seed)
         summary["peer"] = peer_comparison(folder, truth, limit=args.peer_articles)
     print(table(summary["runs"]))
@@ -525,6 +563,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-accuracy", action="store_true", help="skip scoring on the generated truth")
     parser.add_argument("--peer-articles", type=int, default=300,
                         help="generated articles the (slow) peer is run on (default 300)")
+    parser.add_argument("--article-sizes", metavar="SIZES",
+                        help="also time extraction of one article of each size (e.g. 10k,100k,1m,5m): seconds per "
+                             "MB should stay flat")
+    parser.add_argument("--only-article-sizes", action="store_true", help="run only the --article-sizes part")
     parser.add_argument("--e2e-timeout", type=float, default=None, metavar="SECONDS",
                         help="stop an end-to-end run after this long and report it as timed out")
 

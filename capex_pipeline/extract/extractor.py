@@ -7,6 +7,7 @@ import itertools
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -93,18 +94,41 @@ def _hits(pattern: re.Pattern[str], text: str, label_of: dict[str, str]) -> list
     return [_Hit(m.start(), m.end(), label_of.get(m.group().casefold(), m.group())) for m in pattern.finditer(text)]
 
 
-def _nearest(hits: list[_Hit], m: Mention, spans: _Spans, *, same: str = "sentence") -> _Hit | None:
-    """The hit closest to the mention in the same sentence (or paragraph); ties go to the one before."""
+class _Hits:
+    """Keyword hits sorted by position, searched by bisection: each mention looks only at the hits within
+    reach (MAX_SCAN_DISTANCE), so the work per mention stays bounded however long the article is."""
+
+    __slots__ = ("hits", "longest", "starts")
+
+    def __init__(self, hits: list[_Hit]) -> None:
+        self.hits = sorted(hits, key=lambda h: h.start)
+        self.starts = [h.start for h in self.hits]
+        self.longest = max((h.end - h.start for h in self.hits), default=0)
+
+    def near(self, lo: int, hi: int) -> list[_Hit]:
+        """Hits that start in [lo - longest, hi): every hit overlapping [lo, hi)."""
+        return self.hits[bisect.bisect_left(self.starts, lo - self.longest):bisect.bisect_left(self.starts, hi)]
+
+    def where(self, keep: Callable[[_Hit], bool]) -> _Hits:
+        return _Hits([h for h in self.hits if keep(h)])
+
+
+def _nearest(hits: _Hits, m: Mention, spans: _Spans, *, same: str = "sentence", before: bool = False,
+             keep: Callable[[_Hit], bool] | None = None) -> _Hit | None:
+    """The hit closest to the mention in the same sentence (or paragraph); ties go to the one before. With
+    `before`, only hits that end before the mention; with `keep`, only hits it accepts."""
     where = spans.sentence if same == "sentence" else spans.paragraph
+    reach = MAX_SCAN_DISTANCE * (1 if same == "sentence" else 4)
     unit = where(m.start)
     best: tuple[int, int] | None = None
     chosen = None
-    for hit in hits:
-        if where(hit.start) != unit or (m.start <= hit.start < m.end):
+    for hit in hits.near(m.start - reach, m.start if before else m.end + reach + 1):
+        if (before and hit.end > m.start) or (m.start <= hit.start < m.end) or where(hit.start) != unit \
+                or (keep and not keep(hit)):
             continue
         gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
         key = (gap, 0 if hit.end <= m.start else 1)
-        if gap <= MAX_SCAN_DISTANCE * (1 if same == "sentence" else 4) and (best is None or key < best):
+        if gap <= reach and (best is None or key < best):
             best, chosen = key, hit
     return chosen
 
@@ -248,20 +272,19 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
     mentions = [m for m in mentions if m.currency or m.scale != 1.0]  # unscaled bare numbers need a range
     known = {(round(m.value, 6)): m.currency for m in mentions if m.currency}
     kept = []
-    for i, m in enumerate(mentions):
+    last_currency: dict[int, str] = {}  # sentence -> currency of its latest amount that has one
+    for m in mentions:
         if m.currency is None:
             if g.non_money_after.match(text[m.end:m.end + 24]) or m.scale < 1e6:
                 continue  # "13 ezer munkahely", "5 mil personas": thousands without a currency are counts
             m.currency = known.get(round(m.value, 6))
             m.currency_basis = "the same figure elsewhere in the article"
-            if m.currency is None:
-                sentence = spans.sentence(m.start)
-                earlier = [p for p in mentions[:i] if p.currency and spans.sentence(p.start) == sentence]
-                if earlier:
-                    m.currency = earlier[-1].currency
-                    m.currency_basis = "an earlier amount in the sentence"
+            if m.currency is None and (earlier := last_currency.get(spans.sentence(m.start))):
+                m.currency = earlier
+                m.currency_basis = "an earlier amount in the sentence"
         if m.currency:
             kept.append(m)
+            last_currency[spans.sentence(m.start)] = m.currency
     return kept
 
 
@@ -316,26 +339,27 @@ def _lookup_ci(table: dict[str, Any], key: str) -> Any:
     return next(v for k, v in table.items() if k.casefold() == key.casefold())
 
 
-def _metric(m: Mention, strong: list[_Hit], weak: list[_Hit], spans: _Spans, dominant: str | None) -> str:
+def _named(hit: _Hit) -> bool:
+    return hit.label != "other"
+
+
+def _metric(m: Mention, strong: _Hits, weak: _Hits, spans: _Spans, dominant: str | None) -> str:
     """Sentence keyword, then a weak (generic investment) word there, then a paragraph keyword, then the
     article's dominant metric; "other" only wins where no named metric is near."""
     for hits, same in ((strong, "sentence"), (weak, "sentence"), (strong, "paragraph")):
-        named = [h for h in hits if h.label != "other"]
-        hit = _nearest(named, m, spans, same=same) or _nearest(hits, m, spans, same=same)
+        hit = _nearest(hits, m, spans, same=same, keep=_named) or _nearest(hits, m, spans, same=same)
         if hit:
             return hit.label
     return dominant or "other"
 
 
-def _source(m: Mention, text: str, sources: list[_Hit], cues: list[_Hit], spans: _Spans, g: Grammar) -> str | None:
+def _source(m: Mention, attributed: _Hits, sources: _Hits, cues: _Hits, spans: _Spans) -> str | None:
     """An outlet named with an attribution marker ("according to Reuters") beats the spender's own statement,
     which beats an outlet named without one (a dateline); the sentence first, then the paragraph."""
     for same in ("sentence", "paragraph"):
-        attributed = [h for h in sources if g.attribution.search(text[max(0, h.start - 30):h.end + 30])]
         if hit := _nearest(attributed, m, spans, same=same):
             return hit.label
-        own = [c for c in cues if c.label in (m.company, PRONOUN)]
-        if m.company and _nearest(own, m, spans, same=same):
+        if m.company and _nearest(cues, m, spans, same=same, keep=lambda c: c.label in (m.company, PRONOUN)):
             return STATEMENT
         if same == "sentence" and (hit := _nearest(sources, m, spans)):
             return hit.label
@@ -346,12 +370,13 @@ def _statement_cues(text: str, g: Grammar, spans: _Spans, companies: list[_Hit])
     """Statement verbs labelled with who speaks: the company named (or referred to as "the company") before
     the verb in its sentence, or just after it ("a déclaré Google"); unlabelled when nobody is."""
     pronouns = [_Hit(m.start(), m.end(), PRONOUN) for m in g.company_pronoun.finditer(text)]
-    speakers = sorted(companies + pronouns, key=lambda h: h.start)
+    speakers = _Hits(companies + pronouns)
     cues = []
     for cue in g.statement_cue.finditer(text):
         sentence = spans.sentence(cue.start())
-        before = [h for h in speakers if h.end <= cue.start() and spans.sentence(h.start) == sentence]
-        after = [h for h in speakers if cue.end() <= h.start <= cue.end() + 40]
+        first = spans.sentence_ends[sentence - 1] if sentence else 0
+        before = [h for h in speakers.near(first, cue.start()) if h.end <= cue.start() and h.start >= first]
+        after = [h for h in speakers.near(cue.end(), cue.end() + 41) if cue.end() <= h.start]
         speaker = before[-1] if before else (after[0] if after else None)
         cues.append(_Hit(cue.start(), cue.end(), speaker.label if speaker else ""))
     return cues
@@ -377,20 +402,23 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
         i = bisect.bisect_right(starts, pos) - 1
         return i >= 0 and pos < ends[i]
 
-    years = [_Hit(h.start(), h.end(), str(y)) for h in g.years.finditer(text)
-             if not inside_money(h.start()) and (y := _year_of(h, text, published, g)) is not None]
-    strong = _hits(g.metrics, text, g.metric_of)
-    weak = _hits(g.weak_metrics, text, g.metric_of)
-    named = Counter(h.label for h in strong if h.label != "other").most_common(1)
-    dominant = named[0][0] if named else None
+    years = _Hits([_Hit(h.start(), h.end(), str(y)) for h in g.years.finditer(text)
+                   if not inside_money(h.start()) and (y := _year_of(h, text, published, g)) is not None])
+    strong_list = _hits(g.metrics, text, g.metric_of)
+    strong, weak = _Hits(strong_list), _Hits(_hits(g.weak_metrics, text, g.metric_of))
+    counted = Counter(h.label for h in strong_list if h.label != "other").most_common(1)
+    dominant = counted[0][0] if counted else None
     companies = _hits(g.companies, text, g.company_of)
-    spenders = [h for h in companies if h.label.casefold() not in g.suppliers]
+    spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
+    spenders = _Hits(spender_list)
     public = [_Hit(m.start(), m.end(), PUBLIC) for m in g.public_actors.finditer(text)]
-    actors = sorted(spenders + public, key=lambda h: h.start)
-    sources = _hits(g.sources, text, g.source_of)
-    cues = _statement_cues(text, g, spans, companies)
-    fallback_source = _headline_source(text, sources)
-    top = Counter(h.label for h in spenders).most_common(2)
+    actors = _Hits(spender_list + public)
+    source_list = _hits(g.sources, text, g.source_of)
+    sources = _Hits(source_list)
+    attributed = sources.where(lambda h: bool(g.attribution.search(text[max(0, h.start - 30):h.end + 30])))
+    cues = _Hits(_statement_cues(text, g, spans, companies))
+    fallback_source = _headline_source(text, source_list)
+    top = Counter(h.label for h in spender_list).most_common(2)
     # the article's main spender, where one company clearly dominates it
     main_company = top[0][0] if top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > top[1][1]) else None
     for m in mentions:
@@ -398,17 +426,15 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
         if hit := _nearest(years, m, spans):
             m.year = int(hit.label)
         m.metric = _metric(m, strong, weak, spans, dominant)
-        hit = _nearest(actors, m, spans) or _nearest([h for h in spenders if h.end <= m.start], m, spans,
-                                                     same="paragraph")
+        hit = _nearest(actors, m, spans) or _nearest(spenders, m, spans, same="paragraph", before=True)
         m.company = (None if hit.label == PUBLIC else hit.label) if hit else main_company
-        m.source = _source(m, text, sources, cues, spans, g)
-        m.source = m.source or fallback_source
+        m.source = _source(m, attributed, sources, cues, spans) or fallback_source
     previous: Mention | None = None
     for m in mentions:  # else the year of the paragraph's previous amount, else a year named before it there
         if m.year is None:
             if previous and previous.year and spans.paragraph(previous.start) == spans.paragraph(m.start):
                 m.year = previous.year
-            elif hit := _nearest([h for h in years if h.end <= m.start], m, spans, same="paragraph"):
+            elif hit := _nearest(years, m, spans, same="paragraph", before=True):
                 m.year = int(hit.label)
         previous = m
 
@@ -428,12 +454,16 @@ def _consolidate(mentions: list[Mention]) -> None:
     """All quotes of one amount share its fields (strongest qualifier); an amount and its stated conversion
     describe one spending, so they also share year, metric, company and source."""
     groups: list[list[Mention]] = []
-    for m in mentions:
-        group = next((g for g in groups if _same_amount(g[0], m)), None)
-        if group is None:
+    buckets: dict[tuple[str | None, int], list[int]] = {}
+    for m in mentions:  # candidates share the currency and lie within a few percent: neighbouring log buckets
+        bucket = int(math.log10(m.value) * 40) if m.value > 0 else 0
+        near = sorted(i for b in (bucket - 1, bucket, bucket + 1) for i in buckets.get((m.currency, b), ()))
+        found = next((i for i in near if _same_amount(groups[i][0], m)), None)
+        if found is None:
+            buckets.setdefault((m.currency, bucket), []).append(len(groups))
             groups.append([m])
         else:
-            group.append(m)
+            groups[found].append(m)
     for gid, group in enumerate(groups):
         qualifier = max((m.qualifier for m in group), key=lambda q: QUALIFIER_STRENGTH[q])
         usd_stated = next((m.usd_stated for m in group if m.usd_stated is not None), None)
