@@ -6,7 +6,7 @@ STAMP := $(VENV)/.synced
 CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: setup run test lint ui evaluate bench bench-quick clean refresh-gold
+.PHONY: setup run test lint ui evaluate bench bench-quick clean refresh-gold lexicons
 
 setup: $(STAMP)
 
@@ -49,6 +49,9 @@ bench-quick: setup  ## a small benchmark run (200 and 1000 articles, no peer)
 
 clean:
 	rm -rf data .pytest_cache
+
+lexicons: setup  ## regenerate the CLDR language data (extract/lexicons/cldr/) and docs/languages.md
+	$(VENV)/bin/python -m capex_pipeline.extract.cldr
 
 refresh-gold:  ## copy the shared gold corpus (../shared/gold) into evaluation/ when it grows
 	cp -R ../shared/gold/. evaluation/

@@ -101,3 +101,14 @@ def test_capex_bench_smoke(tmp_path: Path) -> None:
     assert run["throughput"]["mb_per_s"] > 0 and run["throughput"]["dagster_free_import"] is True
     assert run["accuracy"]["f1"] >= 0.95
     assert run["end_to_end"]["cold"]["success"] and run["end_to_end"]["incremental"]["success"]
+
+
+def test_article_size_scaling_reads_every_mention_of_a_long_article() -> None:
+    """The one-article benchmark: an article five times longer holds five times the mentions, all found."""
+    from capex_pipeline.bench import article_size_scaling
+
+    small, large = article_size_scaling([10_000, 50_000])
+    assert small["bytes"] >= 10_000 and large["bytes"] >= 50_000
+    assert small["mentions"] > 0
+    assert abs(large["mentions"] / small["mentions"] - large["bytes"] / small["bytes"]) < 0.5
+    assert set(large) == {"bytes", "seconds", "mentions", "seconds_per_mb"}

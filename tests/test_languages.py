@@ -22,6 +22,12 @@ def test_the_registry_holds_at_least_forty_languages_with_generated_cldr_data() 
     assert {p.stem for p in cldr.glob("*.yaml")} - {"_symbols"} == set(langs)
 
 
+def test_the_languages_page_is_the_registry() -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "languages.md").read_text(encoding="utf-8")
+    codes = [line.split("|")[1].strip() for line in page.splitlines() if line.startswith("| ") and "---" not in line]
+    assert codes[1:] == languages()  # the header row first; regenerate with `make lexicons`
+
+
 def test_the_lang_gate_takes_its_value_set_from_the_registry(seed_run: tuple[object, Path]) -> None:
     _, db = seed_run
     with duckdb.connect(str(db), read_only=True) as con:
