@@ -112,12 +112,17 @@ def _kill_when(args: list[str], marker: str, env: dict[str, str], log: Path) -> 
 
 
 @pytest.mark.slow
-def test_the_run_monitoring_daemon_fails_a_dead_run(tmp_path: Path, home: Path) -> None:
+def test_a_dead_run_does_not_hold_the_queue(tmp_path: Path, home: Path) -> None:
+    """A `capex run` SIGKILLed mid-way stays STARTED; the daemon's run monitoring marks it failed, and the run
+    the sensor queued meanwhile (launched the way the UI launches, through the run queue) then completes,
+    with nobody cancelling anything."""
     config = home / "dagster.yaml"
     config.write_text(config.read_text().replace("poll_interval_seconds: 30", "poll_interval_seconds: 1"))
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS, articles)
     env = {**os.environ, "DAGSTER_HOME": str(home), "CAPEX_DB": str(tmp_path / "capex.duckdb"),
-           "CAPEX_ARTICLES": str(tmp_path / "no_articles")}  # the sensor, on by default, finds no folder: no run
-    pid = _kill_when([str(CAPEX), "run", "--articles", str(SEEDS)], 'Started execution of step "raw_articles"',
+           "CAPEX_ARTICLES": str(articles)}
+    pid = _kill_when([str(CAPEX), "run"], 'Started execution of step "raw_articles"',
                      {**env, "CAPEX_LOG_LEVEL": "DEBUG"}, tmp_path / "cli.log")
     with dg.DagsterInstance.from_config(str(home)) as instance:
         [dead] = instance.get_runs()
@@ -125,11 +130,14 @@ def test_the_run_monitoring_daemon_fails_a_dead_run(tmp_path: Path, home: Path) 
         daemon = _start([str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"], tmp_path / "daemon.log", env,
                         start_new_session=True)
         try:
-            deadline = time.monotonic() + 60
-            while (run := instance.get_run_by_id(dead.run_id)) and run.status == dg.DagsterRunStatus.STARTED:
+            deadline = time.monotonic() + 240
+            while True:
+                queued = [r for r in instance.get_runs() if r.tags.get("dagster/sensor_name") == "new_articles_sensor"]
+                if queued and queued[0].status in (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE):
+                    break
                 assert daemon.poll() is None and time.monotonic() < deadline, \
                     (tmp_path / "daemon.log").read_text()[-3000:]
-                time.sleep(0.5)
+                time.sleep(1)
         finally:
             with suppress(ProcessLookupError):
                 os.killpg(daemon.pid, signal.SIGTERM)
@@ -138,9 +146,12 @@ def test_the_run_monitoring_daemon_fails_a_dead_run(tmp_path: Path, home: Path) 
             except subprocess.TimeoutExpired:
                 os.killpg(daemon.pid, signal.SIGKILL)
                 daemon.wait()
+        run = instance.get_run_by_id(dead.run_id)
         assert run is not None and run.status == dg.DagsterRunStatus.FAILURE
         [failure] = instance.all_logs(dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
         assert f"capex: its process {pid} on" in failure.message, failure.message
+        assert queued[0].status == dg.DagsterRunStatus.SUCCESS, (tmp_path / "daemon.log").read_text()[-3000:]
+    assert rows(tmp_path / "capex.duckdb", "SELECT count(*) FROM marts.fct_claims")[0][0] > 0
 
 
 def _in_mount(directory: Path, options: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
