@@ -64,7 +64,8 @@ _STAGING_UPSTREAM: dict[str, dict[str, str]] = {
     "staging.claims": dict.fromkeys(_CLAIMS_FROM_RAW, "raw_articles"),
     "staging.usd_claims": {**dict.fromkeys(("claim_id", "doc", "sha256", "amount_id", "quote", "start_offset",
                                              "end_offset", "value", "currency", "qualifier", "year", "metric",
-                                             "company", "source", "usd_stated", "lang"), "claims"),
+                                             "company", "source", "usd_stated", "lang", "currency_basis",
+                                             "note"), "claims"),
                            "published": "raw_articles", "date_basis": "raw_articles"},
 }
 

@@ -37,7 +37,7 @@ FCT_CLAIMS = Mart(
     sql="""
 SELECT c.claim_id, c.doc, c.company, c.metric, c.year, c.value, c.currency, c.qualifier,
        c.usd_value, c.fx_rate, c.fx_date, c.fx_basis, c.usd_stated, c.implied_rate, c.implied_deviation,
-       c.source, c.quote, c.start_offset, c.end_offset, c.amount_id, c.lang,
+       c.source, c.quote, c.start_offset, c.end_offset, c.amount_id, c.lang, c.currency_basis, c.note,
        a.published, a.date_basis, a.outlet, a.url, a.sha256 AS article_sha256
 FROM staging.usd_claims c JOIN raw.articles a USING (doc)
 ORDER BY c.doc, c.start_offset
@@ -63,7 +63,10 @@ ORDER BY c.doc, c.start_offset
         "start_offset": "Character offset where the quote starts in the decoded article text",
         "end_offset": "Character offset where the quote ends",
         "amount_id": "Groups the quotes of one distinct amount within an article",
-        "lang": "Language the article was read in",
+        "lang": "Language the article was read in ('und': none registered, read with ISO codes, symbols, digits)",
+        "currency_basis": "Why the currency was chosen: the ISO code, symbol or name read, and for a mark several "
+                          "currencies share (元, kr, Rs) the reason for this one",
+        "note": "What a reviewer should check: an ambiguous separator or currency, read as best it could be",
         "published": "Publication date of the article",
         "date_basis": "Where the publication date came from (sources.csv, front_matter, unknown)",
         "outlet": "Publishing outlet, from the article's metadata",

@@ -19,7 +19,7 @@ import polars as pl
 
 from . import fx
 from .articles import NOTE, Article, Note, Rejected, read_corpus
-from .extract import extract_article
+from .extract import extract_article, extractor_fingerprint
 from .extract.extractor import Mention, malformed_amounts
 
 ARTICLE_SCHEMA = {
@@ -33,7 +33,7 @@ CLAIM_SCHEMA = {
     "quote": pl.Utf8,
     "start_offset": pl.Int64, "end_offset": pl.Int64, "quote_matches": pl.Boolean, "value": pl.Float64,
     "currency": pl.Utf8, "qualifier": pl.Utf8, "year": pl.Int64, "metric": pl.Utf8, "company": pl.Utf8,
-    "source": pl.Utf8, "usd_stated": pl.Float64, "lang": pl.Utf8,
+    "source": pl.Utf8, "usd_stated": pl.Float64, "lang": pl.Utf8, "currency_basis": pl.Utf8, "note": pl.Utf8,
 }
 QUARANTINE_SCHEMA = {"step": pl.Utf8, "doc": pl.Utf8, "reason": pl.Utf8, "detail": pl.Utf8, "record": pl.Utf8}
 
@@ -82,9 +82,11 @@ def _claim_id(sha256: str, m: Mention) -> str:
 
 
 def article_keys(articles: pl.DataFrame) -> pl.DataFrame:
-    """What extraction depends on: the content and the metadata that steer it (language, publication date)."""
+    """What extraction depends on: the content, the metadata that steer it (language, publication date) and
+    the extractor itself (its code, lexicons and the user's overlays), so a new word re-reads every article."""
     key = pl.concat_str([pl.col("sha256"), pl.col("lang").fill_null(""),
-                         pl.col("published").cast(pl.Utf8).fill_null("")], separator="|")
+                         pl.col("published").cast(pl.Utf8).fill_null(""), pl.lit(extractor_fingerprint())],
+                        separator="|")
     return articles.with_columns(article_key=key)
 
 
@@ -93,7 +95,7 @@ def extract_claims(articles: pl.DataFrame, previous: pl.DataFrame | None = None)
     claims, unchanged articles keep theirs (extraction is deterministic, so this equals a full rebuild) and
     only new or changed ones are read; claims of deleted or changed articles are dropped."""
     keyed = article_keys(articles)
-    if previous is None or previous.is_empty() or "article_key" not in previous.columns:
+    if previous is None or previous.is_empty() or not set(CLAIM_SCHEMA) <= set(previous.columns):
         return _extract(keyed)
     current = keyed.select("article_key", "doc")
     reused = (previous.select([c for c in CLAIM_SCHEMA if c != "doc"])
@@ -133,7 +135,8 @@ def _extract_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                          "start_offset": m.start, "end_offset": m.end,
                          "quote_matches": article.text[m.start:m.end] == m.quote, "value": m.value,
                          "currency": m.currency, "qualifier": m.qualifier, "year": m.year, "metric": m.metric,
-                         "company": m.company, "source": m.source, "usd_stated": m.usd_stated, "lang": m.lang})
+                         "company": m.company, "source": m.source, "usd_stated": m.usd_stated, "lang": m.lang,
+                         "currency_basis": m.currency_basis, "note": m.note})
     return rows
 
 

@@ -10,7 +10,25 @@ from .extractor import Mention, extract
 if TYPE_CHECKING:
     from ..articles import Article
 
-__all__ = ["Mention", "extract", "extract_article", "reload_lexicons"]
+__all__ = ["Mention", "extract", "extract_article", "extractor_fingerprint", "reload_lexicons"]
+
+
+def extractor_fingerprint() -> str:
+    """A hash of what extraction depends on besides the article: this package's code and data files and the
+    user's overlay files. Claims kept from an earlier run are reused only while it is unchanged."""
+    import hashlib
+    from pathlib import Path
+
+    from .registry import overlay_dirs
+
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    files = sorted(p for p in here.rglob("*") if p.suffix in (".py", ".yaml") and "__pycache__" not in p.parts)
+    files += sorted(p for d in overlay_dirs() if d.is_dir() for p in d.glob("*.yaml"))
+    for path in files:
+        digest.update(str(path.relative_to(here) if path.is_relative_to(here) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def reload_lexicons() -> None:
