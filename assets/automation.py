@@ -8,9 +8,11 @@ import dagster as dg
 
 from .resources import default_articles_dir, fingerprint, folder_state
 
-# In one process: a step process costs about 10 s to start on this kind of machine, more than most steps'
-# work, and one process holds the writer lock for the whole run (see WarehouseResource).
-capex_job = dg.define_asset_job("capex_job", selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+# In one process by default: a step process costs about 10 s to start on this kind of machine, more than most
+# steps' work, and one process holds the writer lock for the whole run (see WarehouseResource). The launchpad
+# can still ask for `multiprocess` (a very large backfill).
+capex_job = dg.define_asset_job("capex_job", selection=dg.AssetSelection.all(),
+                                config={"execution": {"config": {"in_process": {}}}},
                                 description="Materialize the whole pipeline: articles -> claims -> USD -> marts")
 
 # Off by default: the sensor already follows every change of the folder, so a daily run mostly re-reads an
