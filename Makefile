@@ -32,10 +32,12 @@ test: setup $(CHROMIUM)  ## lint, then the whole test suite (real DuckDB, Dagste
 lint: setup
 	$(VENV)/bin/ruff check .
 
-ui: setup  ## the Dagster UI on http://127.0.0.1:3000 (same instance as `capex run`)
+HOST ?= 127.0.0.1
+PORT ?= 3000
+ui: setup  ## the Dagster UI on http://$(HOST):$(PORT) (same instance as `capex run`; make ui PORT=3001)
 	mkdir -p $(DAGSTER_HOME)
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp assets/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	$(VENV)/bin/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
 
 evaluate: setup  ## extractor scores on the evaluation corpus (seeds, dev, dev2), read as `capex run` reads
 	$(VENV)/bin/capex evaluate

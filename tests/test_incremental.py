@@ -7,7 +7,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -219,7 +218,3 @@ def test_a_run_killed_mid_materialization_leaves_the_last_good_state(corpus: Pat
     assert materialize(full, corpus).success
     assert snapshot(db) == snapshot(full)
     assert rows(db, "SELECT count(*) - count(DISTINCT claim_id) FROM marts.fct_claims") == [(0,)]
-
-
-def test_python_is_the_one_that_runs_the_tests() -> None:
-    assert Path(sys.executable).exists()
