@@ -29,7 +29,7 @@ class Gate:
             severity=dg.AssetCheckSeverity.ERROR,
             description=("GX suite passed" if self.passed else
                          "GX suite failed: " + "; ".join(f.summary() for f in blocking)),
-            metadata={"suite": f"expectations/{v.suite}.json", "expectations": v.evaluated,
+            metadata={"suite": f"capex_pipeline/expectations/{v.suite}.json", "expectations": v.evaluated,
                       "failed_expectations": len(v.failures), "blocking_failures": len(blocking),
                       "rows_checked": self.kept.height + self.quarantine.height,
                       "rows_quarantined": self.quarantine.height,

@@ -27,7 +27,7 @@ CHART_ROWS = 30  # the most-reported company / year / metric groups
 
 def _gate_spec(asset: str) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(GATE, asset=asset, blocking=True,
-                             description=f"Great Expectations suite expectations/{asset}.json")
+                             description=f"Great Expectations suite capex_pipeline/expectations/{asset}.json")
 
 
 def _markdown(frame: pl.DataFrame) -> str:

@@ -13,10 +13,10 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from capex_pipeline import warehouse
+from capex_pipeline import package_data, warehouse
 from capex_pipeline.articles import DEFAULT_MAX_BYTES, SIDECAR, article_paths
 
-SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+SEEDS_DIR = package_data.seeds_dir()  # the default corpus, shipped inside the package
 
 
 def folder_state(folder: str | Path) -> dict[str, list[int]]:

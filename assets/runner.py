@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
+from importlib.resources import files
 from pathlib import Path
 
 import dagster as dg
@@ -18,7 +18,7 @@ from .health import fail_dead_runs, process_tags
 from .pipeline import PIPELINE_ASSETS
 from .resources import CorpusResource, WarehouseResource, default_articles_dir
 
-INSTANCE_YAML = Path(__file__).with_name("dagster.yaml")
+INSTANCE_YAML = files(__package__) / "dagster.yaml"  # package data, shipped in the wheel
 
 
 def root_cause(error: SerializableErrorInfo) -> str:
@@ -37,7 +37,7 @@ def instance_for(db: Path) -> dg.DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        shutil.copyfile(INSTANCE_YAML, config)
+        config.write_bytes(INSTANCE_YAML.read_bytes())
     return dg.DagsterInstance.from_config(str(home))
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from . import corpus_gen
+from . import corpus_gen, package_data
 from .articles import Article, read_corpus
 from .evaluate import FIELDS, Score, evaluate, predicted_amounts, score_document
 from .extract import extract_article
@@ -488,7 +488,7 @@ def article_size_scaling(sizes: Sequence[int]) -> list[dict[str, Any]]:
     paragraphs, repeated), so the time per mention must stay flat for the whole to be linear."""
     from .extract import extract
 
-    seed = Path(__file__).resolve().parents[1] / "seeds" / "001_b798d506f950bd53.txt"
+    seed = package_data.seeds_dir() / "001_b798d506f950bd53.txt"
     paragraphs = [p for p in seed.read_text(encoding="utf-8").split("\n") if p.strip()]
     extract("\n".join(paragraphs), lang="en")  # compile the grammar outside the timing
     rows = []

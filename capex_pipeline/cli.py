@@ -109,8 +109,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import DEFAULT_GOLDS, FIELDS, evaluate_many, locate_articles
+    from .evaluate import DEFAULT_GOLDS, EVALUATION, FIELDS, evaluate_many, locate_articles
 
+    if not args.gold and not EVALUATION.is_dir():
+        raise UserError("no evaluation corpus here: evaluation/ ships with the source repository, not the "
+                        "package; give --gold FILE --articles DIR")
     golds = [Path(g) for g in args.gold] if args.gold else list(DEFAULT_GOLDS)
     if missing := [str(g) for g in golds if not g.is_file()]:
         raise UserError(f"gold file not found: {', '.join(missing)}")

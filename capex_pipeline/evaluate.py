@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import package_data
 from .articles import Article, read_corpus
 from .extract import extract_article
 from .extract.lexicon import QUALIFIER_STRENGTH
 
-EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"  # the project's gold corpus (see its README)
+# The project's gold corpus (see its README) lives in the source repository only: the wheel does not ship it.
+EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"
 DEFAULT_GOLDS = (EVALUATION / "seeds.jsonl", EVALUATION / "dev.jsonl", EVALUATION / "dev2" / "gold.jsonl")
+# The seeds' gold labels the corpus shipped inside the package, which no folder rule below would find.
+KNOWN_ARTICLES = {EVALUATION / "seeds.jsonl": package_data.seeds_dir()}
 FIELDS = ("qualifier", "year", "metric", "company", "source", "usd_stated")
 TOLERANCE = 0.005
 
@@ -128,6 +132,8 @@ def score_document(gold: dict[str, Any], predicted: list[dict[str, Any]], score:
 def locate_articles(gold_path: Path) -> Path:
     """The folder holding a gold file's documents when none is given: `<dir>/<stem>/articles`,
     `<dir>/../<stem>` or the gold file's own folder (the layout of ../shared/gold)."""
+    if gold_path in KNOWN_ARTICLES:
+        return KNOWN_ARTICLES[gold_path]
     for candidate in (gold_path.parent / gold_path.stem / "articles", gold_path.parent.parent / gold_path.stem,
                       gold_path.parent / "articles"):
         if candidate.is_dir():

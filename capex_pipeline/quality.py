@@ -1,4 +1,4 @@
-"""Great Expectations gates: load a versioned suite from `expectations/`, validate a frame, and split rows.
+"""Great Expectations gates: load a versioned suite (the package's `expectations/`), validate a frame, split rows.
 
 Expectations whose `meta.level` is "row" describe single rows: rows that fail them are quarantined with the
 reason from `meta.reason` (formatted with the row's values) and the run goes on. Every other expectation
@@ -12,12 +12,16 @@ import logging
 import os
 from dataclasses import dataclass, field
 from functools import cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-EXPECTATIONS_DIR = Path(os.environ.get("CAPEX_EXPECTATIONS", Path(__file__).resolve().parents[1] / "expectations"))
+from . import package_data
+
+# CAPEX_EXPECTATIONS names a folder of suites to use instead of the packaged ones.
+EXPECTATIONS_DIR = Path(os.environ["CAPEX_EXPECTATIONS"]) if os.environ.get("CAPEX_EXPECTATIONS") else None
 
 
 @dataclass
@@ -50,8 +54,8 @@ class Validation:
                 "failures": [f.summary() for f in self.failures]}
 
 
-def suite_path(name: str) -> Path:
-    return EXPECTATIONS_DIR / f"{name}.json"
+def suite_path(name: str) -> Traversable:
+    return EXPECTATIONS_DIR / f"{name}.json" if EXPECTATIONS_DIR else package_data.suite(name)
 
 
 @cache

@@ -13,7 +13,7 @@ from assets.pipeline import PIPELINE_ASSETS
 from assets.resources import make_resources
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
+SEEDS = REPO / "capex_pipeline" / "seeds"
 GOLD = REPO / "evaluation"  # the project's copy of the gold corpus (`make refresh-gold` updates it)
 
 

@@ -77,3 +77,12 @@ def test_unwritable_and_locked_databases_get_one_line(tmp_path: Path, capsys: py
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_evaluate_without_the_repository_corpus(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installed package has no evaluation/ beside it: one line says what to give instead."""
+    monkeypatch.setattr("capex_pipeline.evaluate.EVALUATION", tmp_path / "evaluation")
+    assert main(["evaluate"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("capex: error:") and "--gold" in err and len(err.splitlines()) == 1

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-SEEDS = REPO / "seeds"
+SEEDS = REPO / "capex_pipeline" / "seeds"
 DAGSTER = Path(sys.executable).with_name("dagster")
 RESERVED_PORTS = {3000}  # the developer's own `make ui`
 DAGSTER_YAML = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"

@@ -171,7 +171,7 @@ def main(out: Path | None = None) -> None:
         rows.append((lang, spec, data))
         (out / f"{lang}.yaml").write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False,
                                                                   width=120), encoding="utf-8")
-    docs = Path(__file__).resolve().parents[2] / "docs"
+    docs = Path(__file__).resolve().parents[2] / "docs"  # exists in a source checkout only, not in an install
     if docs.is_dir():
         (docs / "languages.md").write_text(languages_page(rows), encoding="utf-8")
     (out / "_symbols.yaml").write_text(header + yaml.safe_dump(home_symbols(), allow_unicode=True, width=120),
