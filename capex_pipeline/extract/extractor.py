@@ -25,6 +25,7 @@ STATEMENT = "company statement"
 PUBLIC = "<public actor>"
 PRONOUN = "<the company>"
 TITLE_MAX_CHARS = 100
+_MINUS = "-\u2212"  # hyphen-minus and the minus sign; an en dash before a number is a range, not a sign
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 MAX_SCAN_DISTANCE = 160  # characters: beyond this a keyword says nothing about the amount
 
@@ -210,8 +211,14 @@ def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> 
         if not (match["pre"] or match["scale"] or r.currency or match["cjk"]) and \
                 not g.range_ahead.match(norm, r.end):
             continue
-        if not math.isfinite(r.value) or r.value <= 0:
+        if not math.isfinite(r.value):
             continue
+        start = match.start()
+        if start and norm[start - 1] in _MINUS and (start < 2 or not norm[start - 2].isalnum()):
+            start, r.value = start - 1, -r.value  # "-$5 billion": the sign is kept (the claims gate refuses it)
+            r.note = "negative amount"
+        elif r.value == 0:
+            r.note = "zero amount"  # kept, for the claims gate to refuse with its reason
         if r.currency is None and r.scale == 1.0 and not g.range_ahead.match(norm, r.end):
             continue  # a bare number is money only as the first end of a range ("15-20 billion yuan")
         if match["lone"] is not None and (r.currency is None or not g.lex.is_singular(
@@ -223,7 +230,7 @@ def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> 
         if word and g.lex.lang != "en" and (short := english.scales.get(word.casefold())) and short != r.scale \
                 and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
             r.value, r.scale = r.value / r.scale * short, short
-        found.append(Mention(doc=doc, quote=text[match.start():r.end], start=match.start(), end=r.end,
+        found.append(Mention(doc=doc, quote=text[start:r.end], start=start, end=r.end,
                              value=r.value, currency=r.currency, lang=g.lex.lang, scale=r.scale,
                              currency_basis=r.basis, note=r.note, mark=r.mark))
     return found

@@ -10,11 +10,13 @@ from babel.numbers import get_group_symbol
 
 from .lexicon import Lexicon, alternation, fold, lexicon, shared_table
 
-# Digits as written (any script is folded to ASCII first): grouped by threes, in Indian lakh grouping
-# (1,00,000), or plain, with an optional decimal part.
-_NUM = r"\d{1,2}(?:,\d\d)+,\d{3}(?!\d)(?:\.\d+)?|\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# Digits as written (any script is folded to ASCII first): in scientific notation ("1e9", read and noted),
+# grouped by threes, in Indian lakh grouping (1,00,000), or plain, with an optional decimal part.
+_SCI = r"\d+(?:[.,]\d+)?[eE][+-]?\d{1,3}(?!\w|[.,]\d)"
+_NUM = (rf"{_SCI}|\d{{1,2}}(?:,\d\d)+,\d{{3}}(?!\d)(?:\.\d+)?"
+        r"|\d{1,3}(?:[,.\u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?")
 # Where the locale groups digits with a space (fr "1 500", sv/nb "1 000"), a plain space groups them too.
-_NUM_SPACED = r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_NUM_SPACED = rf"{_SCI}|\d{{1,3}}(?:[,.\u00a0\u202f ]\d{{3}})+(?!\d)(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _TAIL_NUM = r"\d+(?:[.,]\d+)?"
 # Where a currency name may follow an amount: a run of letters (and the spaces, hyphens and dots inside
 # names). The name itself is looked up in the lexicon in Python, longest first, so the pattern stays small

@@ -15,6 +15,7 @@ _CJK_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\D")
 _BIG_UNIT = 1e4
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 _SEPARATORS = re.compile(r"[.,]")
+_SCIENTIFIC = re.compile(r"\d+(?:[.,]\d+)?[eE][+-]?\d{1,3}")
 _SIMPLE = re.compile(r"\d+([.,])\d+")
 _INDIAN = re.compile(r"\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?")
 # Between two digits: the Japanese nakaguro and full-width marks are decimal points or group separators.
@@ -54,6 +55,9 @@ def parse_digits(text: str, locale: str) -> tuple[float, str | None]:
     three digits that the locale does not use that way)."""
     if text.isdigit():
         return float(text), None
+    if _SCIENTIFIC.fullmatch(text):  # "1e9", "2.5E10": read, and noted, since news never writes numbers so
+        mantissa, _, exponent = text.lower().partition("e")
+        return parse_digits(mantissa, locale)[0] * 10.0 ** int(exponent), "scientific notation"
     decimal, group = _symbols(locale)
     if _SIMPLE.fullmatch(text):  # one mark: the locale's decimal mark, or its group mark before three digits
         mark = text[_SIMPLE.fullmatch(text).start(1)]
