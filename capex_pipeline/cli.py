@@ -13,6 +13,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from . import render, warehouse
+from .extract.registry import LexiconError
 
 
 class UserError(Exception):
@@ -222,13 +223,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if "--lexicons" in argv[:-1]:  # before the parser: the registry it lists must include the overlay
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lexicons")
+    known, _ = early.parse_known_args(argv)
+    if known.lexicons:  # before the parser: the registry it lists must include the overlay
         from .extract import reload_lexicons
 
-        os.environ["CAPEX_LEXICONS"] = argv[argv.index("--lexicons") + 1]
+        os.environ["CAPEX_LEXICONS"] = known.lexicons
         reload_lexicons()
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)  # the registry it lists reads the overlays: they may be wrong
         code = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows up here rather than at exit
         return code
@@ -239,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except UserError as exc:
+    except (UserError, LexiconError) as exc:
         print(f"capex: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -71,3 +71,53 @@ def test_shared_currency_marks_are_read_by_region_with_a_basis(text: str, lang: 
 def test_an_ambiguous_dot_is_noted_on_the_mention() -> None:
     (m,) = extract("Investeringen er på 3.500 milliarder kroner", lang="no")
     assert m.value == 3.5e12 and "thousands separator" in (m.note or "")
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"de.yaml": "- a list\n"}, "an overlay is a mapping of tables"),
+    ({"en.yaml": "scales: {zillion: lots}\n"}, "'zillion' should be a number"),
+    ({"xq.yaml": "locale: qq\n"}, "no CLDR locale"),
+    ({"de.yaml": "scales: [\n"}, "not readable YAML"),
+])
+def test_a_broken_overlay_is_named_in_one_line(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    import subprocess
+    import sys
+
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "a.txt").write_text("---\nlang: xq\n---\nIt spent 5 billion dollars.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "capex_pipeline.cli", "--lexicons", str(tmp_path), "extract",
+                           str(tmp_path / "a.txt")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_overlays_that_extend_each_other_in_a_loop_still_load(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from capex_pipeline.extract import reload_lexicons
+
+    (tmp_path / "de.yaml").write_text("extends: fr\n", encoding="utf-8")
+    (tmp_path / "fr.yaml").write_text("extends: de\n", encoding="utf-8")
+    monkeypatch.setenv("CAPEX_LEXICONS", str(tmp_path))
+    reload_lexicons()
+    try:
+        assert [m.value for m in extract("Sie investiert 5 Milliarden Euro.", lang="de")] == [5e9]
+    finally:
+        monkeypatch.delenv("CAPEX_LEXICONS")
+        reload_lexicons()
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), [
+    ("Вложения составят 5 миллиардов долларов в этом году.", "ru", [("5 миллиардов долларов", "USD")]),
+    ("Firma wyda 3 mld dolarów w Polsce.", "pl", [("3 mld dolarów", "USD")]),
+    ("阿里巴巴将投资3800亿元，另有20亿港元。", "zh", [("3800亿元", "CNY"), ("20亿港元", "HKD")]),
+    ("Satsningen är 5 miljarder kr, mer än norska kronor.", "sv", [("5 miljarder kr", "SEK")]),
+    ("Alibaba plans ¥70 billion yuan of spending.", "en", [("¥70 billion yuan", "CNY")]),
+    ("The C$5 billion plan", "en", [("C$5 billion", "CAD")]),
+    ("a $100-billion fund", "en", [("$100-billion", "USD")]),
+    ("O grupo vai investir R$ 5 bi em data centers.", "pt", [("R$ 5 bi", "BRL")]),
+    ("see https://example.com/plans-20-billion-capex and more", "en", []),
+    ("It will invest \u200b5 billion euros.", "en", [("5 billion euros", "EUR")]),
+    ("Ayala will spend P10 billion on data centres.", "en", []),
+])
+def test_currency_and_quote_boundaries(text: str, lang: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.quote, m.currency) for m in extract(text, lang=lang)] == expected

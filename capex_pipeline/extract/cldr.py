@@ -5,6 +5,7 @@ month names. `python -m capex_pipeline.extract.cldr` regenerates `lexicons/cldr/
 from __future__ import annotations
 
 import sys
+import unicodedata
 from collections import defaultdict
 from functools import cache
 from importlib import resources
@@ -16,12 +17,13 @@ import yaml
 from babel import Locale
 from babel.core import get_global, parse_locale
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200e\u200f\u061c"), None)  # bidi marks CLDR puts in Hebrew patterns
 _MIN_SCALE = 3  # thousand and up: smaller powers are not scale words
 
 
 def _clean(word: str) -> str:
-    return word.translate(_INVISIBLE).replace("'", "").replace("\u00a0", " ").strip()
+    """Without format characters (bidi marks in Hebrew patterns, zero-width spaces) and pattern quotes."""
+    visible = "".join(ch for ch in word if unicodedata.category(ch) != "Cf")
+    return visible.replace("'", "").replace("\u00a0", " ").strip()
 
 
 @cache
@@ -111,8 +113,8 @@ def home_symbols() -> dict[str, list[str]]:
                 continue
             for code in current:
                 symbol = _clean(locale.currency_symbols.get(code) or "")
-                if symbol and symbol.upper() != code:
-                    by_symbol[symbol].add(code)
+                if symbol and symbol.upper() != code and not (len(symbol) == 1 and symbol.isascii()):
+                    by_symbol[symbol].add(code)  # one Latin letter (P, E, S) is too often something else
     return {s: sorted(codes) for s, codes in sorted(by_symbol.items())}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import math
 import re
@@ -25,6 +26,7 @@ STATEMENT = "company statement"
 PUBLIC = "<public actor>"
 PRONOUN = "<the company>"
 TITLE_MAX_CHARS = 100
+_URL = re.compile(r"(?:https?://|www\.)\S+")
 _MINUS = "-\u2212"  # hyphen-minus and the minus sign; an en dash before a number is a range, not a sign
 _YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
 MAX_SCAN_DISTANCE = 160  # characters: beyond this a keyword says nothing about the amount
@@ -179,7 +181,10 @@ def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
     elif match["name"] and (after := lex.currency_name(match["name"])):
         end = match.start("name") + len(after)
     currency = mark = basis = None
-    for word in (after, match["pre"]):  # a mark before the number wins ("US$5 billion dollars" is USD)
+    words = [after, match["pre"]]  # a mark before the number wins ("US$5 billion dollars" is USD) ...
+    if after and match["pre"] and word_key(match["pre"]) in lex.ambiguous:
+        words = [after]  # ... unless several currencies share it and the name after says which ("¥70 billion yuan")
+    for word in words:
         if word:
             currency, kind = lex.currency_of(word)
             mark, basis = word, f"{kind} {word!r}"
@@ -199,7 +204,12 @@ def _english_sentence(text: str, pos: int, spans: _Spans) -> bool:
 def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> list[Mention]:
     english = grammar("en").lex
     found = []
+    links = [(m.start(), m.end()) for m in _URL.finditer(norm)]
+    link_starts = [start for start, _ in links]
     for match in g.amount.finditer(norm):
+        i = bisect.bisect_right(link_starts, match.start()) - 1
+        if i >= 0 and match.start() < links[i][1]:
+            continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
         if not (match["pre"] or match["scale"] or match["post"] or match["cjk"]) and \
                 not (match["name"] and g.lex.currency_name(match["name"])) and \
                 not g.range_ahead.match(norm, _core_end(match)):
@@ -236,11 +246,14 @@ def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> 
     return found
 
 
-def _resolve_ambiguous(norm: str, mentions: list[Mention], g: Grammar) -> None:
+def _resolve_ambiguous(mentions: list[Mention], g: Grammar) -> None:
     """A mark several currencies share (元, kr, Rs, £) is the one the article names unambiguously elsewhere,
     else the one of the language's region, else the most common one; the basis says which."""
     lex = g.lex
-    named = {m.currency for m in mentions if m.currency and m.mark and word_key(m.mark) not in lex.ambiguous}
+    # currencies the article names by a mark of their own; a name that contains a shared mark (港元 holds 元,
+    # "norska kronor" holds kr) names another country's unit, not the reading of the bare mark
+    named = {m.currency for m in mentions if m.currency and m.mark and word_key(m.mark) not in lex.ambiguous
+             and not any(k in word_key(m.mark) for k in lex.ambiguous)}
     for m in mentions:
         candidates = lex.ambiguous.get(word_key(m.mark)) if m.mark else None
         if not candidates or len(candidates) < 2:
@@ -263,7 +276,8 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
     for a, b in itertools.pairwise(mentions):
         currency = a.currency or b.currency
         gap = text[a.end:b.start]
-        joined = g.range_gap.match(gap) or (g.range_and.match(gap) and g.range_opener.search(text, 0, a.start))
+        joined = g.range_gap.match(gap) or \
+            (g.range_and.match(gap) and g.range_opener.search(text, max(0, a.start - 40), a.start))
         if a.scale == 1.0 and a.currency is None and _YEAR_LIKE.fullmatch(a.quote):
             continue  # "entre 2024 y 2030": years, not the low end of a range
         if currency and b.currency in (None, currency) and joined:
@@ -382,9 +396,10 @@ def _statement_cues(text: str, g: Grammar, spans: _Spans, companies: list[_Hit])
     for cue in g.statement_cue.finditer(text):
         sentence = spans.sentence(cue.start())
         first = spans.sentence_ends[sentence - 1] if sentence else 0
-        before = [h for h in speakers.near(first, cue.start()) if h.end <= cue.start() and h.start >= first]
-        after = [h for h in speakers.near(cue.end(), cue.end() + 41) if cue.end() <= h.start]
-        speaker = before[-1] if before else (after[0] if after else None)
+        before = next((h for h in reversed(speakers.near(first, cue.start()))
+                       if h.end <= cue.start() and h.start >= first), None)  # the last speaker before the verb
+        after = next((h for h in speakers.near(cue.end(), cue.end() + 41) if cue.end() <= h.start), None)
+        speaker = before or after
         cues.append(_Hit(cue.start(), cue.end(), speaker.label if speaker else ""))
     return cues
 
@@ -523,7 +538,7 @@ def extract(text: str, *, doc: str = "", lang: str | None = "en", published: dat
     norm = fold_text(text)
     spans = _Spans(norm, g.abbreviations)
     found = _find_amounts(text, norm, doc, g, spans)
-    _resolve_ambiguous(norm, found, g)
+    _resolve_ambiguous(found, g)
     mentions = _resolve_bare(norm, found, g, spans)
     _pair_conversions(norm, mentions, g)
     _enrich(norm, mentions, g, spans, published)
@@ -540,15 +555,14 @@ def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, 
         try:
             parse_digits(match.group(), g.lex.locale)
             continue
-        except ValueError:
+        except (ValueError, ArithmeticError):
             pass
         start, end = match.start(), match.end()
         if pre := g.mark_before.search(norm, max(0, start - 12), start):
             start = pre.start()
         after = g.amount.match("1" + norm[end:end + 80])  # the words after it, read as if after a plain 1
-        if after:
-            reading = _read_amount(g, after)
-            if reading.currency or after["scale"]:
+        with contextlib.suppress(ValueError, KeyError, ArithmeticError):
+            if after and ((reading := _read_amount(g, after)).currency or after["scale"]):
                 end += reading.end - 1
         if (start, end) != match.span():
             found.append((start, end, text[start:end]))

@@ -104,7 +104,8 @@ def grammar(lang: str) -> Grammar:
         rf"|(?<![-\w])(?P<lone>)(?=(?:{lone}){_SP}))"
         rf"(?P<cjk>{cjk})?"
         # scale words, several in a row ("हजार करोड़") or with more digits between ("2 mld 800 mln")
-        rf"(?:{_SP}(?:{alternation(lex.scale_connectors)})?(?P<scale>(?:{scales})(?:{_SP}(?:{_TAIL_NUM}{_SP})?(?:{scales}))*))?"
+        rf"(?:(?(pre)[ \u00a0-]?|{_SP})(?:{alternation(lex.scale_connectors)})?"  # "$100-billion fund"
+        rf"(?P<scale>(?:{scales})(?:{_SP}(?:{_TAIL_NUM}{_SP})?(?:{scales}))*))?"
         rf"(?:{_SP}(?:{connectors})?(?:{currency}))?"
     )
     # digits with two or more separators ("1.2.3 billion"): refused where money words are beside them

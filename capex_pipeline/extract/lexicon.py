@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+import babel
 from babel.numbers import get_territory_currencies
 
 from . import cldr
-from .registry import UNDETERMINED, overlay_dirs, registry, shipped, user_overlays
+from .registry import UNDETERMINED, LexiconError, overlay_dirs, registry, shipped, user_overlays
 from .registry import normalize_lang as normalize_lang
 
 QUALIFIER_STRENGTH = {"exact": 0, "approx": 1, "min": 2, "max": 2}
@@ -30,6 +31,8 @@ def fold(word: str) -> str:
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in top.items():
+        if value is None:  # an empty key in an overlay changes nothing
+            continue
         if key in _TABLES and isinstance(value, dict):
             # word tables are keyed case- and spelling-insensitively, so a later layer overrides an earlier one
             merged = dict(out.get(key) or {})
@@ -55,7 +58,11 @@ def _cldr_layer(lang: str) -> dict[str, Any]:
     """CLDR data as lexicon tables: scale words, currency names and symbols (after or before the number)."""
     data = shipped(f"cldr/{lang}")
     if not data:  # a language a user added: generated now, from the locale the overlay names
-        data = cldr.generate(lang, registry()[lang].get("locale", lang))
+        locale = registry()[lang].get("locale", lang)
+        try:
+            data = cldr.generate(lang, str(locale))
+        except (ValueError, babel.UnknownLocaleError) as exc:
+            raise LexiconError(f"the overlay for {lang!r} names {locale!r}, which is no CLDR locale") from exc
     symbols = data.get("currency_symbols") or {}
     return {
         "locale": data["locale"], "territory": data.get("territory"),
@@ -169,7 +176,7 @@ def _lookup(table: dict[str, Any], word: str, inflects: bool) -> str:
         return key
     if inflects:
         for cut in range(1, 6):
-            if len(key) - cut >= 2 and key[:-cut] in table:
+            if len(key) - cut >= 2 and key[-cut:].isalpha() and key[:-cut] in table:
                 return key[:-cut]
     raise KeyError(word)
 
@@ -178,7 +185,9 @@ def _language_chain(lang: str) -> list[dict[str, Any]]:
     """CLDR then the shipped overlay then users' overlays, for the language and the ones it extends."""
     layers: list[dict[str, Any]] = []
     name: str | None = lang
-    while name:
+    seen: set[str] = set()
+    while name and name not in seen:  # `extends` may not loop
+        seen.add(name)
         own = [shipped(name), *user_overlays(name, overlay_dirs())]
         layers[:0] = [_cldr_layer(name) if name in registry() else {}, *own]
         name = next((layer["extends"] for layer in reversed(own) if layer.get("extends")), None)
@@ -192,10 +201,11 @@ def lexicon(lang: str) -> Lexicon:
     by ISO code or symbol in every language, so those layers apply everywhere."""
     code = normalize_lang(lang) or UNDETERMINED
     common = shipped("common")
-    merged = _merge({}, common)
-    for name, codes in home_symbols().items():  # local symbols of every country, before the language's own
+    merged: dict[str, Any] = {}
+    for name, codes in home_symbols().items():  # every country's local symbols, under the curated common table
         if len(codes) == 1:
             merged = _merge(merged, {"currency_prefix": {name: codes[0]}})
+    merged = _merge(merged, common)
     english: dict[str, Any] = {}
     for layer in _language_chain("en"):
         english = _merge(english, layer)
@@ -228,26 +238,26 @@ def lexicon(lang: str) -> Lexicon:
     return Lexicon(
         lang=code,
         locale=merged.get("locale", "en"),
-        territory=merged.get("territory") if code != "en" else "US",
+        territory=merged.get("territory"),
         inflects=bool(registry().get(code, {}).get("inflects")),
-        scales={k: float(v) for k, v in merged["scales"].items()},
+        scales=_numbers(merged, "scales"),
         singular_scales=[w for w in merged.get("singular_scales") or [] if code != "en" or w != "billion"],
         currency_marks={**iso, **merged["currency_prefix"]},
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
         name_starts=frozenset(k[:2] for k in merged["currency_words"]),
-        currency_factors={k: float(v) for k, v in (merged.get("currency_factors") or {}).items()},
+        currency_factors=_numbers(merged, "currency_factors"),
         ambiguous=ambiguous,
         iso_codes=frozenset(iso),
-        cjk_units={k: float(v) for k, v in merged["cjk_units"].items()},
-        number_words={k: float(v) for k, v in (merged.get("number_words") or {}).items() if v is not None},
+        cjk_units=_numbers(merged, "cjk_units"),
+        number_words=_numbers(merged, "number_words"),
         qualifiers={k: v or [] for k, v in (merged.get("qualifiers") or {}).items()},
         qualifiers_after={k: v or [] for k, v in (merged.get("qualifiers_after") or {}).items()},
         year_words=merged.get("year_words") or {},
         non_money_nouns=merged.get("non_money_nouns") or [],
         qualifier_exceptions=[w.translate(ARABIC_FOLD) for w in merged.get("qualifier_exceptions") or []],
         range_connectors=merged.get("range_connectors") or [],
-        range_between=merged.get("range_between") or [],
+        range_between=[pair for pair in merged.get("range_between") or [] if isinstance(pair, list) and len(pair) == 2],
         currency_connectors=merged.get("currency_connectors") or [],
         scale_connectors=merged.get("scale_connectors") or [],
         months=merged.get("months") or {},
@@ -257,6 +267,19 @@ def lexicon(lang: str) -> Lexicon:
         statement_cues=merged.get("statement_cues") or [],
         company_pronouns=merged.get("company_pronouns") or [],
     )
+
+
+def _numbers(merged: dict[str, Any], key: str) -> dict[str, float]:
+    """A table of numbers (scales, factors, number words); an entry that is not a number is an overlay error."""
+    out = {}
+    for word, value in (merged.get(key) or {}).items():
+        if value is None:
+            continue
+        try:
+            out[word] = float(value)
+        except (TypeError, ValueError):
+            raise LexiconError(f"{key}: {word!r} should be a number, not {value!r}") from None
+    return out
 
 
 @cache

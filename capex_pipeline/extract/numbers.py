@@ -119,7 +119,7 @@ def positional(tokens: list[tuple[float, bool]]) -> float:
 def parse_cjk(text: str, units: dict[str, float], locale: str) -> float:
     """Read a CJK positional amount such as '874조7천400억', '6천억', '3.52兆', '1,500억' or '33조 8천억'."""
     tokens = []
-    for token in _CJK_TOKEN.findall(text.replace(" ", "")):
+    for token in _CJK_TOKEN.findall(_SPACES.sub("", text)):
         unit = units.get(token)
         tokens.append((unit, True) if unit is not None else (parse_digits(token, locale)[0], False))
     return positional(tokens)

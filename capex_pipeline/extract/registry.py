@@ -16,6 +16,10 @@ OVERLAY_ENV = "CAPEX_LEXICONS"
 UNDETERMINED = "und"  # ISO 639-2 "undetermined": read with the rules that need no language
 
 
+class LexiconError(ValueError):
+    """A lexicon or overlay file that cannot be used as it is; the message names the file or the entry."""
+
+
 def overlay_dirs() -> tuple[Path, ...]:
     """Users' overlay folders, from $CAPEX_LEXICONS (os.pathsep-separated), read after the shipped data."""
     raw = os.environ.get(OVERLAY_ENV, "")
@@ -33,7 +37,18 @@ def shipped(name: str) -> dict[str, Any]:
 
 
 def user_overlays(name: str, dirs: tuple[Path, ...]) -> list[dict[str, Any]]:
-    return [load_yaml((d / f"{name}.yaml").read_text(encoding="utf-8")) for d in dirs if (d / f"{name}.yaml").is_file()]
+    """The users' overlays for `name`, each a mapping of tables (a list or a bare word is refused by name)."""
+    found = []
+    for path in (d / f"{name}.yaml" for d in dirs):
+        if path.is_file():
+            try:
+                data = load_yaml(path.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise LexiconError(f"{path}: not readable YAML ({str(exc).splitlines()[0]})") from None
+            if not isinstance(data, dict):
+                raise LexiconError(f"{path}: an overlay is a mapping of tables (scales:, currency_words:, ...)")
+            found.append(data)
+    return found
 
 
 @cache
@@ -41,7 +56,7 @@ def _registry(dirs: tuple[Path, ...]) -> dict[str, dict[str, Any]]:
     languages = {str(code): dict(spec or {}) for code, spec in shipped("languages").items()}
     for d in dirs:  # a user's <code>.yaml with a `locale:` adds a language
         for path in sorted(d.glob("*.yaml")):
-            data = load_yaml(path.read_text(encoding="utf-8"))
+            [data] = user_overlays(path.stem, (d,))
             if path.stem not in languages and isinstance(data, dict) and data.get("locale"):
                 languages[path.stem] = {"locale": data["locale"], "aliases": data.get("aliases") or [],
                                         "inflects": bool(data.get("inflects"))}
