@@ -149,10 +149,18 @@ class _Reading:
 
 def _core_end(match: re.Match[str]) -> int:
     """Where the number and its scale words end (a currency may follow)."""
-    return max(match.end(g) for g in ("pre", "num", "word", "lone", "cjk", "scale") if match.start(g) >= 0)
+    for group in ("scale", "cjk", "num", "word", "lone", "pre"):  # the last part present, in text order
+        if match.start(group) >= 0:
+            return match.end(group)
+    return match.end()
 
 
-def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
+def _name_after(g: Grammar, match: re.Match[str]) -> str | None:
+    """The currency name written after the amount, if the letters there start with one."""
+    return g.lex.currency_name(match["name"]) if match["name"] else None
+
+
+def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading:
     lex = g.lex
     note = None
     if match["lone"] is not None:
@@ -178,7 +186,7 @@ def _read_amount(g: Grammar, match: re.Match[str]) -> _Reading:
     after = match["post"]
     if after:
         end = match.end("post")
-    elif match["name"] and (after := lex.currency_name(match["name"])):
+    elif after := name:
         end = match.start("name") + len(after)
     currency = mark = basis = None
     words = [after, match["pre"]]  # a mark before the number wins ("US$5 billion dollars" is USD) ...
@@ -210,12 +218,12 @@ def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> 
         i = bisect.bisect_right(link_starts, match.start()) - 1
         if i >= 0 and match.start() < links[i][1]:
             continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
-        if not (match["pre"] or match["scale"] or match["post"] or match["cjk"]) and \
-                not (match["name"] and g.lex.currency_name(match["name"])) and \
+        name = _name_after(g, match)
+        if not (match["pre"] or match["scale"] or match["post"] or match["cjk"] or name) and \
                 not g.range_ahead.match(norm, _core_end(match)):
             continue  # a plain number ("in 2025", "30 percent"): the common case, dismissed before parsing
         try:
-            r = _read_amount(g, match)
+            r = _read_amount(g, match, name)
         except (ValueError, KeyError, ArithmeticError):
             continue  # malformed number such as "1.2.3": not an amount we can state
         if not (match["pre"] or match["scale"] or r.currency or match["cjk"]) and \
@@ -562,7 +570,7 @@ def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, 
             start = pre.start()
         after = g.amount.match("1" + norm[end:end + 80])  # the words after it, read as if after a plain 1
         with contextlib.suppress(ValueError, KeyError, ArithmeticError):
-            if after and ((reading := _read_amount(g, after)).currency or after["scale"]):
+            if after and ((reading := _read_amount(g, after, _name_after(g, after))).currency or after["scale"]):
                 end += reading.end - 1
         if (start, end) != match.span():
             found.append((start, end, text[start:end]))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import babel
@@ -48,6 +48,7 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # called for every matched word; the same few words recur in every article
 def word_key(word: str) -> str:
     """How a word is looked up in the tables: NFC, case- and Arabic-spelling-folded (one-letter Latin kept)."""
     word = unicodedata.normalize("NFC", str(word))
@@ -98,6 +99,7 @@ class Lexicon:
     prefix_words: dict[str, str]
     currency_words: dict[str, str]
     name_starts: frozenset[str]  # the first two letters of every name: most words after a number are none
+    longest_name: int
     currency_factors: dict[str, float]
     ambiguous: dict[str, list[str]]
     iso_codes: frozenset[str]
@@ -149,16 +151,19 @@ class Lexicon:
         are often glued on, at any character."""
         if run[:2].casefold() not in self.name_starts and run[:1].casefold() not in self.name_starts:
             return None  # the text is Arabic-folded already
-        for cut in range(len(run), 0, -1):
-            if cut < len(run) and _is_latin(run[cut - 1]) and run[cut - 1].isalpha() and run[cut].isalpha():
-                continue  # Latin words end at a word boundary (or carry an ending the lookup strips)
-            name = run[:cut].rstrip(" \u00a0-")
-            if len(name) == cut or cut == len(run):
-                try:
-                    _lookup(self.currency_words, name, self.inflects)
-                except KeyError:
-                    continue
-                return name
+        run = run[:self.longest_name]
+        # where a name may end: after a Latin letter only at a word's end, after any other character anywhere
+        cuts = [i for i in range(len(run), 0, -1)
+                if i == len(run) or not (_is_latin(run[i - 1]) and run[i - 1].isalpha() and run[i].isalpha())]
+        for cut in cuts:
+            name = run[:cut]
+            if name[-1] in " \u00a0-":
+                continue
+            try:
+                _lookup(self.currency_words, name, self.inflects)
+            except KeyError:
+                continue
+            return name
         return None
 
     def factor_of(self, word: str) -> float:
@@ -246,6 +251,7 @@ def lexicon(lang: str) -> Lexicon:
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
         name_starts=frozenset(k[:2] for k in merged["currency_words"]),
+        longest_name=max(map(len, merged["currency_words"]), default=0) + 5,  # and an inflectional ending
         currency_factors=_numbers(merged, "currency_factors"),
         ambiguous=ambiguous,
         iso_codes=frozenset(iso),
