@@ -14,12 +14,12 @@ from datetime import date
 from typing import Any
 
 from .grammar import Grammar, grammar
+from .language import FRONT_MATTER, detect_language
 from .lexicon import QUALIFIER_STRENGTH, territory_currencies, word_key
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 
 _SENTENCE_END = re.compile(r"[.!?](?=[\s\u00a0]|$)|[。！？]|\n")
 _PARAGRAPH_END = re.compile(r"\n")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\n---[ \t]*\r?\n", re.DOTALL)
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 _CLOSE_PAREN = re.compile(r"^[\s\u00a0]*[)）]")
 STATEMENT = "company statement"
@@ -201,8 +201,6 @@ def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading
 
 
 def _english_sentence(text: str, pos: int, spans: _Spans) -> bool:
-    from .language import detect_language
-
     i = spans.sentence(pos)
     start = spans.sentence_ends[i - 1] if i else 0
     end = spans.sentence_ends[i] if i < len(spans.sentence_ends) else len(text)
@@ -365,7 +363,7 @@ def _year_of(hit: re.Match[str], text: str, published: date | None, g: Grammar) 
 
 
 def _lookup_ci(table: dict[str, Any], key: str) -> Any:
-    return next(v for k, v in table.items() if k.casefold() == key.casefold())
+    return table[word_key(key)]  # the lexicon keys its word tables by word_key
 
 
 def _named(hit: _Hit) -> bool:
@@ -415,7 +413,7 @@ def _statement_cues(text: str, g: Grammar, spans: _Spans, companies: list[_Hit])
 def _headline_source(text: str, sources: list[_Hit]) -> str | None:
     """A source named in the headline covers the whole article (inverted pyramid); used for amounts with no
     attribution of their own."""
-    body = _FRONT_MATTER.match(text)
+    body = FRONT_MATTER.match(text)
     lines = [(m.start(), m.end()) for m in _LINE.finditer(text, body.end() if body else 0)]
     if len(lines) < 2:
         return None

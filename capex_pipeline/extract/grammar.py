@@ -79,7 +79,7 @@ class Grammar:
     company_pronoun: re.Pattern[str]
 
 
-def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
+def _alias_table(table: dict[str, list[str]]) -> dict[str, str]:
     return {fold(alias): name for name, aliases in table.items() for alias in aliases}
 
 
@@ -152,7 +152,7 @@ def grammar(lang: str) -> Grammar:
         metric_of={fold(w): m for m, ws in [*strong.items(), *metrics["weak"].items()] for w in ws},
         companies=re.compile(alternation(
             [a for aliases in entities["companies"].values() for a in aliases] + entities["suppliers"])),
-        company_of=_lookup(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},
+        company_of=_alias_table(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},
         suppliers=frozenset(s.casefold() for s in entities["suppliers"]),
         public_actors=re.compile(alternation(entities["public_actors"])),
         # "Mrd.", "ca.", "Rs.": a period that ends one of these does not end the sentence
@@ -160,7 +160,7 @@ def grammar(lang: str) -> Grammar:
                                                               *(q for qs in lex.qualifiers.values() for q in qs)]
                                 if w.endswith(".")),
         sources=re.compile(alternation([a for aliases in entities["sources"].values() for a in aliases])),
-        source_of=_lookup(entities["sources"]),
+        source_of=_alias_table(entities["sources"]),
         statement_cue=re.compile(alternation([*lex.statement_cues, *(lexicon("en").statement_cues if lex.lang != "en"
                                                                       else [])], ignore_case=True)),
         attribution=re.compile(alternation(entities["attribution_markers"], ignore_case=True)),

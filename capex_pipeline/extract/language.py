@@ -12,7 +12,8 @@ from babel.core import get_global, parse_locale
 from .registry import languages, normalize_lang, registry, shipped
 
 SAMPLE_CHARS = 800  # the opening of an article says its language; the rest only costs time
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n.*?\n---[ \t]*\r?\n", re.DOTALL)
+FRONT_MATTER = re.compile(  # YAML front matter at the top of an article
+    r"\A---[ \t]*\r?\n.*?\n---[ \t]*\r?\n", re.DOTALL)
 # CLDR script codes -> the characters that show them (Jpan: kana; Han is shared by Chinese and Japanese)
 SCRIPTS = {
     "Latn": "A-Za-z\u00c0-\u024f", "Cyrl": "\u0400-\u04ff", "Arab": "\u0600-\u06ff\u0750-\u077f",
@@ -77,7 +78,7 @@ def _script_variants() -> dict[str, list[tuple[str, frozenset[str]]]]:
 
 def detect_language(text: str) -> str | None:
     """The registered language code of the text's main language, or None."""
-    head = _FRONT_MATTER.match(text[:70000])  # front matter is metadata, not the article's language
+    head = FRONT_MATTER.match(text[:70000])  # front matter is metadata, not the article's language
     sample = text[head.end() if head else 0:][:SAMPLE_CHARS]
     script = _script_of(sample)
     candidates = _scripts().get(script, [])
