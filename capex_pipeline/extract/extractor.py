@@ -8,7 +8,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
@@ -18,7 +18,9 @@ from .language import FRONT_MATTER, detect_language
 from .lexicon import QUALIFIER_STRENGTH, territory_currencies, word_key
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 
-_SENTENCE_END = re.compile(r"[.!?](?=[\s\u00a0]|$)|[。！？]|\n")
+# A sentence ends at . ! ? before a space (or the end), at 。！？ and at a line break; written to start with
+# the mark, so the engine skips to the next one instead of trying every position.
+_SENTENCE_END = re.compile(r"[.!?。！？\n](?:(?<=[.!?])(?=[\s\u00a0]|$)|(?<![.!?]))")
 _PARAGRAPH_END = re.compile(r"\n")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 _CLOSE_PAREN = re.compile(r"^[\s\u00a0]*[)）]")
@@ -93,8 +95,12 @@ class _Hit:
     label: str
 
 
-def _hits(pattern: re.Pattern[str], text: str, label_of: dict[str, str]) -> list[_Hit]:
-    return [_Hit(m.start(), m.end(), label_of.get(m.group().casefold(), m.group())) for m in pattern.finditer(text)]
+def _hits(spans: list[tuple[int, int]], text: str, label_of: dict[str, str] | None = None,
+          label: str = "") -> list[_Hit]:
+    """Keyword spans as hits, labelled by the table's name for the words found (or by one fixed label)."""
+    if label_of is None:
+        return [_Hit(start, end, label) for start, end in spans]
+    return [_Hit(start, end, label_of.get((word := text[start:end]).casefold(), word)) for start, end in spans]
 
 
 class _Hits:
@@ -207,12 +213,36 @@ def _english_sentence(text: str, pos: int, spans: _Spans) -> bool:
     return detect_language(text[start:end]) == "en"
 
 
-def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans) -> list[Mention]:
+_DIGITS = re.compile(r"\d+")
+
+
+def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
+    """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
+    digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
+    before one. Most of an article is words, and the full grammar at every position cost the most."""
+    starts = sorted({m.start() for m in _DIGITS.finditer(norm)}.union(
+        (start for start, _ in found["number_word"]), (start for start, _ in found["lone_scale"])))
+    reached = 0
+    for start in starts:
+        if start < reached:
+            continue
+        match = None
+        if pre := g.mark_before.search(norm, max(reached, start - g.pre_reach), start + 1):
+            match = g.amount.match(norm, pre.start())
+        if match is None:
+            match = g.amount.match(norm, start)
+        if match is not None:
+            reached = match.end()
+            yield match
+
+
+def _find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: _Spans,
+                  words: dict[str, list[tuple[int, int]]]) -> list[Mention]:
     english = grammar("en").lex
     found = []
     links = [(m.start(), m.end()) for m in _URL.finditer(norm)]
     link_starts = [start for start, _ in links]
-    for match in g.amount.finditer(norm):
+    for match in _amount_matches(norm, g, words):
         i = bisect.bisect_right(link_starts, match.start()) - 1
         if i >= 0 and match.start() < links[i][1]:
             continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
@@ -346,19 +376,39 @@ def _qualify(text: str, m: Mention, g: Grammar) -> None:
             m.qualifier = q
 
 
-def _year_of(hit: re.Match[str], text: str, published: date | None, g: Grammar) -> int | None:
+_YEAR_KINDS = ("abs", "year_rel", "month", "current_period", "nmonth")  # the order a tie at one place is read
+
+
+def _year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
+                      g: Grammar) -> list[tuple[int, int, str, str]]:
+    """Year expressions, disjoint and in text order: (start, end, kind, what names the year or month)."""
+    candidates = [(m.start(), 0, m.end(), m.group()) for m in g.years.finditer(text)]
+    candidates += [(start, _YEAR_KINDS.index(kind), end, text[start:end])
+                   for kind in ("year_rel", "month", "current_period") for start, end in found[kind]]
+    if g.month_numbers is not None:
+        candidates += [(m.start(), 4, m.end(), m["mnum"]) for m in g.month_numbers.finditer(text)]
+    expressions, reached = [], 0
+    for start, kind, end, word in sorted(candidates):
+        if start >= reached:
+            expressions.append((start, end, _YEAR_KINDS[kind], word))
+            reached = end
+    return expressions
+
+
+def _year_of(start: int, end: int, kind: str, word: str, text: str, published: date | None,
+             g: Grammar) -> int | None:
     """The calendar year a year expression names: explicit, relative to the publication date, or implied by
     a month or a current-period word ("4月19日", "last month", "in April")."""
-    if hit["abs"]:
+    if kind == "abs":
         # a year inside a comparison ("compared with 2023", "2023년 대비", "2025 im Vergleich zu") is its anchor
-        compared = g.year_comparison.search(text[max(0, hit.start() - 14):hit.start()]) or \
-            g.year_comparison_after.match(text, hit.end(), hit.end() + 24)
-        return None if compared else int(hit["abs"])
+        compared = g.year_comparison.search(text[max(0, start - 14):start]) or \
+            g.year_comparison_after.match(text, end, end + 24)
+        return None if compared else int(word)
     if published is None:
         return None
-    if hit["rel"]:
-        return published.year + int(_lookup_ci(g.lex.year_words, hit["rel"]))
-    month = int(hit["mnum"]) if hit["mnum"] else (_lookup_ci(g.lex.months, hit["month"]) if hit["month"] else 0)
+    if kind == "year_rel":
+        return published.year + int(_lookup_ci(g.lex.year_words, word))
+    month = int(word) if kind == "nmonth" else _lookup_ci(g.lex.months, word) if kind == "month" else 0
     return published.year - 1 if month > published.month else published.year
 
 
@@ -393,20 +443,20 @@ def _source(m: Mention, attributed: _Hits, sources: _Hits, cues: _Hits, spans: _
     return None
 
 
-def _statement_cues(text: str, g: Grammar, spans: _Spans, companies: list[_Hit]) -> list[_Hit]:
+def _statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: _Spans,
+                    companies: list[_Hit]) -> list[_Hit]:
     """Statement verbs labelled with who speaks: the company named (or referred to as "the company") before
     the verb in its sentence, or just after it ("a déclaré Google"); unlabelled when nobody is."""
-    pronouns = [_Hit(m.start(), m.end(), PRONOUN) for m in g.company_pronoun.finditer(text)]
-    speakers = _Hits(companies + pronouns)
+    speakers = _Hits(companies + _hits(found["company_pronoun"], text, label=PRONOUN))
     cues = []
-    for cue in g.statement_cue.finditer(text):
-        sentence = spans.sentence(cue.start())
+    for start, end in found["statement_cue"]:
+        sentence = spans.sentence(start)
         first = spans.sentence_ends[sentence - 1] if sentence else 0
-        before = next((h for h in reversed(speakers.near(first, cue.start()))
-                       if h.end <= cue.start() and h.start >= first), None)  # the last speaker before the verb
-        after = next((h for h in speakers.near(cue.end(), cue.end() + 41) if cue.end() <= h.start), None)
+        before = next((h for h in reversed(speakers.near(first, start))
+                       if h.end <= start and h.start >= first), None)  # the last speaker before the verb
+        after = next((h for h in speakers.near(end, end + 41) if end <= h.start), None)
         speaker = before or after
-        cues.append(_Hit(cue.start(), cue.end(), speaker.label if speaker else ""))
+        cues.append(_Hit(start, end, speaker.label if speaker else ""))
     return cues
 
 
@@ -423,28 +473,29 @@ def _headline_source(text: str, sources: list[_Hit]) -> str | None:
     return None
 
 
-def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, published: date | None) -> None:
+def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, published: date | None,
+            found: dict[str, list[tuple[int, int]]]) -> None:
     starts, ends = [m.start for m in mentions], [m.end for m in mentions]
 
     def inside_money(pos: int) -> bool:  # mentions are sorted and disjoint
         i = bisect.bisect_right(starts, pos) - 1
         return i >= 0 and pos < ends[i]
 
-    years = _Hits([_Hit(h.start(), h.end(), str(y)) for h in g.years.finditer(text)
-                   if not inside_money(h.start()) and (y := _year_of(h, text, published, g)) is not None])
-    strong_list = _hits(g.metrics, text, g.metric_of)
-    strong, weak = _Hits(strong_list), _Hits(_hits(g.weak_metrics, text, g.metric_of))
+    years = _Hits([_Hit(start, end, str(y)) for start, end, kind, word in _year_expressions(text, found, g)
+                   if not inside_money(start) and (y := _year_of(start, end, kind, word, text, published, g))
+                   is not None])
+    strong_list = _hits(found["metric"], text, g.metric_of)
+    strong, weak = _Hits(strong_list), _Hits(_hits(found["weak_metric"], text, g.metric_of))
     counted = Counter(h.label for h in strong_list if h.label != "other").most_common(1)
     dominant = counted[0][0] if counted else None
-    companies = _hits(g.companies, text, g.company_of)
+    companies = _hits(found["company"], text, g.company_of)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     spenders = _Hits(spender_list)
-    public = [_Hit(m.start(), m.end(), PUBLIC) for m in g.public_actors.finditer(text)]
-    actors = _Hits(spender_list + public)
-    source_list = _hits(g.sources, text, g.source_of)
+    actors = _Hits(spender_list + _hits(found["public_actor"], text, label=PUBLIC))
+    source_list = _hits(found["source"], text, g.source_of)
     sources = _Hits(source_list)
     attributed = sources.where(lambda h: bool(g.attribution.search(text[max(0, h.start - 30):h.end + 30])))
-    cues = _Hits(_statement_cues(text, g, spans, companies))
+    cues = _Hits(_statement_cues(found, text, spans, companies))
     fallback_source = _headline_source(text, source_list)
     top = Counter(h.label for h in spender_list).most_common(2)
     # the article's main spender, where one company clearly dominates it
@@ -543,11 +594,14 @@ def extract(text: str, *, doc: str = "", lang: str | None = "en", published: dat
     g = grammar(lang or "en")
     norm = fold_text(text)
     spans = _Spans(norm, g.abbreviations)
-    found = _find_amounts(text, norm, doc, g, spans)
+    words = g.keywords.scan(norm)
+    found = _find_amounts(text, norm, doc, g, spans, words)
     _resolve_ambiguous(found, g)
     mentions = _resolve_bare(norm, found, g, spans)
+    if not mentions:
+        return mentions
     _pair_conversions(norm, mentions, g)
-    _enrich(norm, mentions, g, spans, published)
+    _enrich(norm, mentions, g, spans, published, words)
     _consolidate(mentions)
     return mentions
 
@@ -564,7 +618,7 @@ def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, 
         except (ValueError, ArithmeticError):
             pass
         start, end = match.start(), match.end()
-        if pre := g.mark_before.search(norm, max(0, start - 12), start):
+        if pre := g.mark_before.search(norm, max(0, start - 12), start + 1):
             start = pre.start()
         after = g.amount.match("1" + norm[end:end + 80])  # the words after it, read as if after a plain 1
         with contextlib.suppress(ValueError, KeyError, ArithmeticError):

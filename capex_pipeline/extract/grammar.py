@@ -8,6 +8,7 @@ from functools import cache
 
 from babel.numbers import get_group_symbol
 
+from .keywords import Scanner, Table
 from .lexicon import Lexicon, alternation, fold, lexicon, shared_table
 
 # Digits as written (any script is folded to ASCII first): in scientific notation ("1e9", read and noted),
@@ -24,7 +25,9 @@ _TAIL_NUM = r"\d+(?:[.,]\d+)?"
 _NAME_CHAR = r"[^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「」【】]"
 _NAME_RUN = rf"[^\W\d_]{_NAME_CHAR}{{0,40}}(?:[ \u00a0][^\W\d_]{_NAME_CHAR}{{0,30}}){{0,3}}"
 _SP = r"[ \u00a0]?"
-_YEAR = r"(?<![\d.,])(?:19[5-9]\d|20[0-9]\d)(?![\d.,]?\d)"
+# A year 1950-2099 not inside a longer number; written to start with its first digit, so the engine skips
+# to the next 1 or 2 instead of trying the pattern at every position.
+_YEAR = r"[12](?<![\d.,][12])(?:(?<=1)9[5-9]|(?<=2)0\d)\d(?![\d.,]?\d)"
 
 
 def _case_sensitive_scales(words: list[str], *, endings: bool) -> str:
@@ -48,6 +51,7 @@ def _marks(marks: list[str]) -> str:
 class Grammar:
     lex: Lexicon
     amount: re.Pattern[str]
+    pre_reach: int  # the longest currency mark or word that can stand before a number, and its space
     malformed: re.Pattern[str]
     mark_before: re.Pattern[str]
     qualifier_before: re.Pattern[str]
@@ -61,22 +65,20 @@ class Grammar:
     tail_token: re.Pattern[str]
     conversion_gap: re.Pattern[str]
     non_money_after: re.Pattern[str]
-    years: re.Pattern[str]
+    years: re.Pattern[str]  # a year in digits; year and month words are keywords
+    month_numbers: re.Pattern[str] | None  # "4月", where the language writes months so
     year_comparison: re.Pattern[str]
     year_comparison_after: re.Pattern[str]
-    metrics: re.Pattern[str]
-    weak_metrics: re.Pattern[str]
+    # whole-article keyword tables, found in one pass: where an amount can start without a digit
+    # (number_word, lone_scale: see `amount`), and the context words (metric, weak_metric, company,
+    # public_actor, source, statement_cue, company_pronoun, year_rel, month, current_period)
+    keywords: Scanner
     metric_of: dict[str, str]
-    companies: re.Pattern[str]
     company_of: dict[str, str]
     suppliers: frozenset[str]
-    public_actors: re.Pattern[str]
     abbreviations: frozenset[str]
-    sources: re.Pattern[str]
     source_of: dict[str, str]
-    statement_cue: re.Pattern[str]
     attribution: re.Pattern[str]
-    company_pronoun: re.Pattern[str]
 
 
 def _alias_table(table: dict[str, list[str]]) -> dict[str, str]:
@@ -110,7 +112,9 @@ def grammar(lang: str) -> Grammar:
     )
     # digits with two or more separators ("1.2.3 billion"): refused where money words are beside them
     malformed = re.compile(r"(?<![A-Za-z0-9_.,])\d+(?:[.,]\d+){2,}")
-    mark_before = re.compile(rf"(?:{pre}){_SP}$")
+    # a mark ending just before the amount's first character: searched up to that character, included, so
+    # marks that look ahead at the number ("R5 billion") see it
+    mark_before = re.compile(rf"(?:{pre}){_SP}(?=[\s\S]\Z)")
     qualifier_kind: dict[str, str] = {}
     for kind, table in (("before", lex.qualifiers), ("after", lex.qualifiers_after)):
         for q, ws in table.items():
@@ -120,14 +124,31 @@ def grammar(lang: str) -> Grammar:
     after_alt = alternation([w for ws in lex.qualifiers_after.values() for w in ws], ignore_case=True)
     metrics = shared_table("metrics")
     entities = shared_table("entities")
-    year_words = alternation(lex.year_words, ignore_case=True)
     comparison = alternation(lex.year_comparison, ignore_case=True)
-    months = alternation(lex.months, ignore_case=True)
-    current = alternation(lex.current_period, ignore_case=True)
     strong = {m: ws for m, ws in metrics.items() if m != "weak"}
+    english = lexicon("en")
+    keywords = Scanner({
+        "number_word": Table(tuple(lex.number_words), ignore_case=True, prefix=True),
+        "lone_scale": Table(tuple(lex.singular_scales), ignore_case=True, endings=lex.inflects),
+        "metric": Table(tuple(w for ws in strong.values() for w in ws), ignore_case=True, prefix=True),
+        "weak_metric": Table(tuple(w for ws in metrics["weak"].values() for w in ws), ignore_case=True, prefix=True),
+        "company": Table(tuple([a for aliases in entities["companies"].values() for a in aliases]
+                               + entities["suppliers"])),
+        "public_actor": Table(tuple(entities["public_actors"])),
+        "source": Table(tuple(a for aliases in entities["sources"].values() for a in aliases)),
+        "statement_cue": Table(tuple([*lex.statement_cues, *(english.statement_cues if lex.lang != "en" else [])]),
+                               ignore_case=True),
+        "company_pronoun": Table(tuple([*lex.company_pronouns,
+                                        *(english.company_pronouns if lex.lang != "en" else [])])),
+        "year_rel": Table(tuple(lex.year_words), ignore_case=True),
+        "month": Table(tuple(lex.months), ignore_case=True),
+        "current_period": Table(tuple(lex.current_period), ignore_case=True),
+    })
+    pre_words = [*lex.currency_marks, *lex.prefix_words]
     return Grammar(
         lex=lex,
         amount=amount,
+        pre_reach=max(map(len, pre_words), default=0) + 1,
         malformed=malformed,
         mark_before=mark_before,
         qualifier_before=re.compile(rf"(?:(?:{before_alt})[\s\u00a0(（:]*)+$"),
@@ -142,28 +163,18 @@ def grammar(lang: str) -> Grammar:
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
-        years=re.compile(rf"(?P<abs>{_YEAR})|(?P<rel>{year_words})|(?P<month>{months})|(?P<current>{current})"
-                         rf"|(?P<nmonth>{lex.numeric_month})"),
+        years=re.compile(_YEAR),
+        month_numbers=re.compile(lex.numeric_month) if lex.numeric_month else None,
         year_comparison=re.compile(comparison),
         year_comparison_after=re.compile(rf"(?:년도|년|年度|年)?[\s\u00a0]*(?:{comparison})"),
-        metrics=re.compile(alternation([w for ws in strong.values() for w in ws], ignore_case=True, prefix=True)),
-        weak_metrics=re.compile(alternation([w for ws in metrics["weak"].values() for w in ws], ignore_case=True,
-                                            prefix=True)),
+        keywords=keywords,
         metric_of={fold(w): m for m, ws in [*strong.items(), *metrics["weak"].items()] for w in ws},
-        companies=re.compile(alternation(
-            [a for aliases in entities["companies"].values() for a in aliases] + entities["suppliers"])),
         company_of=_alias_table(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},
         suppliers=frozenset(s.casefold() for s in entities["suppliers"]),
-        public_actors=re.compile(alternation(entities["public_actors"])),
         # "Mrd.", "ca.", "Rs.": a period that ends one of these does not end the sentence
         abbreviations=frozenset(w[:-1].casefold() for w in [*lex.scales, *lex.currency_words, *lex.currency_marks,
                                                               *(q for qs in lex.qualifiers.values() for q in qs)]
                                 if w.endswith(".")),
-        sources=re.compile(alternation([a for aliases in entities["sources"].values() for a in aliases])),
         source_of=_alias_table(entities["sources"]),
-        statement_cue=re.compile(alternation([*lex.statement_cues, *(lexicon("en").statement_cues if lex.lang != "en"
-                                                                      else [])], ignore_case=True)),
         attribution=re.compile(alternation(entities["attribution_markers"], ignore_case=True)),
-        company_pronoun=re.compile(alternation([*lex.company_pronouns, *(lexicon("en").company_pronouns
-                                                                          if lex.lang != "en" else [])])),
     )

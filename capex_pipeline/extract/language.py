@@ -1,5 +1,6 @@
-"""Language detection on a bounded sample of the text: the script first (a Hangul, Thai or Greek text has
-one candidate), then lingua among the registry's languages written in that script."""
+"""Language detection on a bounded sample of the text. CLD2 (Chromium's compact detector, microseconds per
+article) gives the verdict when it is reliable and names a registered language; otherwise the script decides
+(a Hangul, Thai or Greek text has one candidate), then lingua among the registry's languages in that script."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import re
 from functools import cache
 from typing import Any
 
+import pycld2
 from babel.core import get_global, parse_locale
 
 from .registry import languages, normalize_lang, registry, shipped
 
 SAMPLE_CHARS = 800  # the opening of an article says its language; the rest only costs time
+CLD2_SAMPLE_CHARS = 2000  # CLD2 reads a longer sample for the same cost as lingua's few hundred characters
+CLD2_MIN_CHARS = 200  # below this (a sentence, a headline) lingua, made for short text, decides
 FRONT_MATTER = re.compile(  # YAML front matter at the top of an article
     r"\A---[ \t]*\r?\n.*?\n---[ \t]*\r?\n", re.DOTALL)
 # CLDR script codes -> the characters that show them (Jpan: kana; Han is shared by Chinese and Japanese)
@@ -79,7 +83,10 @@ def _script_variants() -> dict[str, list[tuple[str, frozenset[str]]]]:
 def detect_language(text: str) -> str | None:
     """The registered language code of the text's main language, or None."""
     head = FRONT_MATTER.match(text[:70000])  # front matter is metadata, not the article's language
-    sample = text[head.end() if head else 0:][:SAMPLE_CHARS]
+    body = text[head.end() if head else 0:]
+    if len(body) >= CLD2_MIN_CHARS and (found := _cld2(body[:CLD2_SAMPLE_CHARS])) is not None:
+        return script_variant(found, body)
+    sample = body[:SAMPLE_CHARS]
     script = _script_of(sample)
     candidates = _scripts().get(script, [])
     detector = _detector(script)
@@ -87,6 +94,15 @@ def detect_language(text: str) -> str | None:
         return script_variant(candidates[0], sample) if candidates else None
     found = detector.detect_language_of(sample)
     return script_variant(normalize_lang(found.iso_code_639_1.name.lower()), sample) if found else None
+
+
+def _cld2(sample: str) -> str | None:
+    """CLD2's verdict as a registered code, only when it calls it reliable."""
+    try:
+        reliable, _, details = pycld2.detect(sample)
+    except pycld2.error:  # text CLD2 cannot take (lone surrogates): lingua decides
+        return None
+    return normalize_lang(details[0][1]) if reliable else None
 
 
 def script_variant(code: str | None, text: str) -> str | None:

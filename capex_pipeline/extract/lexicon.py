@@ -98,7 +98,7 @@ class Lexicon:
     currency_marks: dict[str, str]
     prefix_words: dict[str, str]
     currency_words: dict[str, str]
-    name_starts: frozenset[str]  # the first two letters of every name: most words after a number are none
+    name_prefixes: frozenset[str]  # every beginning of every name's key: a run is read only as far as one goes
     longest_name: int
     currency_factors: dict[str, float]
     ambiguous: dict[str, list[str]]
@@ -117,7 +117,7 @@ class Lexicon:
     months: dict[str, int]
     current_period: list[str]
     year_comparison: list[str]
-    numeric_month: str
+    numeric_month: str  # a regex with group mnum, where the language writes month numbers ("4月")
     statement_cues: list[str]
     company_pronouns: list[str]
 
@@ -149,12 +149,18 @@ class Lexicon:
         "ดอลลาร์สหรัฐในปี" -> "ดอลลาร์สหรัฐ", "डॉलरची" -> "डॉलर"), or None. Latin words are cut between words
         (an ending on the last word is the lexicon's business); other scripts, where particles and postpositions
         are often glued on, at any character."""
-        if run[:2].casefold() not in self.name_starts and run[:1].casefold() not in self.name_starts:
-            return None  # the text is Arabic-folded already
         run = run[:self.longest_name]
+        key = fold(run)  # the text is Arabic-folded already
+        if len(key) == len(run) and unicodedata.is_normalized("NFC", run):  # else every cut is tried
+            reach = 0  # how far the run spells the beginning of some name; most words after a number are none
+            while reach < len(key) and key[:reach + 1] in self.name_prefixes:
+                reach += 1
+            if not reach:
+                return None
+            run = run[:reach + (5 if self.inflects else 0) + 1]  # an ending, and the character after the name
         # where a name may end: after a Latin letter only at a word's end, after any other character anywhere
         cuts = [i for i in range(len(run), 0, -1)
-                if i == len(run) or not (_is_latin(run[i - 1]) and run[i - 1].isalpha() and run[i].isalpha())]
+                if i == len(run) or not (is_latin(run[i - 1]) and run[i - 1].isalpha() and run[i].isalpha())]
         for cut in cuts:
             name = run[:cut]
             if name[-1] in " \u00a0-":
@@ -250,7 +256,7 @@ def lexicon(lang: str) -> Lexicon:
         currency_marks={**iso, **merged["currency_prefix"]},
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
-        name_starts=frozenset(k[:2] for k in merged["currency_words"]),
+        name_prefixes=frozenset(k[:i] for k in merged["currency_words"] for i in range(1, len(k) + 1)),
         longest_name=max(map(len, merged["currency_words"]), default=0) + 5,  # and an inflectional ending
         currency_factors=_numbers(merged, "currency_factors"),
         ambiguous=ambiguous,
@@ -269,7 +275,7 @@ def lexicon(lang: str) -> Lexicon:
         months=merged.get("months") or {},
         current_period=merged.get("current_period") or [],
         year_comparison=merged.get("year_comparison") or [],
-        numeric_month=merged["numeric_month"],
+        numeric_month=merged.get("numeric_month") or "",
         statement_cues=merged.get("statement_cues") or [],
         company_pronouns=merged.get("company_pronouns") or [],
     )
@@ -307,12 +313,12 @@ def shared_table(name: str) -> dict[str, Any]:
 LATIN_LETTER = "[A-Za-z\u00c0-\u024f]"
 
 
-def _is_latin(ch: str) -> bool:
+def is_latin(ch: str) -> bool:
     return ch.isascii() or "\u00c0" <= ch <= "\u024f"
 
 
 def _ends_latin(word: str) -> bool:
-    return _is_latin(word[-1]) and word[-1].isalnum()
+    return is_latin(word[-1]) and word[-1].isalnum()
 
 
 def _trie(words: list[str], *, boundary: bool) -> str:
@@ -351,7 +357,7 @@ def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False, 
         return r"(?!x)x"
     groups = []
     for latin_start in (True, False):
-        chosen = [w for w in words if (_is_latin(w[0]) and w[0].isalnum()) == latin_start]
+        chosen = [w for w in words if (is_latin(w[0]) and w[0].isalnum()) == latin_start]
         if not chosen:
             continue
         first = "".join(sorted({re.escape(c) for w in chosen for c in {w[0], w[0].upper(), w[0].lower()}}))

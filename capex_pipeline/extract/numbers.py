@@ -19,7 +19,8 @@ _SCIENTIFIC = re.compile(r"\d+(?:[.,]\d+)?[eE][+-]?\d{1,3}")
 _SIMPLE = re.compile(r"\d+([.,])\d+")
 _INDIAN = re.compile(r"\d{1,2}(?:,\d\d)+,\d{3}(?:\.\d+)?")
 # Between two digits: the Japanese nakaguro and full-width marks are decimal points or group separators.
-_BETWEEN_DIGITS = re.compile(r"(?<=\d)[・．，](?=\d)")
+# Written to start with the mark itself, so the engine skips to the next one instead of trying every position.
+_BETWEEN_DIGITS = re.compile(r"[・．，](?<=\d[・．，])(?=\d)")
 
 
 def _digit_table() -> dict[int, str]:

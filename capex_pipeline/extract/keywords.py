@@ -1,0 +1,102 @@
+"""Keyword tables found in one pass over an article: Aho-Corasick automata (C) instead of one regex scan per
+table. The boundaries and the choice among overlapping words are those of `lexicon.alternation`, which stays
+the pattern for short windows; a test holds the two to the same answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import ahocorasick
+
+from .lexicon import ARABIC_FOLD, is_latin
+
+_LOWER_FIXES = str.maketrans({"\u0130": "i", "\u03c2": "\u03c3"})  # İ lowers to two characters; ς is σ
+
+
+def fold_case(text: str) -> str:
+    """Lower case of the same length, so offsets in the folded text are offsets in the article."""
+    if "\u0130" in text or "\u03c2" in text:
+        text = text.translate(_LOWER_FIXES)
+    return text.lower()
+
+
+def _letter(ch: str) -> bool:  # the regex class [^\W\d_]
+    return ch.isalnum() and not ch.isdecimal()
+
+
+def _latin_letter(ch: str) -> bool:  # lexicon.LATIN_LETTER
+    return (ch.isascii() and ch.isalpha()) or "\u00c0" <= ch <= "\u024f"
+
+
+@dataclass(frozen=True)
+class Table:
+    """Words of one kind and how they must sit in the text (see `lexicon.alternation`)."""
+
+    words: tuple[str, ...]
+    ignore_case: bool = False
+    prefix: bool = False  # no end boundary: a word may go on ("invest" in "investments")
+    endings: bool = False  # up to five more letters of inflection, then the word ends
+    start: bool = True  # a word starting with a Latin letter must not follow one
+
+
+class Scanner:
+    """All tables of one grammar: scan(text) -> {table: [(start, end), ...]}, leftmost-longest and disjoint
+    within each table, as `re.finditer` over the table's alternation gives them."""
+
+    def __init__(self, tables: dict[str, Table]) -> None:
+        self.tables = tables
+        self.names = list(tables)
+        entries: tuple[dict[str, list[int]], dict[str, list[int]]] = ({}, {})
+        for i, table in enumerate(tables.values()):
+            for word in table.words:
+                if word:
+                    key = (fold_case(word) if table.ignore_case else word).translate(ARABIC_FOLD)
+                    entries[table.ignore_case].setdefault(key, []).append(i)
+        self._automata = []
+        for folded, words in enumerate(entries):
+            if words:
+                automaton = ahocorasick.Automaton()
+                for key, owners in words.items():
+                    automaton.add_word(key, (len(key), tuple(owners)))
+                automaton.make_automaton()
+                self._automata.append((bool(folded), automaton))
+
+    def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        candidates: list[list[tuple[int, int, int]]] = [[] for _ in self.names]
+        specs = list(self.tables.values())
+        for folded, automaton in self._automata:
+            haystack = fold_case(text) if folded else text
+            for last, (length, owners) in automaton.iter(haystack):
+                start = last + 1 - length
+                for i in owners:
+                    end = _fit(specs[i], text, start, last + 1)
+                    if end is not None:
+                        candidates[i].append((start, -length, end))
+        return {name: _leftmost_longest(found) for name, found in zip(self.names, candidates, strict=True)}
+
+
+def _fit(table: Table, text: str, start: int, end: int) -> int | None:
+    """Where the word at [start, end) ends once its boundaries hold, or None where they do not."""
+    first = text[start]
+    if table.start and is_latin(first) and first.isalnum() and start and _latin_letter(text[start - 1]):
+        return None
+    if table.endings:
+        stop = end
+        while stop < len(text) and _letter(text[stop]):
+            stop += 1
+        return stop if stop - end <= 5 else None
+    last = text[end - 1]
+    if not table.prefix and is_latin(last) and last.isalnum() and end < len(text) and _latin_letter(text[end]):
+        return None
+    return end
+
+
+def _leftmost_longest(found: Iterable[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    spans = []
+    reached = 0
+    for start, _, end in sorted(found):
+        if start >= reached:
+            spans.append((start, end))
+            reached = end
+    return spans
