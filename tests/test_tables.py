@@ -21,7 +21,9 @@ CREATE TABLE quality.quarantine (step VARCHAR NOT NULL, doc VARCHAR, reason VARC
 INSERT INTO quality.quarantine (step, doc, reason, detail) VALUES
     ('raw_articles', 'a.txt', 'empty', 'the file is empty'),
     ('raw_articles', 'b.txt', 'note:bad_date', 'front_matter date ''2025-02-30'' is not a date; ignored'),
-    ('claims', 'c.txt', 'malformed_number', NULL);
+    ('claims', 'c.txt', 'malformed_number', NULL),
+    ('usd_claims', 'd.txt', 'expect_column_values_to_not_be_null',
+     'expect_column_values_to_not_be_null: unsupported currency TWD; expect_x: y');
 """
 
 
@@ -38,7 +40,8 @@ def test_an_older_quarantine_table_gains_its_rule_column(tmp_path: Path) -> None
         assert con.execute("SELECT doc, rule, reason FROM quality.quarantine ORDER BY doc").fetchall() == [
             ("a.txt", "empty", "the file is empty"),
             ("b.txt", "note:bad_date", "front_matter date '2025-02-30' is not a date; ignored"),
-            ("c.txt", "malformed_number", "malformed_number")]
+            ("c.txt", "malformed_number", "malformed_number"),
+            ("d.txt", "expect_column_values_to_not_be_null", "unsupported currency TWD; y")]
         assert tables.quarantine_counts(con, "raw_articles") == (1, 1)
 
 
