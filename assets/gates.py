@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from capex_pipeline import quality, render
+from capex_pipeline import quality, render, tables
 from capex_pipeline.steps import quarantine_from_gate
 
 
@@ -41,7 +41,7 @@ class Gate:
 def _quarantine_markdown(frame: pl.DataFrame, limit: int = 20) -> str:
     if frame.is_empty():
         return "_no rows quarantined_"
-    columns = ["doc", "reason", "detail"]
+    columns = ["doc", "rule", "reason"]
     return render.markdown_table(columns, frame.head(limit).select(columns).rows(), max_cell=300)
 
 
@@ -55,12 +55,7 @@ def run_gate(frame: pl.DataFrame, suite: str, step: str) -> Gate:
 
 def record_validation(con: duckdb.DuckDBPyConnection, gate: Gate, step: str, run_id: str) -> None:
     """Keep every GX result in quality.validations, passed or not."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS quality")
-    con.execute("CREATE TABLE IF NOT EXISTS quality.validations (run_id VARCHAR, step VARCHAR, suite VARCHAR, "
-                "success BOOLEAN, expectations INTEGER, failed INTEGER, rows_quarantined INTEGER, "
-                "details JSON, validated_at TIMESTAMP DEFAULT current_timestamp)")
     v = gate.validation
-    con.execute("INSERT INTO quality.validations (run_id, step, suite, success, expectations, failed, "
-                "rows_quarantined, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, step, v.suite, gate.passed, v.evaluated, len(v.failures), gate.quarantine.height,
-                 json.dumps(v.to_metadata(), default=str)])
+    tables.record_validation(con, run_id=run_id, step=step, suite=v.suite, success=gate.passed,
+                             expectations=v.evaluated, failed=len(v.failures),
+                             rows_quarantined=gate.quarantine.height, details=json.dumps(v.to_metadata(), default=str))

@@ -14,7 +14,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from capex_pipeline import charts, marts, quality, render, steps, warehouse
+from capex_pipeline import charts, marts, quality, render, steps, tables, warehouse
 
 from .gates import Gate, record_validation, run_gate
 from .resources import CorpusResource, WarehouseResource
@@ -61,42 +61,34 @@ def _table_metadata(table: str, frame: pl.DataFrame, quarantined: int | None, pr
 # Columns of the staging tables carried from upstream assets (the rest are computed by the step).
 _CLAIMS_FROM_RAW = ("doc", "sha256")
 _STAGING_UPSTREAM: dict[str, dict[str, str]] = {
-    "staging.claims": dict.fromkeys(_CLAIMS_FROM_RAW, "raw_articles"),
-    "staging.usd_claims": {**dict.fromkeys(("claim_id", "doc", "sha256", "amount_id", "quote", "start_offset",
-                                             "end_offset", "value", "currency", "qualifier", "year", "metric",
-                                             "company", "source", "usd_stated", "lang", "currency_basis",
-                                             "note"), "claims"),
-                           "published": "raw_articles", "date_basis": "raw_articles"},
+    tables.CLAIMS: dict.fromkeys(_CLAIMS_FROM_RAW, "raw_articles"),
+    tables.USD_CLAIMS: {**dict.fromkeys(("claim_id", "doc", "sha256", "amount_id", "quote", "start_offset",
+                                         "end_offset", "value", "currency", "qualifier", "year", "metric",
+                                         "company", "source", "usd_stated", "lang", "currency_basis",
+                                         "note"), "claims"),
+                        "published": "raw_articles", "date_basis": "raw_articles"},
 }
 
 
-_RAW_COLUMNS = {"published", "date_basis", "outlet", "url", "article_sha256"}
-
-
 def _lineage(mart: marts.Mart, columns: list[str]) -> dg.TableColumnLineage:
-    """Each mart column from the same-named column upstream (fct_claims takes article fields from raw)."""
-    deps = {}
-    for column in columns:
-        if mart is marts.FCT_CLAIMS:
-            source = ("raw_articles", "sha256" if column == "article_sha256" else column) \
-                if column in _RAW_COLUMNS else ("usd_claims", column)
-        else:
-            source = (mart.upstream[0], marts.LINEAGE.get(column, column))
-        deps[column] = [dg.TableColumnDep(asset_key=dg.AssetKey(source[0]), column_name=source[1])]
-    return dg.TableColumnLineage(deps_by_column=deps)
+    """Each mart column from the upstream column its .yaml declares."""
+    return dg.TableColumnLineage(deps_by_column={
+        c: [dg.TableColumnDep(asset_key=dg.AssetKey(mart.lineage[c][0]), column_name=mart.lineage[c][1])]
+        for c in columns if c in mart.lineage})
 
 
-def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table: str, step: str,
-             gate: Gate, stored: pl.DataFrame, preview: list[str], extra: dict[str, Any] | None = None,
+def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, step: str, gate: Gate,
+             stored: pl.DataFrame, preview: list[str], extra: dict[str, Any] | None = None,
              mart: marts.Mart | None = None, notes: pl.DataFrame | None = None,
              ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    table = tables.STEP_TABLES[step]
     # notes are stored with the quarantine rows but are not counted as refused rows in the gate's metadata
     quarantine = gate.quarantine if notes is None else pl.concat([gate.quarantine, notes])
     with duckdb.get_connection() as con:
         record_validation(con, gate, step, context.run.run_id)
         if gate.passed:
-            warehouse.publish(con, table, stored, step=step, quarantine=quarantine, run_id=context.run.run_id,
-                              annotate=(lambda c: marts.comment(c, mart)) if mart else None)
+            tables.replace(con, table, stored, step=step, quarantine=quarantine, run_id=context.run.run_id,
+                           annotate=(lambda c: marts.comment(c, mart)) if mart else None)
     if gate.passed:  # the materialization first, so the check result targets this run's table
         metadata = _table_metadata(table, stored, gate.quarantine.height, preview, mart) | (extra or {})
         yield dg.MaterializeResult(metadata=metadata)
@@ -121,11 +113,11 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
     gate = run_gate(audit, "raw_articles", "raw_articles")
     kept = articles.filter(pl.col("doc").is_in(gate.kept["doc"].to_list()))
     gate.quarantine = pl.concat([rejected, gate.quarantine])
-    yield from _publish(context, duckdb, "raw.articles", "raw_articles", gate, kept,
+    yield from _publish(context, duckdb, "raw_articles", gate, kept,
                         ["doc", "lang", "published", "date_basis", "n_chars", "encoding"],
                         {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height,
                          "notes": notes.height,
-                         "notes_preview": dg.MetadataValue.md(_markdown(notes.select("doc", "reason", "detail"))),
+                         "notes_preview": dg.MetadataValue.md(_markdown(notes.select("doc", "rule", "reason"))),
                          "folder_fingerprint": folder_fingerprint},
                         notes=notes)
 
@@ -137,16 +129,16 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
     the article's own stated USD conversion, and the exact quote with its offsets. Incremental: only new or
     changed articles are read; the rest keep their claims (`capex run --full-refresh` re-reads all)."""
     with duckdb.get_connection() as con:
-        articles = warehouse.read_frame(con, "SELECT * FROM raw.articles")
-        previous = None if corpus.full_refresh or not warehouse.table_exists(con, "staging.claims") else \
-            warehouse.read_frame(con, "SELECT * FROM staging.claims")
+        articles = tables.read_table(con, tables.RAW_ARTICLES)
+        previous = None if corpus.full_refresh or not tables.table_exists(con, tables.CLAIMS) else \
+            tables.read_table(con, tables.CLAIMS)
     frame = steps.extract_claims(articles, previous)
     gate = run_gate(frame, "claims", "claims")
     gate.quarantine = pl.concat([steps.malformed_numbers(articles), gate.quarantine])
     known = set() if previous is None or "article_key" not in previous.columns else \
         set(previous["article_key"].to_list())
     reused = frame.filter(pl.col("article_key").is_in(list(known))).height
-    yield from _publish(context, duckdb, "staging.claims", "claims", gate, gate.kept,
+    yield from _publish(context, duckdb, "claims", gate, gate.kept,
                         ["doc", "quote", "value", "currency", "qualifier", "year", "metric", "company", "source"],
                         {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts()),
                          "claims_reused": reused, "claims_extracted": frame.height - reused,
@@ -159,12 +151,12 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
     """Claims converted to USD at the ECB reference rate of the publication date (fx_basis says which rate
     was used), with the article's implied rate checked against the ECB rate."""
     with duckdb.get_connection() as con:
-        frame = steps.to_usd(warehouse.read_frame(con, "SELECT * FROM staging.claims"),
-                             warehouse.read_frame(con, "SELECT doc, published, date_basis FROM raw.articles"))
+        frame = steps.to_usd(tables.read_table(con, tables.CLAIMS),
+                             tables.read_table(con, tables.RAW_ARTICLES, "doc, published, date_basis"))
     gate = run_gate(frame, "usd_claims", "usd_claims")
     implied = frame.filter(pl.col("implied_rate").is_not_null()).select(
         "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation")
-    yield from _publish(context, duckdb, "staging.usd_claims", "usd_claims", gate, gate.kept,
+    yield from _publish(context, duckdb, "usd_claims", gate, gate.kept,
                         ["doc", "quote", "currency", "usd_value", "fx_rate", "fx_date", "fx_basis"],
                         {"implied_vs_ecb_rates": dg.MetadataValue.md(_markdown(implied)),
                          "max_abs_implied_deviation": float(implied["implied_deviation"].abs().max() or 0.0)
@@ -177,8 +169,8 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
 def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
     """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote."""
     with duckdb.get_connection() as con:
-        frame = warehouse.read_frame(con, marts.FCT_CLAIMS.sql)
-        counts = warehouse.read_frame(con, warehouse.RECONCILE_SQL).row(0, named=True)
+        frame = tables.read_frame(con, marts.FCT_CLAIMS.sql)
+        counts = tables.reconcile_counts(con)
     gate = run_gate(frame, "fct_claims", "fct_claims")
     # every extracted claim is either in the mart exactly once or quarantined by the USD step
     expected = counts["claims"] - counts["usd_quarantined"]
@@ -188,7 +180,7 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
             expectation="reconcile_row_counts", column=None, level="suite", rows=[],
             unexpected_count=abs(frame.height - expected),
             observed=f"{frame.height} mart rows; {counts}", template="mart rows do not reconcile"))
-    yield from _publish(context, duckdb, "marts.fct_claims", "fct_claims", gate, gate.kept,
+    yield from _publish(context, duckdb, "fct_claims", gate, gate.kept,
                         ["company", "metric", "year", "quote", "currency", "qualifier", "usd_value", "source"],
                         {**{f"reconcile/{k}": v for k, v in counts.items()},
                          "usd_total_bn": round(float(frame["usd_value"].sum() or 0.0) / 1e9, 2)},
@@ -201,8 +193,8 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
     def _build(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as con:
             count = marts.publish(con, mart)
-            head = warehouse.read_frame(con, f"SELECT * FROM {mart.table} LIMIT {PREVIEW_ROWS}")
-            charted = warehouse.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year "
+            head = tables.read_frame(con, f"SELECT * FROM {mart.table} LIMIT {PREVIEW_ROWS}")
+            charted = tables.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year "
                                                 f"LIMIT {CHART_ROWS}") if mart is marts.CAPEX_CONSENSUS else None
         metadata = _table_metadata(mart.table, head, None, [c for c in head.columns if c in mart.preview], mart)
         metadata["dagster/row_count"] = count

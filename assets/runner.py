@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 from dagster._utils.error import SerializableErrorInfo  # the type of a failure event's error; not re-exported
 
-from capex_pipeline import marts, render, warehouse
+from capex_pipeline import marts, render, tables, warehouse
 
 from .health import fail_dead_runs, process_tags
 from .pipeline import PIPELINE_ASSETS
@@ -59,20 +59,13 @@ class RunOutcome:
         lines += [f"  failure: {f}" for f in self.failures]
         with warehouse.connect(self.db, read_only=True) as con:
             counts = []
-            for step, table in (("raw_articles", "raw.articles"), ("claims", "staging.claims"),
-                                ("usd_claims", "staging.usd_claims"), ("fct_claims", "marts.fct_claims"),
-                                *((m.name, m.table) for m in marts.DERIVED)):
-                rows = warehouse.scalar(con, f"SELECT count(*) FROM {table}") \
-                    if warehouse.table_exists(con, table) else "-"
-                quarantined, notes = (0, 0)
-                if warehouse.table_exists(con, "quality.quarantine"):
-                    quarantined, notes = con.execute(
-                        "SELECT count(*) FILTER (reason NOT LIKE 'note:%'), count(*) FILTER (reason LIKE 'note:%') "
-                        "FROM quality.quarantine WHERE step = ?", [step]).fetchone() or (0, 0)
+            for step, table in (*tables.STEP_TABLES.items(), *((m.name, m.table) for m in marts.DERIVED)):
+                rows = tables.scalar(con, f"SELECT count(*) FROM {table}") if tables.table_exists(con, table) else "-"
+                quarantined, notes = tables.quarantine_counts(con, step)
                 gate = {True: "passed", False: "FAILED"}.get(self.checks.get(step), "-")
                 counts.append((table, rows, quarantined, notes, gate))
             lines += ["", render.table(["table", "rows", "quarantined", "notes", "gate"], counts)]
-            if warehouse.table_exists(con, "marts.capex_consensus"):
+            if tables.table_exists(con, marts.CAPEX_CONSENSUS.table):
                 consensus = con.sql(
                     "SELECT company, year, metric, figures, articles, sources, round(usd_low / 1e9, 2) AS low, "
                     "round(usd_median / 1e9, 2) AS median, round(usd_high / 1e9, 2) AS high "

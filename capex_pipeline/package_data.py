@@ -1,8 +1,9 @@
-"""Data shipped inside the package (the Great Expectations suites and the seed corpus), found through
+"""Data shipped inside the package (the Great Expectations suites, the SQL and the seed corpus), found through
 `importlib.resources`, so a source checkout and an installed wheel read the very same files."""
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -13,6 +14,12 @@ PACKAGE = files("capex_pipeline")
 def suite(name: str) -> Traversable:
     """The versioned suite `expectations/<name>.json`; read it with `.read_text()`."""
     return PACKAGE / "expectations" / f"{name}.json"
+
+
+@cache
+def sql(name: str) -> str:
+    """The text of `sql/<name>` (read once per process)."""
+    return (PACKAGE / "sql" / name).read_text(encoding="utf-8")
 
 
 def seeds_dir() -> Path:

@@ -34,6 +34,11 @@ class Failure:
     observed: Any
     template: str  # meta.reason, formatted with a failing row's values
 
+    @property
+    def rule(self) -> str:
+        """The rule a quarantine row names: the expectation type and its column."""
+        return f"{self.expectation}({self.column})" if self.column else self.expectation
+
     def summary(self) -> str:
         target = f" on {self.column}" if self.column else ""
         return f"{self.expectation}{target}: {self.unexpected_count} unexpected (observed {self.observed})"
@@ -129,9 +134,10 @@ def split_rows(frame: pl.DataFrame, validation: Validation) -> tuple[pl.DataFram
     if not bad_rows:
         return frame, []
     records = dict(zip(bad_rows, frame[bad_rows].to_dicts(), strict=True))
-    reasons: dict[int, list[str]] = {i: [] for i in bad_rows}
+    fired: dict[int, list[tuple[str, str]]] = {i: [] for i in bad_rows}  # (rule, its sentence), in suite order
     for f in failed:
         for i in f.rows:
-            reasons[i].append(f"{f.expectation}: {_format(f.template, records[i])}")
+            fired[i].append((f.rule, _format(f.template, records[i])))
     kept = frame.with_row_index("_row").filter(~pl.col("_row").is_in(bad_rows)).drop("_row")
-    return kept, [{"row": records[i], "expectations": reasons[i]} for i in bad_rows]
+    return kept, [{"row": records[i], "rules": list(dict.fromkeys(r for r, _ in fired[i])),
+                   "reasons": [sentence for _, sentence in fired[i]]} for i in bad_rows]

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from . import fx
+from . import fx, tables
 from .articles import NOTE, Article, Note, Rejected, read_corpus
 from .extract import extract_article, extractor_fingerprint
 from .extract.extractor import Mention, malformed_amounts
@@ -35,7 +35,7 @@ CLAIM_SCHEMA = {
     "currency": pl.Utf8, "qualifier": pl.Utf8, "year": pl.Int64, "metric": pl.Utf8, "company": pl.Utf8,
     "source": pl.Utf8, "usd_stated": pl.Float64, "lang": pl.Utf8, "currency_basis": pl.Utf8, "note": pl.Utf8,
 }
-QUARANTINE_SCHEMA = {"step": pl.Utf8, "doc": pl.Utf8, "reason": pl.Utf8, "detail": pl.Utf8, "record": pl.Utf8}
+QUARANTINE_SCHEMA = dict.fromkeys(tables.QUARANTINE_COLUMNS, pl.Utf8)  # rule: what fired; reason: its sentence
 
 
 def quarantine_rows(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
@@ -44,12 +44,13 @@ def quarantine_rows(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
 
 def read_articles(folder: Path | str, *, max_bytes: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Articles of a folder, and one quarantine row per file that could not be taken in plus one per note
-    (reason `note:...`) on a file that was, or on `sources.csv`."""
+    (rule `note:...`) on a file that was, or on `sources.csv`. The reader's short reason is the row's rule and
+    its detail the sentence."""
     articles: dict[str, dict[str, Any]] = {}  # by content hash: the same content under two names is one article
     refused = []
 
     def row(item: Rejected | Note) -> dict[str, Any]:
-        return {"step": "raw_articles", "doc": item.doc, "reason": item.reason, "detail": item.detail,
+        return {"step": "raw_articles", "doc": item.doc, "rule": item.reason, "reason": item.detail,
                 "record": json.dumps({"path": item.path})}
 
     for item in read_corpus(folder, max_bytes=max_bytes):
@@ -66,7 +67,7 @@ def read_articles(folder: Path | str, *, max_bytes: int) -> tuple[pl.DataFrame, 
 
 def split_notes(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Quarantine rows as (refused, notes): a note does not count as a refused file."""
-    is_note = pl.col("reason").str.starts_with(NOTE)
+    is_note = pl.col("rule").str.starts_with(NOTE)
     return rows.filter(~is_note), rows.filter(is_note)
 
 
@@ -145,8 +146,8 @@ def malformed_numbers(articles: pl.DataFrame) -> pl.DataFrame:
     rows = []
     for art in articles.select("doc", "text", "lang").iter_rows(named=True):
         for start, end, quote in malformed_amounts(art["text"], lang=art["lang"]):
-            rows.append({"step": "claims", "doc": art["doc"], "reason": "malformed_number",
-                         "detail": f"{quote!r} at {start}-{end} is not a well-formed number; not read as money",
+            rows.append({"step": "claims", "doc": art["doc"], "rule": "malformed_number",
+                         "reason": f"{quote!r} at {start}-{end} is not a well-formed number; not read as money",
                          "record": json.dumps({"quote": quote, "start": start, "end": end})})
     return quarantine_rows(rows)
 
@@ -158,11 +159,11 @@ def to_usd(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
 
 
 def quarantine_from_gate(step: str, failed: list[dict[str, Any]]) -> pl.DataFrame:
-    """Quarantine rows for the rows a gate refused, naming each expectation and the offending values."""
+    """Quarantine rows for the rows a gate refused: the rules that fired, and their sentences with the row's values."""
     rows = []
     for item in failed:
         row = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in item["row"].items()
                if k != "text"}
-        rows.append({"step": step, "doc": row.get("doc"), "reason": item["expectations"][0].split(":")[0],
-                     "detail": "; ".join(item["expectations"]), "record": json.dumps(row, default=str)})
+        rows.append({"step": step, "doc": row.get("doc"), "rule": ", ".join(item["rules"]),
+                     "reason": "; ".join(item["reasons"]), "record": json.dumps(row, default=str)})
     return quarantine_rows(rows)

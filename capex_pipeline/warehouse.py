@@ -1,5 +1,5 @@
-"""The DuckDB warehouse: schemas, transactional publication of a step's table with its quarantine rows,
-the marts' SQL, and the one sealed, read-only connection analysts get."""
+"""The DuckDB warehouse file: connections, the single-writer lock, the published snapshot, and the one sealed,
+read-only connection analysts get. What is inside it (tables, DDL, transactions) is `tables.py`."""
 
 from __future__ import annotations
 
@@ -16,28 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import duckdb
-import polars as pl
 
 DEFAULT_DB = Path("data/capex.duckdb")
-SCHEMAS = ("raw", "staging", "marts", "quality")
-
-_DDL = """
-CREATE SCHEMA IF NOT EXISTS raw;
-CREATE SCHEMA IF NOT EXISTS staging;
-CREATE SCHEMA IF NOT EXISTS marts;
-CREATE SCHEMA IF NOT EXISTS quality;
-CREATE TABLE IF NOT EXISTS quality.quarantine (
-    step VARCHAR NOT NULL, doc VARCHAR, reason VARCHAR NOT NULL, detail VARCHAR, record VARCHAR,
-    run_id VARCHAR, recorded_at TIMESTAMP DEFAULT current_timestamp);
-"""
-
-RECONCILE_SQL = """
-SELECT (SELECT count(*) FROM staging.claims) AS claims,
-       (SELECT count(*) FROM staging.usd_claims) AS usd_claims,
-       (SELECT count(*) FROM quality.quarantine WHERE step = 'usd_claims') AS usd_quarantined
-"""
-
-
 def snapshot_path(db: Path) -> Path:
     """The analysts' read-only copy of a warehouse file: capex.duckdb -> capex.published.duckdb."""
     return db.with_name(f"{db.stem}.published{db.suffix}")
@@ -183,47 +163,6 @@ def writer_lock(db: Path, on_wait: Callable[[], None] | None = None) -> Iterator
                 handle.close()  # closing the last descriptor releases the flock
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(_DDL)
-
-
-def publish(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
-            quarantine: pl.DataFrame | None = None, run_id: str | None = None,
-            annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
-    """Replace `table` and this step's quarantine rows in one transaction: readers see the old state or the
-    new one, never half of it, and a re-run replaces instead of adding rows."""
-    ensure_schema(con)
-    q = quarantine if quarantine is not None else pl.DataFrame(schema={"step": pl.Utf8})
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.register("_frame", frame.to_arrow())
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
-        if annotate:
-            annotate(con)
-        con.execute("DELETE FROM quality.quarantine WHERE step = ?", [step])
-        if q.height:
-            con.register("_q", q.to_arrow())
-            con.execute("INSERT INTO quality.quarantine (step, doc, reason, detail, record, run_id) "
-                        "SELECT step, doc, reason, detail, record, ? FROM _q", [run_id])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in ("_frame", "_q"):
-            with suppress(duckdb.Error):
-                con.unregister(name)
-
-
-def read_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
-    return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())  # type: ignore[return-value]
-
-
-def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> Any:
-    rows = con.execute(sql, params or []).fetchall()
-    return rows[0][0] if rows else None
-
-
 @contextmanager
 def connect(path: Path | str, *, read_only: bool = False, retries: int = 40, wait: float = 0.25,
             config: dict[str, Any] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -240,12 +179,6 @@ def connect(path: Path | str, *, read_only: bool = False, retries: int = 40, wai
         yield con
     finally:
         con.close()
-
-
-def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    schema, name = table.split(".")
-    return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
-                            "table_name = ?", [schema, name]))
 
 
 # DuckDB's own sandbox for analyst SQL, applied when the database opens. lock_configuration is set last,

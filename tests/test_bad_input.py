@@ -103,8 +103,8 @@ def test_every_file_ends_in_articles_or_quarantine(tmp_path: Path, corpus: Path,
     articles = {r[0]: r for r in rows(db, "SELECT doc, encoding, metadata_note, also_named, text, lang, "
                                           "lang_basis, date_basis FROM raw.articles")}
     quarantine: dict[str, list[str]] = {}
-    for doc, reason, detail in rows(db, "SELECT doc, reason, detail FROM quality.quarantine"):
-        quarantine.setdefault(doc, []).append(f"{reason}: {detail}")
+    for doc, rule, reason in rows(db, "SELECT doc, rule, reason FROM quality.quarantine"):
+        quarantine.setdefault(doc, []).append(f"{rule}: {reason}")
     aliases = {alias: doc for doc, row in articles.items() for alias in row[3]}
     for name, (fate, what) in expected.items():
         if fate == "article":

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from capex_pipeline.cli import main
+from capex_app.cli import main
 
 from .conftest import SEEDS
 

@@ -98,7 +98,7 @@ def _query(db: Path, sql: str, *params: object) -> list[tuple]:
 
 
 def _quarantine(db: Path, doc: str) -> list[tuple[str, str]]:
-    return _query(db, "SELECT reason, detail FROM quality.quarantine WHERE doc = ? ORDER BY reason", doc)
+    return _query(db, "SELECT rule, reason FROM quality.quarantine WHERE doc = ? ORDER BY rule", doc)
 
 
 def _assert_seeds_land(db: Path, seed_claims: list[tuple] | None = None) -> None:
@@ -155,8 +155,8 @@ def test_list_where_outlet_should_be_text_is_a_note(corpus: Path, tmp_path: Path
     _assert_seeds_land(db, seed_claims)
     article = _articles(db)["304_outlets.txt"]
     assert (article["outlet"], article["published"]) == (None, date(2025, 3, 3))
-    [(reason, detail)] = _quarantine(db, "304_outlets.txt")
-    assert reason == "note:bad_field" and "outlet is a list" in detail and "not text" in detail
+    [(rule, reason)] = _quarantine(db, "304_outlets.txt")
+    assert rule == "note:bad_field" and "outlet is a list" in reason and "not text" in reason
 
 
 def _sidecar(corpus: Path) -> list[str]:
@@ -176,8 +176,8 @@ def test_latin1_sources_csv_is_decoded(corpus: Path, tmp_path: Path, seed_claims
     assert all(articles[d]["date_basis"] == "sources.csv" for d in SEED_DOCS)
     assert articles["001_b798d506f950bd53.txt"]["outlet"] == "Süddeutsche Zeitung"
     assert (articles["305_cafe.txt"]["outlet"], articles["305_cafe.txt"]["lang"]) == ("Le Monde Économie", "fr")
-    [(reason, detail)] = _quarantine(db, "sources.csv")
-    assert reason == "note:sidecar_encoding" and "is not UTF-8" in detail
+    [(rule, reason)] = _quarantine(db, "sources.csv")
+    assert rule == "note:sidecar_encoding" and "is not UTF-8" in reason
 
 
 def test_sources_csv_field_over_128kb_is_a_note(corpus: Path, tmp_path: Path, seed_claims: list[tuple]) -> None:
@@ -189,9 +189,9 @@ def test_sources_csv_field_over_128kb_is_a_note(corpus: Path, tmp_path: Path, se
     _assert_seeds_land(db, seed_claims)
     assert all(_articles(db)[d]["date_basis"] == "sources.csv" for d in SEED_DOCS)  # rows after it are read
     assert _articles(db)["306_big.txt"]["outlet"] is None
-    [(reason, detail)] = _quarantine(db, "sources.csv")
-    assert reason == "note:sidecar_bad_row"
-    assert detail == "sources.csv line 2: a field is over the 131072-character limit; the row is skipped"
+    [(rule, reason)] = _quarantine(db, "sources.csv")
+    assert rule == "note:sidecar_bad_row"
+    assert reason == "sources.csv line 2: a field is over the 131072-character limit; the row is skipped"
 
 
 def test_fifo_and_socket_are_refused_without_opening(corpus: Path, tmp_path: Path,
@@ -249,9 +249,9 @@ def test_sources_csv_without_file_column_is_a_note(corpus: Path, tmp_path: Path)
     db = _run(corpus, tmp_path)
     _assert_seeds_land(db)  # their dates are gone with the sidecar: the note tells the user why
     assert not any(a["date_basis"] == "sources.csv" for a in _articles(db).values())
-    [(reason, detail)] = _quarantine(db, "sources.csv")
-    assert reason == "note:sidecar_header"
-    assert "has no 'file' column" in detail and "none of its rows is used" in detail
+    [(rule, reason)] = _quarantine(db, "sources.csv")
+    assert rule == "note:sidecar_header"
+    assert "has no 'file' column" in reason and "none of its rows is used" in reason
 
 
 def test_duplicate_sidecar_rows_are_a_note(corpus: Path, tmp_path: Path) -> None:
@@ -274,8 +274,8 @@ def test_sidecar_row_naming_a_missing_file_is_a_note(corpus: Path, tmp_path: Pat
     articles = _articles(db)
     assert set(SEED_DOCS) - {old} <= set(articles)
     assert articles[new]["date_basis"] != "sources.csv"  # not guessed from the old name's row
-    [(reason, detail)] = _quarantine(db, old)
-    assert reason == "note:sidecar_missing_file" and detail.startswith("sidecar row names a missing file")
+    [(rule, reason)] = _quarantine(db, old)
+    assert rule == "note:sidecar_missing_file" and reason.startswith("sidecar row names a missing file")
     assert _query(db, "SELECT count(*) FROM marts.fct_claims WHERE doc = ?", new)[0][0] > 0
 
 

@@ -8,8 +8,8 @@ import duckdb
 import polars as pl
 import pytest
 
+from capex_app.cli import build_parser
 from capex_pipeline.articles import Article, read_corpus
-from capex_pipeline.cli import build_parser
 from capex_pipeline.extract import extract, extract_article
 from capex_pipeline.extract.registry import UNDETERMINED, languages
 from capex_pipeline.quality import validate
@@ -86,7 +86,7 @@ def test_a_broken_overlay_is_named_in_one_line(tmp_path: Path, files: dict[str, 
     for name, text in files.items():
         (tmp_path / name).write_text(text, encoding="utf-8")
     (tmp_path / "a.txt").write_text("---\nlang: xq\n---\nIt spent 5 billion dollars.\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "capex_pipeline.cli", "--lexicons", str(tmp_path), "extract",
+    done = subprocess.run([sys.executable, "-m", "capex_app.cli", "--lexicons", str(tmp_path), "extract",
                            str(tmp_path / "a.txt")], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
 

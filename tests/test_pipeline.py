@@ -71,13 +71,18 @@ def test_absurd_rate_and_unknown_currency_are_quarantined(corpus: Path, tmp_path
     db = tmp_path / "capex.duckdb"
     result = materialize(db, corpus)
     assert result.success
-    quarantined = rows(db, "SELECT step, doc, reason, detail FROM quality.quarantine ORDER BY doc")
+    quarantined = rows(db, "SELECT step, doc, rule, reason FROM quality.quarantine ORDER BY doc")
     by_doc = {r[1]: r for r in quarantined}
-    assert by_doc["900_bad_rate.txt"][0] == "usd_claims"
-    assert "implied CNY/USD rate 1 " in by_doc["900_bad_rate.txt"][3]
-    assert "unsupported currency TWD" in by_doc["901_twd.txt"][3]
+    assert by_doc["900_bad_rate.txt"][:3] == ("usd_claims", "900_bad_rate.txt",
+                                              "expect_column_values_to_be_between(implied_rate), "
+                                              "expect_column_values_to_be_between(implied_deviation)")
+    assert by_doc["900_bad_rate.txt"][3].startswith("implied CNY/USD rate 1 outside the plausible band 5.5-8.5")
+    assert by_doc["901_twd.txt"][2:] == ("expect_column_values_to_not_be_null(fx_rate)",
+                                         "unsupported currency TWD: no ECB reference rate")
     assert by_doc["902_future.txt"][0] == "raw_articles" and "in the future" in by_doc["902_future.txt"][3]
-    assert "absurd amount" in by_doc["903_absurd.txt"][3]
+    assert by_doc["903_absurd.txt"][2] == "expect_column_values_to_be_between(usd_value)"
+    assert by_doc["903_absurd.txt"][3].startswith("absurd amount: ")
+    assert not any(reason.startswith("expect_") for *_, reason in quarantined)  # sentences, not rule names
     usd_check = next(e for e in result.get_asset_check_evaluations() if e.asset_key.to_user_string() == "usd_claims")
     assert usd_check.passed and usd_check.metadata["rows_quarantined"].value == 3
     assert "900_bad_rate.txt" in usd_check.metadata["quarantined_rows"].value

@@ -20,8 +20,8 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from capex_app.cli import WHICH_FILE, main
 from capex_pipeline import warehouse
-from capex_pipeline.cli import WHICH_FILE, main
 
 from .conftest import REPO, SEEDS
 

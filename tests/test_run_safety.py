@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from capex_pipeline import warehouse
+from capex_pipeline import package_data, warehouse
 
 from .conftest import REPO, SEEDS, rows
 
@@ -90,7 +90,7 @@ def test_a_cli_run_and_a_dagster_run_at_once_end_consistent(corpus: Path, tmp_pa
             with suppress(ProcessLookupError):
                 process.kill()
     assert "another run (or another step of this one) is writing" in job_log.read_text()  # it waited its turn
-    claims, usd_claims, usd_quarantined = rows(db, warehouse.RECONCILE_SQL)[0]
+    claims, usd_claims, usd_quarantined = rows(db, package_data.sql("reconcile.sql"))[0]
     for path in (db, warehouse.snapshot_path(db)):
         assert rows(path, "SELECT count(*) FROM marts.fct_claims") == [(claims - usd_quarantined,)]
         assert usd_claims == claims - usd_quarantined

@@ -461,7 +461,7 @@ def _write(folder: Path, index: int, seed: int) -> tuple[Path, str]:
 def main(argv: list[str] | None = None) -> int:
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m capex_pipeline.corpus_gen", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m capex_app.bench.corpus_gen", description=__doc__.splitlines()[0])
     parser.add_argument("folder")
     parser.add_argument("-n", "--articles", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)

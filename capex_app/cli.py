@@ -1,5 +1,6 @@
-"""`capex run | extract | query | evaluate`: the command line. Dagster is imported only by `run`, so
-`capex extract` stays a light, fast path."""
+"""`capex run | extract | query | export | evaluate | bench`: the command line, above the domain library and the
+Dagster layer. Dagster is imported only by `run` (and `bench`'s end-to-end child), so `capex extract` stays a
+light, fast path."""
 
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 
-from . import render, warehouse
-from .extract.registry import LexiconError
+from capex_pipeline import render, warehouse
+from capex_pipeline.extract.registry import LexiconError
 
 
 class UserError(Exception):
@@ -28,8 +29,8 @@ def _existing_dir(raw: str) -> Path:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from .articles import Rejected, read_paths
-    from .extract import extract_article
+    from capex_pipeline.articles import Rejected, read_paths
+    from capex_pipeline.extract import extract_article
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -80,7 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     import duckdb
     import pyarrow.parquet as pq
 
-    from .marts import ALL
+    from capex_pipeline.marts import ALL
 
     out = Path(args.out)  # only ever a filesystem path here, never part of SQL
     try:
@@ -110,7 +111,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import DEFAULT_GOLDS, EVALUATION, FIELDS, evaluate_many, locate_articles
+    from capex_pipeline.evaluate import DEFAULT_GOLDS, EVALUATION, FIELDS, evaluate_many, locate_articles
 
     if not args.gold and not EVALUATION.is_dir():
         raise UserError("no evaluation corpus here: evaluation/ ships with the source repository, not the "
@@ -138,7 +139,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run
+    from .bench.run import run
 
     return run(args)
 
@@ -151,7 +152,7 @@ SNAPSHOT_DB_HELP = ("the warehouse whose published snapshot is read, or a snapsh
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .extract.registry import OVERLAY_ENV, languages
+    from capex_pipeline.extract.registry import OVERLAY_ENV, languages
 
     langs = languages()
     parser = argparse.ArgumentParser(
@@ -201,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.set_defaults(func=cmd_export)
 
     bench = sub.add_parser("bench", help="benchmark the extractor and the pipeline on generated corpora")
-    from .bench import add_arguments  # argparse only: the benchmark's work is imported by `run`
+    from .bench.options import add_arguments  # argparse only: the benchmark's work is imported by `bench`
 
     add_arguments(bench)
     bench.set_defaults(func=cmd_bench)
@@ -227,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     early.add_argument("--lexicons")
     known, _ = early.parse_known_args(argv)
     if known.lexicons:  # before the parser: the registry it lists must include the overlay
-        from .extract import reload_lexicons
+        from capex_pipeline.extract import reload_lexicons
 
         os.environ["CAPEX_LEXICONS"] = known.lexicons
         reload_lexicons()

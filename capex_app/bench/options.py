@@ -1,0 +1,30 @@
+"""The benchmark's options, apart from its work, so that building the `capex` parser imports no benchmark code."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_OUT = Path("/tmp/capex_bench")
+QUICK_SIZES = (200, 1000)
+DEFAULT_SIZES = (10_000, 100_000)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sizes", default=",".join(str(s) for s in DEFAULT_SIZES),
+                        help="corpus sizes in articles, comma-separated (default: 10000,100000)")
+    parser.add_argument("--quick", action="store_true", help=f"small sizes for a smoke run {QUICK_SIZES}")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=str(DEFAULT_OUT), help="work folder for corpora and databases")
+    parser.add_argument("--json", help="write the JSON summary here (default: OUT/bench_summary.json)")
+    parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end Dagster runs")
+    parser.add_argument("--no-peer", action="store_true", help="skip the Recognizers-Text comparison")
+    parser.add_argument("--no-accuracy", action="store_true", help="skip scoring on the generated truth")
+    parser.add_argument("--peer-articles", type=int, default=300,
+                        help="generated articles the (slow) peer is run on (default 300)")
+    parser.add_argument("--article-sizes", metavar="SIZES",
+                        help="also time extraction of one article of each size (e.g. 10k,100k,1m,5m): seconds per "
+                             "MB should stay flat")
+    parser.add_argument("--only-article-sizes", action="store_true", help="run only the --article-sizes part")
+    parser.add_argument("--e2e-timeout", type=float, default=None, metavar="SECONDS",
+                        help="stop an end-to-end run after this long and report it as timed out")

@@ -1,0 +1,110 @@
+"""`capex bench`: generates (or reuses) a seeded corpus per size, times the extractor alone on one core, scores
+it on the corpus truth, runs the whole pipeline in fresh processes, compares with Recognizers-Text, and
+prints a table and a JSON summary with the machine description.
+
+    python -m capex_app.bench [--sizes 10000,100000 | --quick] [--out /tmp/capex_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import corpus_gen
+from .end_to_end import e2e_inprocess, end_to_end
+from .extraction import accuracy_on_truth, article_size_scaling, extraction_throughput
+from .machine import code_version, machine
+from .options import QUICK_SIZES, add_arguments
+from .peer import peer_comparison
+from .report import fmt, steps_table, table
+
+
+def _corpus(out: Path, n: int, seed: int) -> tuple[Path, Path, float | None]:
+    """The corpus of `n` articles for `seed` under `out`, generated unless an identical one is there."""
+    folder = out / f"corpus_{n}_seed{seed}"
+    stamp = folder / ".corpus.json"
+    truth = folder / corpus_gen.TRUTH_FILE
+    key = {"n": n, "seed": seed, "generator": _fingerprint()}
+    if stamp.is_file() and truth.is_file() and json.loads(stamp.read_text()) == key:
+        return folder, truth, None
+    t0 = time.perf_counter()
+    corpus_gen.generate(folder, n, seed)
+    seconds = time.perf_counter() - t0
+    stamp.write_text(json.dumps(key))
+    return folder, truth, seconds
+
+
+def _fingerprint() -> str:
+    h = hashlib.sha256()
+    for name in ("corpus_gen.py", "corpus_templates.yaml"):
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _size(text: str) -> int:
+    """'10k', '1m', '5m' or a plain number of bytes."""
+    text = text.strip().lower()
+    scale = {"k": 1_000, "m": 1_000_000}.get(text[-1:], 1)
+    return int(float(text[:-1] if scale > 1 else text) * scale)
+
+
+def run(args: argparse.Namespace) -> int:
+    """`capex bench`: the whole benchmark; prints a table and a JSON summary (also written under --out)."""
+    sizes = QUICK_SIZES if args.quick else tuple(int(s) for s in str(args.sizes).split(",") if s.strip())
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary: dict[str, Any] = {"machine": machine(), "code": code_version(), "seed": args.seed,
+                               "sizes": list(sizes), "runs": []}
+    if args.article_sizes:
+        summary["article_size_scaling"] = article_size_scaling([_size(s) for s in args.article_sizes.split(",")])
+        if args.only_article_sizes:
+            sizes = ()
+    for n in sizes:
+        print(f"capex bench: {n} articles ...", file=sys.stderr, flush=True)
+        folder, truth, gen_seconds = _corpus(out, n, args.seed)
+        row: dict[str, Any] = {"articles": n, "corpus": str(folder), "generate_seconds":
+                               round(gen_seconds, 2) if gen_seconds is not None else None,
+                               "throughput": extraction_throughput(folder)}
+        if not args.no_accuracy:
+            row["accuracy"] = accuracy_on_truth(folder, truth)
+        if not args.no_e2e:
+            row["end_to_end"] = end_to_end(folder, out / f"e2e_{n}" / "capex.duckdb", seed=args.seed,
+                                           timeout=args.e2e_timeout)
+        summary["runs"].append(row)
+    if not args.no_peer and sizes:
+        folder, truth, _ = _corpus(out, min(sizes), args.seed)
+        summary["peer"] = peer_comparison(folder, truth, limit=args.peer_articles)
+    print(table(summary["runs"]))
+    if steps := steps_table(summary["runs"]):
+        print("\n" + steps)
+    peer = summary.get("peer") or {}
+    if peer.get("skipped"):
+        print(f"\n{peer['skipped']}")
+    for r in peer.get("results", []):
+        print(f"\npeer {r['dataset']:>9} ({r['articles']} articles): F1 ours {r['ours']['f1']:.3f} vs "
+              f"Recognizers-Text {r['peer']['f1']:.3f}; extractor {fmt(r['speedup'])}x faster")
+    text = json.dumps(summary, indent=2, ensure_ascii=False, default=str)
+    (Path(args.json) if args.json else out / "bench_summary.json").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["e2e"]:  # the fresh process of one end-to-end run; prints one JSON line
+        sub = argparse.ArgumentParser(prog="python -m capex_app.bench e2e")
+        sub.add_argument("--articles", required=True)
+        sub.add_argument("--db", required=True)
+        args = sub.parse_args(argv[1:])
+        print(json.dumps(e2e_inprocess(args.articles, args.db), default=str))
+        return 0
+    parser = argparse.ArgumentParser(prog="python -m capex_app.bench", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+

@@ -1,0 +1,81 @@
+"""The warehouse's tables: one transaction per write, an older quarantine table migrated in place, and every
+mart's declared columns and lineage matching its SQL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from capex_pipeline import marts, tables
+
+from .conftest import SEEDS, materialize, rows
+
+# quality.quarantine as versions before the rule column wrote it: the rule in reason, the sentence in detail.
+OLD_QUARANTINE = """
+CREATE SCHEMA quality;
+CREATE TABLE quality.quarantine (step VARCHAR NOT NULL, doc VARCHAR, reason VARCHAR NOT NULL, detail VARCHAR,
+    record VARCHAR, run_id VARCHAR, recorded_at TIMESTAMP DEFAULT current_timestamp);
+INSERT INTO quality.quarantine (step, doc, reason, detail) VALUES
+    ('raw_articles', 'a.txt', 'empty', 'the file is empty'),
+    ('raw_articles', 'b.txt', 'note:bad_date', 'front_matter date ''2025-02-30'' is not a date; ignored'),
+    ('claims', 'c.txt', 'malformed_number', NULL),
+    ('usd_claims', 'd.txt', 'expect_column_values_to_not_be_null',
+     'expect_column_values_to_not_be_null: unsupported currency TWD; expect_x: y');
+"""
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [name for name, *_ in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def test_an_older_quarantine_table_gains_its_rule_column(tmp_path: Path) -> None:
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        con.execute(OLD_QUARANTINE)
+        tables.ensure_schema(con)
+        tables.ensure_schema(con)  # idempotent
+        assert "rule" in _columns(con, tables.QUARANTINE) and "detail" not in _columns(con, tables.QUARANTINE)
+        assert con.execute("SELECT doc, rule, reason FROM quality.quarantine ORDER BY doc").fetchall() == [
+            ("a.txt", "empty", "the file is empty"),
+            ("b.txt", "note:bad_date", "front_matter date '2025-02-30' is not a date; ignored"),
+            ("c.txt", "malformed_number", "malformed_number"),
+            ("d.txt", "expect_column_values_to_not_be_null", "unsupported currency TWD; y")]
+        assert tables.quarantine_counts(con, "raw_articles") == (1, 1)
+
+
+@pytest.mark.slow
+def test_a_warehouse_of_an_older_version_still_runs(tmp_path: Path) -> None:
+    db = tmp_path / "capex.duckdb"
+    with duckdb.connect(str(db)) as con:
+        con.execute(OLD_QUARANTINE)
+    assert materialize(db, SEEDS).success
+    assert rows(db, "SELECT step, count(*) FROM quality.quarantine GROUP BY ALL") == []  # every step replaced its rows
+    assert rows(db, "SELECT count(*) FROM marts.fct_claims") == [(29,)]
+
+
+def test_a_failed_write_leaves_the_table_and_its_quarantine_rows_as_they_were(tmp_path: Path) -> None:
+    quarantine = pl.DataFrame({"step": ["claims"], "doc": ["x.txt"], "rule": ["r"], "reason": ["why"],
+                               "record": ["{}"]})
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        tables.replace(con, tables.CLAIMS, pl.DataFrame({"n": [1, 2]}), step="claims", quarantine=quarantine)
+
+        def broken(c: duckdb.DuckDBPyConnection) -> None:
+            raise RuntimeError("fails after the table was replaced")
+
+        with pytest.raises(RuntimeError):
+            tables.replace(con, tables.CLAIMS, pl.DataFrame({"n": [3]}), step="claims", annotate=broken)
+        assert con.execute("SELECT n FROM staging.claims ORDER BY n").fetchall() == [(1,), (2,)]
+        assert con.execute("SELECT step, doc, rule, reason FROM quality.quarantine").fetchall() == [
+            ("claims", "x.txt", "r", "why")]
+
+
+@pytest.mark.parametrize("mart", marts.ALL, ids=[m.name for m in marts.ALL])
+def test_each_mart_declares_exactly_the_columns_its_sql_returns(seed_run, mart: marts.Mart) -> None:
+    _, db = seed_run
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert _columns(con, mart.table) == list(mart.columns)
+        for column, (asset, source) in mart.lineage.items():  # lineage names a real upstream column
+            upstream = tables.STEP_TABLES.get(asset) or f"marts.{asset}"
+            assert asset in mart.upstream and source in _columns(con, upstream), (column, asset, source)
