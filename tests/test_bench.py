@@ -13,6 +13,8 @@ from capex_app.bench import corpus_gen
 from capex_app.bench.extraction import accuracy_on_truth, extraction_throughput
 from capex_app.bench.machine import machine
 from capex_app.bench.peer import peer_comparison
+from capex_pipeline.articles import Article, read_corpus
+from capex_pipeline.extract import extract_article
 
 N = 50
 
@@ -113,10 +115,18 @@ def test_capex_bench_smoke(tmp_path: Path) -> None:
     from capex_app.cli import main
 
     summary = tmp_path / "bench.json"
-    assert main(["bench", "--sizes", "200", "--no-peer", "--out", str(tmp_path / "work"), "--json", str(summary)]) == 0
-    run = json.loads(summary.read_text())["runs"][0]
+    assert main(["bench", "--sizes", "200", "--no-peer", "--check-generated", "--real-mb", "0.3", "--out",
+                 str(tmp_path / "work"), "--json", str(summary)]) == 0
+    result = json.loads(summary.read_text())
+    run = result["runs"][0]
     assert run["throughput"]["mb_per_s"] > 0 and run["throughput"]["dagster_free_import"] is True
-    assert run["accuracy"]["f1"] >= 0.95
+    assert run["generated_check"]["f1"] >= 0.95 and "accuracy" not in run
+    # the whole command on real articles wrote every mention the extractor finds in them, in one process each
+    real = result["real_text"]
+    corpus = tmp_path / "work" / "real_0.3mb"
+    expected = sum(len(extract_article(a)) for a in read_corpus(corpus) if isinstance(a, Article))
+    assert real["runs"]["corpus"]["exit"] == 0 and real["runs"]["corpus"]["mentions"] == expected > 0
+    assert real["articles"] == len(list(corpus.iterdir())) > real["sources"]
     assert run["end_to_end"]["cold"]["success"] and run["end_to_end"]["incremental"]["success"]
 
 

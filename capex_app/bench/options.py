@@ -8,6 +8,7 @@ from pathlib import Path
 DEFAULT_OUT = Path("/tmp/capex_bench")
 QUICK_SIZES = (200, 1000)
 DEFAULT_SIZES = (10_000, 100_000)
+REAL_MB = 20.0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,12 +20,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", help="write the JSON summary here (default: OUT/bench_summary.json)")
     parser.add_argument("--no-e2e", action="store_true", help="skip the end-to-end Dagster runs")
     parser.add_argument("--no-peer", action="store_true", help="skip the Recognizers-Text comparison")
-    parser.add_argument("--no-accuracy", action="store_true", help="skip scoring on the generated truth")
+    parser.add_argument("--check-generated", action="store_true",
+                        help="also score the extractor on the generated corpus's own truth: a check that the "
+                             "generator and the extractor agree, not accuracy (`capex evaluate` measures that)")
     parser.add_argument("--peer-articles", type=int, default=300,
                         help="generated articles the (slow) peer is run on (default 300)")
     parser.add_argument("--article-sizes", metavar="SIZES",
                         help="also time extraction of one article of each size (e.g. 10k,100k,1m,5m): seconds per "
                              "MB should stay flat")
     parser.add_argument("--only-article-sizes", action="store_true", help="run only the --article-sizes part")
+    parser.add_argument("--real-mb", type=float, default=None, metavar="MB",
+                        help="time the whole `capex extract` on about MB megabytes of real articles (the evaluation "
+                             "corpus, copied; reading and language detection included) on one core; 0 skips it "
+                             f"(default: {REAL_MB}, or 1 with --quick)")
     parser.add_argument("--e2e-timeout", type=float, default=None, metavar="SECONDS",
                         help="stop an end-to-end run after this long and report it as timed out")

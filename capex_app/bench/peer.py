@@ -10,6 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from capex_pipeline import package_data
 from capex_pipeline.articles import Article, read_corpus
 from capex_pipeline.evaluate import Score, predicted_amounts, score_document
 
@@ -17,9 +18,9 @@ from .extraction import score_json
 from .machine import MB, REPO
 
 PEER_MISSING = "peer not installed: pip install .[bench]"
-SHARED_GOLD = (("seeds", REPO.parent / "shared" / "seeds", REPO.parent / "shared" / "gold" / "seeds.jsonl"),
-               ("dev", REPO.parent / "shared" / "gold" / "dev" / "articles",
-                REPO.parent / "shared" / "gold" / "dev.jsonl"))
+# the project's evaluation corpus (in the repository, not in the wheel)
+GOLD_SETS = (("seeds", package_data.seeds_dir(), REPO / "evaluation" / "seeds.jsonl"),
+             ("dev", REPO / "evaluation" / "dev" / "articles", REPO / "evaluation" / "dev.jsonl"))
 
 _PEER_CULTURE = {"en": "en-us", "zh": "zh-cn", "fr": "fr-fr", "es": "es-es"}  # the others fall back to English
 _PEER_UNITS = {
@@ -122,7 +123,7 @@ def peer_comparison(folder: Path | str | None = None, truth_jsonl: Path | str | 
     if folder is not None and truth_jsonl is not None:
         sets.append(("generated", Path(folder), Path(truth_jsonl), limit))
     if shared:
-        sets += [(name, articles, gold, None) for name, articles, gold in SHARED_GOLD if gold.is_file()]
+        sets += [(name, articles, gold, None) for name, articles, gold in GOLD_SETS if gold.is_file()]
     results = []
     for name, articles_dir, gold_path, cap in sets:
         golds = {}

@@ -8,7 +8,8 @@ from typing import Any
 
 from capex_pipeline import render
 
-SUMMARY_COLUMNS = ("articles", "MB", "gen s", "extract s", "MB/s", "mentions/s", "F1", "e2e s", "RSS MB", "+1 art s")
+SUMMARY_COLUMNS = ("articles", "MB", "gen s", "extract s", "MB/s", "mentions/s", "gen check F1", "e2e s", "RSS MB",
+                   "+1 art s")
 
 
 def fmt(value: Any, spec: str = "") -> str:
@@ -26,7 +27,7 @@ def _rounded(value: float | None, digits: int) -> float | int | None:
 def table(rows: list[dict[str, Any]]) -> str:
     body = []
     for r in rows:
-        t, acc, e2e = r["throughput"], r.get("accuracy") or {}, r.get("end_to_end") or {}
+        t, acc, e2e = r["throughput"], r.get("generated_check") or {}, r.get("end_to_end") or {}
         cold, inc = e2e.get("cold") or {}, e2e.get("incremental") or {}
         cold_s = "timeout" if cold.get("timed_out") else "failed" if cold.get("error") or \
             cold.get("success") is False else _rounded(cold.get("wall_seconds"), 1)

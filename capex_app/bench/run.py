@@ -20,8 +20,9 @@ from . import corpus_gen
 from .end_to_end import e2e_inprocess, end_to_end
 from .extraction import accuracy_on_truth, article_size_scaling, extraction_throughput
 from .machine import code_version, machine
-from .options import QUICK_SIZES, add_arguments
+from .options import QUICK_SIZES, REAL_MB, add_arguments
 from .peer import peer_comparison
+from .real_text import real_text_throughput
 from .report import fmt, steps_table, table
 
 
@@ -65,14 +66,18 @@ def run(args: argparse.Namespace) -> int:
         summary["article_size_scaling"] = article_size_scaling([_size(s) for s in args.article_sizes.split(",")])
         if args.only_article_sizes:
             sizes = ()
+    real_mb = args.real_mb if args.real_mb is not None else (1.0 if args.quick else REAL_MB)
+    if real_mb and not args.only_article_sizes:
+        print(f"capex bench: whole `capex extract` on {real_mb:g} MB of real articles ...", file=sys.stderr, flush=True)
+        summary["real_text"] = real_text_throughput(out, real_mb)
     for n in sizes:
         print(f"capex bench: {n} articles ...", file=sys.stderr, flush=True)
         folder, truth, gen_seconds = _corpus(out, n, args.seed)
         row: dict[str, Any] = {"articles": n, "corpus": str(folder), "generate_seconds":
                                round(gen_seconds, 2) if gen_seconds is not None else None,
                                "throughput": extraction_throughput(folder)}
-        if not args.no_accuracy:
-            row["accuracy"] = accuracy_on_truth(folder, truth)
+        if args.check_generated:
+            row["generated_check"] = accuracy_on_truth(folder, truth)
         if not args.no_e2e:
             row["end_to_end"] = end_to_end(folder, out / f"e2e_{n}" / "capex.duckdb", seed=args.seed,
                                            timeout=args.e2e_timeout)
@@ -83,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
     print(table(summary["runs"]))
     if steps := steps_table(summary["runs"]):
         print("\n" + steps)
+    if (real := summary.get("real_text")) and "runs" in real:
+        print(f"\nreal articles, whole `capex extract` on one core: {real['mb']:.1f} MB, {real['articles']} files, "
+              f"{real['runs']['corpus']['wall_seconds']:.1f} s ({real['mb_per_s_whole']:.2f} MB/s with start-up; "
+              f"{fmt(real['mb_per_s_steady'])} MB/s without its {real['startup_cpu_seconds']:.1f} s), "
+              f"peak {real['runs']['corpus']['peak_rss_mb']:.0f} MB")
     peer = summary.get("peer") or {}
     if peer.get("skipped"):
         print(f"\n{peer['skipped']}")
