@@ -387,22 +387,41 @@ def _year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
                    for kind in ("year_rel", "month", "current_period") for start, end in found[kind]]
     if g.month_numbers is not None:
         candidates += [(m.start(), 4, m.end(), m["mnum"]) for m in g.month_numbers.finditer(text)]
-    expressions, reached = [], 0
+    expressions: list[tuple[int, int, str, str]] = []
+    reached = 0
     for start, kind, end, word in sorted(candidates):
-        if start >= reached:
+        if start < reached:
+            continue
+        if expressions and _year_span(text, expressions[-1], start, kind, word, g):
+            expressions[-1] = (expressions[-1][0], end, "span", word)  # a span of years names its last one
+        else:
             expressions.append((start, end, _YEAR_KINDS[kind], word))
-            reached = end
+        reached = end
     return expressions
+
+
+def _year_span(text: str, first: tuple[int, int, str, str], start: int, kind: int, word: str, g: Grammar) -> bool:
+    """'2024–2028', 'from 2024 to 2026', 'entre 2024 et 2026': two explicit years, rising, joined as a range."""
+    if first[2] != "abs" or _YEAR_KINDS[kind] != "abs" or int(word) <= int(first[3]):
+        return False
+    gap = text[first[1]:start]
+    return bool(g.range_gap.match(gap) or
+                (g.range_and.match(gap) and g.range_opener.search(text, max(0, first[0] - 40), first[0])))
 
 
 def _year_of(start: int, end: int, kind: str, word: str, text: str, published: date | None,
              g: Grammar) -> int | None:
     """The calendar year a year expression names: explicit, relative to the publication date, or implied by
     a month or a current-period word ("4月19日", "last month", "in April")."""
-    if kind == "abs":
-        # a year inside a comparison ("compared with 2023", "2023년 대비", "2025 im Vergleich zu") is its anchor
-        compared = g.year_comparison.search(text[max(0, start - 14):start]) or \
-            g.year_comparison_after.match(text, end, end + 24)
+    if kind in ("abs", "span"):
+        # a year inside a comparison ("compared with 2023", "2023년 대비", "2025 im Vergleich zu") is its anchor,
+        # unless a horizon word stands between ("estima que hacia 2030"); a span's opener ("from 2023 to 2025")
+        # is no comparison
+        window = text[max(0, start - 14):start]
+        compared = g.year_comparison.search(window) if kind == "abs" else None
+        if compared and g.year_horizon.search(window, compared.end()):
+            compared = None
+        compared = compared or g.year_comparison_after.match(text, end, end + 24)
         return None if compared else int(word)
     if published is None:
         return None

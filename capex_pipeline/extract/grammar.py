@@ -69,6 +69,7 @@ class Grammar:
     month_numbers: re.Pattern[str] | None  # "4月", where the language writes months so
     year_comparison: re.Pattern[str]
     year_comparison_after: re.Pattern[str]
+    year_horizon: re.Pattern[str]
     # whole-article keyword tables, found in one pass: where an amount can start without a digit
     # (number_word, lone_scale: see `amount`), and the context words (metric, weak_metric, company,
     # public_actor, source, statement_cue, company_pronoun, year_rel, month, current_period)
@@ -167,6 +168,7 @@ def grammar(lang: str) -> Grammar:
         month_numbers=re.compile(lex.numeric_month) if lex.numeric_month else None,
         year_comparison=re.compile(comparison),
         year_comparison_after=re.compile(rf"(?:년도|년|年度|年)?[\s\u00a0]*(?:{comparison})"),
+        year_horizon=re.compile(alternation(lex.year_horizon, ignore_case=True)),
         keywords=keywords,
         metric_of={fold(w): m for m, ws in [*strong.items(), *metrics["weak"].items()] for w in ws},
         company_of=_alias_table(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},

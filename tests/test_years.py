@@ -1,0 +1,46 @@
+"""Year rules shared by every language: spans name their last year, horizons are not comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from capex_pipeline.extract import extract
+
+
+@pytest.mark.parametrize(("lang", "text", "quote", "year"), [
+    ("fr", "Le groupe compte investir 4 milliards d'euros entre 2025 et 2027 dans ses centres de données.",
+     "4 milliards d'euros", 2027),
+    ("es", "La empresa invertirá 800 millones de dólares entre 2024 y 2029 en la región.",
+     "800 millones de dólares", 2029),
+    ("en", "The operator plans to spend $3 billion over 2026-2029 on new sites.", "$3 billion", 2029),
+    ("en", "From 2024 to 2026 the company put $2 billion into cloud capacity.", "$2 billion", 2026),
+    ("de", "Zwischen 2025 und 2028 fließen 6 Milliarden Euro in Rechenzentren.", "6 Milliarden Euro", 2028),
+])
+def test_a_span_of_years_names_its_last_year(lang: str, text: str, quote: str, year: int) -> None:
+    (m,) = extract(text, lang=lang)
+    assert (m.quote, m.year) == (quote, year)
+
+
+def test_falling_years_are_no_span() -> None:
+    """'2026, 2024' or a year list is two years, not a range: the nearest one is kept."""
+    (m,) = extract("Capex reached $8 billion in 2026 - 2024 was far lower.", lang="en")
+    assert m.year == 2026
+
+
+@pytest.mark.parametrize(("lang", "text", "year"), [
+    ("es", "Los analistas calculan que hacia 2031 harán falta 3 billones de dólares en centros de datos.", 2031),
+    ("fr", "L'État estime que d'ici 2030 il faudra 20 milliards d'euros pour le calcul.", 2030),
+    ("en", "The plan is larger than by 2029 would suggest: $4 billion.", 2029),
+])
+def test_a_horizon_after_a_comparison_word_is_the_year(lang: str, text: str, year: int) -> None:
+    (m,) = extract(text, lang=lang)
+    assert m.year == year
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Sales were $9 billion, up from 2023."),
+    ("es", "Las ventas fueron 9.000 millones de euros, más que en 2023."),
+])
+def test_a_compared_year_is_not_the_amounts_year(lang: str, text: str) -> None:
+    (m,) = extract(text, lang=lang)
+    assert m.year is None
