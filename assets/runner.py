@@ -65,6 +65,14 @@ class RunOutcome:
                 gate = {True: "passed", False: "FAILED"}.get(self.checks.get(step), "-")
                 counts.append((table, rows, quarantined, notes, gate))
             lines += ["", render.table(["table", "rows", "quarantined", "notes", "gate"], counts)]
+            if tables.table_exists(con, tables.FCT_CLAIMS):
+                unrated = con.sql("SELECT count(*), count(DISTINCT (doc, amount_id)), "
+                                  "string_agg(DISTINCT currency, ', ' ORDER BY currency) "
+                                  f"FROM {tables.FCT_CLAIMS} WHERE fx_basis = 'no_rate'").fetchall()[0]
+                if unrated[0]:
+                    lines += ["", f"{unrated[0]} claims ({unrated[1]} figures) in {unrated[2]} have no USD rate: "
+                                  "usd_value is NULL (fx_basis no_rate). A rates file (capex run --fx-rates, "
+                                  "README) converts them."]
             if tables.table_exists(con, marts.CAPEX_CONSENSUS.table):
                 consensus = con.sql(
                     "SELECT company, year, metric, figures, articles, sources, round(usd_low / 1e9, 2) AS low, "

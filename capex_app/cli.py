@@ -66,9 +66,16 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from assets.runner import run_pipeline  # the Dagster layer, imported only here
+    from capex_pipeline import fx
 
     articles = _existing_dir(args.articles) if args.articles else None
     db = warehouse.db_path(args.db)
+    if args.fx_rates:
+        os.environ[fx.RATES_ENV] = os.pathsep.join(str(Path(p).resolve()) for p in args.fx_rates)
+    try:
+        fx.other_rates()  # a rates file that cannot be read stops here, in one line, before any step runs
+    except fx.RatesFileError as exc:
+        raise UserError(str(exc)) from exc
     try:
         outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh)
     except warehouse.WarehouseUnavailable as exc:
@@ -166,6 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="materialize the whole pipeline through Dagster and print a summary")
+    run.add_argument("--fx-rates", metavar="CSV", action="append",
+                     help="a rates file for currencies the ECB does not quote: CSV with date, currency and per_usd "
+                          "(or per_eur); repeat for several (default: $CAPEX_FX_RATES)")
     run.add_argument("--articles", help="articles folder (default: $CAPEX_ARTICLES or the shipped seeds)")
     run.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
     run.add_argument("--full-refresh", action="store_true",

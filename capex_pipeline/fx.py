@@ -2,19 +2,30 @@
 
 Rates are looked up with an as-of join: the publication date's rate, else the previous business day's
 (weekends, holidays); cross rates go through EUR. Without a publication date the claim's year average is
-used (the latest rate for a year the history does not cover). `fx_basis` says which.
+used (the latest rate for a year the history does not cover). For currencies the ECB does not quote, in
+order: a rates file the user names in $CAPEX_FX_RATES (`rates_file`), the fixed USD pegs shipped in
+`rates/usd_pegs.csv` (`usd_peg`), the article's own stated conversion (`article_stated`); else the claim
+keeps a NULL usd_value (`no_rate`). `fx_basis` says which.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 import polars as pl
 
 STALE_AFTER_DAYS = 7  # an as-of rate older than this is the latest available, not the day's
+RATES_ENV = "CAPEX_FX_RATES"  # rates files for currencies the ECB does not quote (paths joined by os.pathsep)
+OTHER_BASES = ("rates_file", "usd_peg", "article_stated", "no_rate")
+
+
+class RatesFileError(ValueError):
+    """A rates file that cannot be read as documented: the message names the file and the fault."""
 
 
 @cache
@@ -32,6 +43,53 @@ def ecb_rates() -> pl.DataFrame:
     return (long.join(usd, on="date")
             .select("date", "currency", per_usd=pl.col("per_eur") / pl.col("usd_per_eur"))
             .sort("currency", "date"))
+
+
+def _read_rates(source: Path | str | bytes, name: str) -> pl.DataFrame:
+    """(date, currency, per_usd) from a CSV with date, currency and per_usd or per_eur (units for one USD or
+    one EUR); per_eur is turned into per_usd with the ECB's USD rate of that day (or the day before)."""
+    try:
+        raw = pl.read_csv(source, infer_schema_length=0)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise RatesFileError(f"rates file {name}: {exc}") from None
+    unit = next((c for c in ("per_usd", "per_eur") if c in raw.columns), None)
+    if not {"date", "currency"} <= set(raw.columns) or unit is None:
+        raise RatesFileError(f"rates file {name}: needs columns date, currency and per_usd or per_eur; "
+                             f"has {', '.join(raw.columns)}")
+    rates = raw.select(pl.col("date").str.strip_chars().str.to_date(strict=False),
+                       pl.col("currency").str.strip_chars().str.to_uppercase(),
+                       pl.col(unit).str.strip_chars().cast(pl.Float64, strict=False).alias("per_unit"))
+    bad = rates.filter(pl.col("date").is_null() | ~pl.col("currency").str.contains(r"^[A-Z]{3}$")
+                       | pl.col("per_unit").is_null() | (pl.col("per_unit") <= 0))
+    if bad.height:
+        raise RatesFileError(f"rates file {name}: {bad.height} row(s) without a date (YYYY-MM-DD), an ISO "
+                             f"currency code or a positive {unit}")
+    if unit == "per_usd":
+        return rates.rename({"per_unit": "per_usd"})
+    usd = ecb_rates().filter(pl.col("currency") == "EUR").select("date", eur_per_usd="per_usd")
+    joined = rates.sort("date").join_asof(usd.sort("date"), on="date", strategy="backward")
+    return joined.select("date", "currency", per_usd=pl.col("per_unit") * pl.col("eur_per_usd")).drop_nulls()
+
+
+@cache
+def _other_rates(paths: str) -> pl.DataFrame:
+    """(date, currency, per_usd, fx_basis) for currencies the ECB does not quote: the user's files first,
+    then the shipped USD pegs, each currency from the first source that has it."""
+    ecb = set(ecb_rates()["currency"].unique())
+    frames = [_read_rates(Path(p), p).with_columns(fx_basis=pl.lit("rates_file")) for p in paths.split(os.pathsep) if p]
+    pegs = resources.files("capex_pipeline").joinpath("rates", "usd_pegs.csv").read_bytes()
+    frames.append(_read_rates(pegs, "usd_pegs.csv").with_columns(fx_basis=pl.lit("usd_peg")))
+    taken: set[str] = set(ecb)
+    kept = []
+    for frame in frames:
+        frame = frame.filter(~pl.col("currency").is_in(list(taken)))
+        taken |= set(frame["currency"].unique())
+        kept.append(frame)
+    return pl.concat(kept).sort("currency", "date")
+
+
+def other_rates() -> pl.DataFrame:
+    return _other_rates(os.environ.get(RATES_ENV, ""))
 
 
 def rate_on(currency: str, day: object) -> tuple[float, object] | None:
@@ -64,7 +122,7 @@ def convert(claims: pl.DataFrame) -> pl.DataFrame:
            .join(latest, on="currency", how="left"))
     dated = pl.col("published").is_not_null() & pl.col("fx_rate").is_not_null()
     fresh = (pl.col("published") - pl.col("fx_date")).dt.total_days() <= STALE_AFTER_DAYS
-    basis = (pl.when(pl.col("latest_rate").is_null()).then(pl.lit("unsupported"))
+    basis = (pl.when(pl.col("latest_rate").is_null()).then(pl.lit("no_rate"))
              .when(dated & fresh).then(pl.lit("publication_date"))
              .when(dated).then(pl.lit("latest_available"))
              .when(pl.col("year_rate").is_not_null()).then(pl.lit("year_average"))
@@ -76,8 +134,32 @@ def convert(claims: pl.DataFrame) -> pl.DataFrame:
         fx_date=pl.when(pl.col("fx_basis") == "publication_date").then(pl.col("fx_date"))
         .when(pl.col("fx_basis") == "latest_available").then(pl.lit(last_day)),
     )
-    implied = pl.when((pl.col("currency") != "USD") & (pl.col("usd_stated") > 0)) \
-        .then(pl.col("value") / pl.col("usd_stated"))
+    out = _beyond_ecb(out.drop("lookup", "year_rate", "latest_rate"))
+    stated = (pl.col("currency") != "USD") & (pl.col("usd_stated") > 0)
+    implied = pl.when(stated).then(pl.col("value") / pl.col("usd_stated"))
+    checked = pl.col("fx_basis") != "article_stated"  # a rate taken from the article cannot check the article
     return (out.with_columns(usd_value=pl.col("value") / pl.col("fx_rate"), implied_rate=implied)
-            .with_columns(implied_deviation=pl.col("implied_rate") / pl.col("fx_rate") - 1)
-            .drop("lookup", "year_rate", "latest_rate"))
+            .with_columns(implied_deviation=pl.when(checked).then(pl.col("implied_rate") / pl.col("fx_rate") - 1)))
+
+
+def _beyond_ecb(out: pl.DataFrame) -> pl.DataFrame:
+    """Rates for the claims the ECB has none for: a rates file or a USD peg (as of the publication date, else
+    the end of the claim's year, else the latest), else the article's stated USD figure, else none."""
+    missing = pl.col("fx_basis") == "no_rate"
+    day = pl.coalesce(pl.col("published"), pl.date(pl.col("year"), 12, 31), pl.lit(None, pl.Date))
+    lookup = out.with_row_index("_row").with_columns(
+        lookup=day.fill_null(pl.lit(None, pl.Date)).fill_null(pl.date(2999, 12, 31)))
+    other = other_rates().rename({"date": "_other_date", "per_usd": "_other_rate", "fx_basis": "_other_basis"})
+    found = (lookup.sort("lookup")
+             .join_asof(other.sort("_other_date"), left_on="lookup", right_on="_other_date", by="currency",
+                        strategy="backward", check_sortedness=False)
+             .sort("_row"))
+    stated = (pl.col("currency") != "USD") & (pl.col("usd_stated") > 0)
+    has_other = missing & pl.col("_other_rate").is_not_null()
+    return found.with_columns(
+        fx_rate=pl.when(has_other).then(pl.col("_other_rate"))
+        .when(missing & stated).then(pl.col("value") / pl.col("usd_stated")).otherwise(pl.col("fx_rate")),
+        fx_date=pl.when(has_other).then(pl.col("_other_date")).otherwise(pl.col("fx_date")),
+        fx_basis=pl.when(has_other).then(pl.col("_other_basis"))
+        .when(missing & stated).then(pl.lit("article_stated")).otherwise(pl.col("fx_basis")),
+    ).drop("_row", "lookup", "_other_date", "_other_rate", "_other_basis")

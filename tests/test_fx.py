@@ -41,5 +41,5 @@ def test_convert_records_basis_and_implied_rate() -> None:
     assert out[0]["implied_rate"] == pytest.approx(150 / 20.64)
     assert abs(out[0]["implied_deviation"]) < 0.01
     assert out[1]["fx_basis"] == "year_average" and out[1]["fx_date"] is None
-    assert out[2]["fx_basis"] == "unsupported" and out[2]["usd_value"] is None
+    assert out[2]["fx_basis"] == "no_rate" and out[2]["usd_value"] is None
     assert out[3]["fx_basis"] == "latest_available"

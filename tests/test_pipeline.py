@@ -63,7 +63,9 @@ def _write(folder: Path, name: str, body: str, lang: str = "en", published: str 
     (folder / name).write_text(f"---\nlang: {lang}\ndate: {published}\n---\n{body}\n", encoding="utf-8")
 
 
-def test_absurd_rate_and_unknown_currency_are_quarantined(corpus: Path, tmp_path: Path) -> None:
+def test_absurd_rate_is_quarantined_and_a_currency_without_rate_kept(corpus: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CAPEX_FX_RATES", raising=False)
     _write(corpus, "900_bad_rate.txt", "Acme plans to spend 150 billion yuan ($150 billion) on data centres.")
     _write(corpus, "901_twd.txt", "Foxconn will invest TWD 90 billion in AI servers this year.")
     _write(corpus, "902_future.txt", "Meta will spend $70 billion on data centres.", published="2099-01-01")
@@ -77,18 +79,18 @@ def test_absurd_rate_and_unknown_currency_are_quarantined(corpus: Path, tmp_path
                                               "expect_column_values_to_be_between(implied_rate), "
                                               "expect_column_values_to_be_between(implied_deviation)")
     assert by_doc["900_bad_rate.txt"][3].startswith("implied CNY/USD rate 1 outside the plausible band 5.5-8.5")
-    assert by_doc["901_twd.txt"][2:] == ("expect_column_values_to_not_be_null(fx_rate)",
-                                         "unsupported currency TWD: no ECB reference rate")
+    assert "901_twd.txt" not in by_doc  # no rate anywhere: kept, with usd_value NULL and its basis
+    assert rows(db, "SELECT fx_basis, usd_value FROM marts.fct_claims WHERE doc = '901_twd.txt'") == [("no_rate", None)]
     assert by_doc["902_future.txt"][0] == "raw_articles" and "in the future" in by_doc["902_future.txt"][3]
     assert by_doc["903_absurd.txt"][2] == "expect_column_values_to_be_between(usd_value)"
     assert by_doc["903_absurd.txt"][3].startswith("absurd amount: ")
     assert not any(reason.startswith("expect_") for *_, reason in quarantined)  # sentences, not rule names
     usd_check = next(e for e in result.get_asset_check_evaluations() if e.asset_key.to_user_string() == "usd_claims")
-    assert usd_check.passed and usd_check.metadata["rows_quarantined"].value == 3
+    assert usd_check.passed and usd_check.metadata["rows_quarantined"].value == 2
     assert "900_bad_rate.txt" in usd_check.metadata["quarantined_rows"].value
     assert "implied_rate" in usd_check.metadata["implied_vs_ecb_rates"].value
     in_marts = {r[0] for r in rows(db, "SELECT DISTINCT doc FROM marts.fct_claims")}
-    assert not {"901_twd.txt", "902_future.txt", "903_absurd.txt"} & in_marts
+    assert not {"902_future.txt", "903_absurd.txt"} & in_marts
     assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE doc = '900_bad_rate.txt' "
                     "AND currency = 'CNY'")[0][0] == 0
     assert {"000_99081dea04316e22.txt", "003_ca642059fae57875.txt"} <= in_marts
