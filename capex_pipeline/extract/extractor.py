@@ -23,7 +23,7 @@ from .numbers import fold_text, parse_cjk, parse_digits, positional
 _SENTENCE_END = re.compile(r"[.!?。！？\n](?:(?<=[.!?])(?=[\s\u00a0]|$)|(?<![.!?]))")
 _PARAGRAPH_END = re.compile(r"\n")
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
-_CLOSE_PAREN = re.compile(r"^[\s\u00a0]*[)）]")
+_CLOSE_PAREN = re.compile(r"[^()（）\n]*?[)）]")  # the parenthesis closes before the next amount
 STATEMENT = "company statement"
 PUBLIC = "<public actor>"
 PRONOUN = "<the company>"
@@ -346,15 +346,35 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
 
 
 def _pair_conversions(text: str, mentions: list[Mention], g: Grammar) -> None:
-    """'150 billion yuan ($20.64 billion)': the article's own USD figure for a non-USD amount."""
+    """The article's own USD figure for a non-USD amount, from the amount next to it in the other currency:
+    in parentheses ("150 billion yuan ($20.64 billion)", "5.2兆ドル(約760兆円、4月発表時点)") or after a
+    connector ("onze milliards de dirhams, soit 1,22 milliard de dollars"). Two ranges restate end by end
+    ("от $400 млн до $960 млн, то есть 30-60 млрд руб."). Only neighbours pair: never across a sentence, so
+    never across a translation."""
     for i, (a, b) in enumerate(itertools.pairwise(mentions)):
-        if not g.conversion_gap.match(text[a.end:b.start]) or not _CLOSE_PAREN.match(text[b.end:b.end + 8]):
+        if a.partner is not None or b.partner is not None or a.currency == b.currency:
             continue
-        a.partner, b.partner = i + 1, i
-        if a.currency == "USD" and b.currency != "USD":
-            b.usd_stated = a.value
-        elif b.currency == "USD" and a.currency != "USD":
-            a.usd_stated = b.value
+        gap = text[a.end:b.start]
+        after = mentions[i + 2].start if i + 2 < len(mentions) else len(text)
+        inside = g.conversion_gap.match(gap) and _CLOSE_PAREN.match(text, b.end, min(after, b.end + 40))
+        if not (inside or g.restatement_gap.match(gap)):
+            continue
+        if a.qualifier == "max" and b.qualifier == "min" and i and i + 2 < len(mentions) and \
+                mentions[i - 1].qualifier == "min" and mentions[i - 1].partner is None and \
+                mentions[i + 2].qualifier == "max":
+            _link(mentions, i - 1, i + 1)  # two ranges: low with low, high with high
+            _link(mentions, i, i + 2)
+        else:
+            _link(mentions, i, i + 1)
+
+
+def _link(mentions: list[Mention], i: int, j: int) -> None:
+    a, b = mentions[i], mentions[j]
+    a.partner, b.partner = j, i
+    if a.currency == "USD" and b.currency != "USD":
+        b.usd_stated = a.value
+    elif b.currency == "USD" and a.currency != "USD":
+        a.usd_stated = b.value
 
 
 def _qualify(text: str, m: Mention, g: Grammar) -> None:

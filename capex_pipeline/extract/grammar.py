@@ -63,7 +63,8 @@ class Grammar:
     range_and: re.Pattern[str]
     range_ahead: re.Pattern[str]
     tail_token: re.Pattern[str]
-    conversion_gap: re.Pattern[str]
+    conversion_gap: re.Pattern[str]  # "150 billion yuan ($": an opening parenthesis and a few words
+    restatement_gap: re.Pattern[str]  # ", soit ", " atau setara ": a connector word, no digit, no sentence end
     non_money_after: re.Pattern[str]
     years: re.Pattern[str]  # a year in digits; year and month words are keywords
     month_numbers: re.Pattern[str] | None  # "4月", where the language writes months so
@@ -163,6 +164,8 @@ def grammar(lang: str) -> Grammar:
                                rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
+        restatement_gap=re.compile(rf"^(?=[^\d\n.!?。]{{0,40}}$)[^\d\n.!?。]*?"
+                                   rf"(?:{alternation(lex.conversion_connectors, ignore_case=True)})"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
         years=re.compile(_YEAR),
         month_numbers=re.compile(lex.numeric_month) if lex.numeric_month else None,

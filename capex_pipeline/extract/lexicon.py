@@ -118,6 +118,7 @@ class Lexicon:
     current_period: list[str]
     year_comparison: list[str]
     year_horizon: list[str]
+    conversion_connectors: list[str]
     numeric_month: str  # a regex with group mnum, where the language writes month numbers ("4月")
     statement_cues: list[str]
     company_pronouns: list[str]
@@ -277,6 +278,7 @@ def lexicon(lang: str) -> Lexicon:
         current_period=merged.get("current_period") or [],
         year_comparison=merged.get("year_comparison") or [],
         year_horizon=merged.get("year_horizon") or [],
+        conversion_connectors=merged.get("conversion_connectors") or [],
         numeric_month=merged.get("numeric_month") or "",
         statement_cues=merged.get("statement_cues") or [],
         company_pronouns=merged.get("company_pronouns") or [],

@@ -1,0 +1,38 @@
+"""The article's own conversion: the amount beside a non-USD amount, in parentheses or after a connector
+word, gives its usd_stated; ranges restate end by end; nothing pairs across a sentence or a third number."""
+
+from __future__ import annotations
+
+import pytest
+
+from capex_pipeline.extract import extract
+
+
+@pytest.mark.parametrize(("lang", "text", "local", "usd"), [
+    ("fr", "Le royaume investira 20 milliards de dirhams, soit 2 milliards de dollars, dans le numérique.",
+     "20 milliards de dirhams", 2e9),
+    ("id", "Pusat data itu bernilai 300 juta dolar AS atau setara Rp 4,8 triliun.", "Rp 4,8 triliun", 3e8),
+    ("ja", "国内の投資額は4兆ドル(約600兆円、試算時点)に達する見通しだ。", "600兆円", 4e12),
+    ("cs", "Investice dosáhla 2 miliard dolarů, tedy v přepočtu 46 miliard korun.", "46 miliard korun", 2e9),
+    ("en", "The fund will deploy US$3 billion or RM14 billion in Johor.", "RM14 billion", 3e9),
+    ("en", "Alibaba will spend 380 billion yuan ($53 billion) on AI infrastructure.", "380 billion yuan", 53e9),
+])
+def test_a_stated_conversion_is_paired(lang: str, text: str, local: str, usd: float) -> None:
+    found = {m.quote: m for m in extract(text, lang=lang)}
+    assert found[local].usd_stated == pytest.approx(usd)
+
+
+def test_two_ranges_restate_end_by_end() -> None:
+    text = "Эксперты оценивают проект в сумму от $500 млн до $900 млн, то есть 40-70 млрд руб."
+    mentions = extract(text, lang="ru")
+    rubles = [m for m in mentions if m.currency == "RUB"]
+    assert [(m.value, m.usd_stated) for m in rubles] == [(40e9, 500e6), (70e9, 900e6)]
+
+
+@pytest.mark.parametrize(("lang", "text"), [
+    ("en", "Microsoft will invest $10 billion. Separately, the bank lent 5 billion euros to the project."),
+    ("en", "Capex was $10 billion in 2025 or 8 billion euros in 2024."),
+    ("fr", "Le groupe investit 3 milliards d'euros, soit 2 milliards d'euros de plus qu'en 2023."),
+])
+def test_no_pairing_across_a_sentence_a_number_or_one_currency(lang: str, text: str) -> None:
+    assert all(m.usd_stated is None for m in extract(text, lang=lang))
