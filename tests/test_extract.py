@@ -28,8 +28,9 @@ def test_seeds_and_dev_together_meet_the_targets() -> None:
                                    gold_metadata=True)
     assert total.precision >= 0.97 and total.recall >= 0.95, total.misses
     # company 0.86 and source 0.87 before the names only gold articles needed (Rapidus, KDDI, ...) left the
-    # entity table; statements are attributed through the company, so source fell with it
-    for name, floor in {"qualifier": 0.9, "year": 0.9, "metric": 0.85, "company": 0.75, "source": 0.8}.items():
+    # entity table; statements are attributed through the company, so source fell with it. Company 0.80 and
+    # source 0.87 once every language had its company spellings, outlets, statement cues and pronouns
+    for name, floor in {"qualifier": 0.9, "year": 0.9, "metric": 0.85, "company": 0.8, "source": 0.85}.items():
         assert total.accuracy(name) >= floor, (name, [m for m in total.misses if f" {name}:" in m])
     assert {"en", "de", "no", "sv", "fr", "es", "ko", "zh", "ja"} <= set(by_lang)
 

@@ -1,6 +1,7 @@
 """Per-language specs (after Microsoft Recognizers-Text's Specs folder): `tests/specs/<lang>.yaml` holds news
-sentences with the amounts they state; a case with `amounts: []` is a non-money number. Cases marked `xfail`
-are known gaps of the extractor, kept visible (strict: a fixed gap makes the test fail until it is unmarked)."""
+sentences with the amounts they state (value, currency, qualifier and, where given, metric); a case with
+`amounts: []` is a non-money number. Cases marked `xfail` are known gaps of the extractor, kept visible
+(strict: a fixed gap makes the test fail until it is unmarked)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ def test_spec_case(lang: str, case: dict[str, Any]) -> None:
     aligned = [(e[0] if math.isclose(g[0], e[0], rel_tol=REL_TOL) else g[0], *g[1:])
                for g, e in zip(got, expected, strict=False)] + got[len(expected):]
     assert aligned == expected, [m.quote for m in found]
+    # a case may also name the metric its words tie an amount to (the keyword tables of metrics.yaml)
+    metrics = [(a.get("metric"), m.metric) for a, m in zip(case["amounts"], found, strict=False) if a.get("metric")]
+    assert all(want == got for want, got in metrics), metrics
 
 
 def test_every_language_has_a_spec_file() -> None:
