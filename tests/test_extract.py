@@ -220,3 +220,10 @@ def test_parallel_extraction_equals_serial(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(steps, "PARALLEL_MIN_ARTICLES", 1)
     assert steps.extract_claims(articles).equals(serial)
     assert serial.height > 50
+
+
+def test_a_specific_keyword_in_the_paragraph_beats_a_generic_word_in_the_sentence() -> None:
+    text = ("The group is building three data centres near Oslo. It will invest $2 billion over five years.\n\n"
+            "Separately, it plans to invest $1 billion, the company said.")
+    first, second = extract(text, lang="en")
+    assert (first.metric, second.metric) == ("ai_infrastructure", "capex")

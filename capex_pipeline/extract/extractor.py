@@ -460,9 +460,10 @@ def _named(hit: _Hit) -> bool:
 
 
 def _metric(m: Mention, strong: _Hits, weak: _Hits, spans: _Spans, dominant: str | None) -> str:
-    """Sentence keyword, then a weak (generic investment) word there, then a paragraph keyword, then the
-    article's dominant metric; "other" only wins where no named metric is near."""
-    for hits, same in ((strong, "sentence"), (weak, "sentence"), (strong, "paragraph")):
+    """Sentence keyword, then a paragraph keyword (a specific word beats a generic one nearer), then a weak
+    (generic investment) word in the sentence, then the article's dominant metric; "other" only wins where no
+    named metric is near."""
+    for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
         hit = _nearest(hits, m, spans, same=same, keep=_named) or _nearest(hits, m, spans, same=same)
         if hit:
             return hit.label
