@@ -37,7 +37,7 @@ PORT ?= 3000
 ui: setup  ## the Dagster UI on http://$(HOST):$(PORT) (same instance as `capex run`; make ui PORT=3001)
 	mkdir -p $(DAGSTER_HOME)
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp assets/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
+	$(VENV)/bin/dg dev -h $(HOST) -p $(PORT)
 
 evaluate: setup  ## extractor scores on the evaluation corpus (seeds, dev, dev2), read as `capex run` reads
 	$(VENV)/bin/capex evaluate

@@ -1,4 +1,4 @@
-"""The Dagster UI end to end: a real `dagster dev` on workspace.yaml, GraphQL for definitions and one materialization,
+"""The Dagster UI end to end: a real `dg dev` (as `make ui` runs it), GraphQL for definitions and one materialization,
 and Debian's chromium (through Playwright) for what a person sees. One server and one run are shared by the module.
 
 Results are asserted through GraphQL and DuckDB; the browser checks names, pages, page errors and takes screenshots.
@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from .ui_server import UiServer, dagster_dev, graphql
+from .ui_server import UiServer, dg_dev, graphql
 
 pytestmark = pytest.mark.slow
 
@@ -81,7 +81,7 @@ def _key(node: dict[str, Any]) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
-    with dagster_dev(tmp_path_factory.mktemp("dagster_ui")) as ui:
+    with dg_dev(tmp_path_factory.mktemp("dagster_ui")) as ui:
         yield ui
 
 
@@ -122,7 +122,7 @@ def materialized(server: UiServer, definitions: dict[str, Any]) -> dict[str, Any
 def _require_success(run: dict[str, Any], server: UiServer) -> None:
     assert run["status"] == "SUCCESS", (
         f"run {run['run_id']} ended {run['status']} after {run['seconds']:.0f}s (limit {RUN_TIMEOUT_S}s)\n"
-        + "\n".join(run["problems"])[:4000] + f"\n--- dagster dev log ---\n{server.log_tail()}")
+        + "\n".join(run["problems"])[:4000] + f"\n--- dg dev log ---\n{server.log_tail()}")
 
 
 def _fct_claims_rows(db: Path) -> int:
