@@ -17,6 +17,7 @@ import polars as pl
 from capex_pipeline import charts, marts, quality, render, steps, warehouse
 
 from .gates import Gate, record_validation, run_gate
+from .images import image_metadata
 from .resources import CorpusResource, WarehouseResource
 
 GATE = "gx_gate"
@@ -209,8 +210,7 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
         if charted is not None and charted.height:
             chart = charts.consensus_chart(charted, Path(duckdb.database).resolve().parent / "charts" /
                                            "capex_consensus.png")
-            metadata["chart"] = dg.MetadataValue.md(charts.markdown_image(chart, "reported USD ranges"))
-            metadata["chart_file"] = dg.MetadataValue.path(str(chart))
+            metadata |= image_metadata(context.instance, chart, mart.name, "reported USD ranges")
         return dg.MaterializeResult(metadata=metadata)
 
     return _build

@@ -227,6 +227,21 @@ def test_browser_asset_graph_and_asset_page(server: UiServer, materialized: dict
             preview.scroll_into_view_if_needed()
             snap("fct_claims_preview.png")
             assert not page_errors, f"page errors on /assets/fct_claims: {page_errors}"
+
+            # The consensus chart is drawn in place in the asset page's Metadata section: no [Show Markdown],
+            # no Events tab. The image must have loaded (a broken link is an <img> of width 0).
+            page.goto(f"{server.url}/assets/capex_consensus")
+            shown(visible_text("Latest materialization"))
+            visible_text("Metadata").scroll_into_view_if_needed()
+            chart = page.locator("tr").filter(has=page.get_by_text("chart", exact=True)).locator(
+                "img[alt='reported USD ranges']")
+            shown(chart)
+            chart.scroll_into_view_if_needed()
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+            width, height = chart.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+            assert width >= 600 and height >= 200, (width, height)
+            snap("capex_consensus_chart.png")
+            assert not page_errors, f"page errors on /assets/capex_consensus: {page_errors}"
         finally:
             browser.close()
     for shot in shots:
