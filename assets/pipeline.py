@@ -14,7 +14,7 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from capex_pipeline import charts, marts, quality, render, steps, warehouse
+from capex_pipeline import charts, data_docs, marts, quality, render, steps, warehouse
 
 from .gates import Gate, record_validation, run_gate
 from .images import image_metadata
@@ -101,9 +101,22 @@ def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table
     if gate.passed:  # the materialization first, so the check result targets this run's table
         metadata = _table_metadata(table, stored, gate.quarantine.height, preview, mart) | (extra or {})
         yield dg.MaterializeResult(metadata=metadata)
-    yield gate.check_result(GATE, **(extra or {}))
+    yield gate.check_result(GATE, **(extra or {}), **_data_docs(context, duckdb, gate, step))
     if not gate.passed:
         context.log.error(f"{table} not published: its GX gate failed; the table keeps its last good state")
+
+
+def _data_docs(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gate: Gate,
+               step: str) -> dict[str, Any]:
+    """The gate's GX Data Docs page (data/data_docs/ beside the database), linked from the check's metadata.
+    The page is a by-product: a failure to write it is logged and never fails the gate."""
+    try:
+        page = data_docs.build_page(gate.validation, Path(duckdb.database).resolve().parent / "data_docs",
+                                    context.run.run_id, step)
+    except Exception as exc:  # GX rendering or the disk: the validation itself stands
+        context.log.warning(f"GX Data Docs for {step} not written: {type(exc).__name__}: {exc}")
+        return {"data_docs_error": f"{type(exc).__name__}: {exc}"}
+    return {"data_docs": dg.MetadataValue.path(str(page))} if page else {}
 
 
 @dg.asset(group_name="raw", kinds={"duckdb", "python"}, check_specs=[_gate_spec("raw_articles")], pool=POOL,
