@@ -108,11 +108,14 @@ def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, table
 
 def _data_docs(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gate: Gate,
                step: str) -> dict[str, Any]:
-    """The gate's GX Data Docs page (data/data_docs/ beside the database), linked from the check's metadata.
-    The page is a by-product: a failure to write it is logged and never fails the gate."""
+    """The gate's GX Data Docs page, linked from the check's metadata. Pages are per Dagster run, like its logs,
+    so they live in the instance's folder ($DAGSTER_HOME/data_docs; GX's 4 MB of static files stay off the
+    warehouse's disk), or beside the database for a throwaway instance. The page is a by-product: a failure to
+    write it is logged and never fails the gate."""
+    instance = context.instance
+    folder = Path(duckdb.database).resolve().parent if instance.is_ephemeral else Path(instance.root_directory)
     try:
-        page = data_docs.build_page(gate.validation, Path(duckdb.database).resolve().parent / "data_docs",
-                                    context.run.run_id, step)
+        page = data_docs.build_page(gate.validation, folder / "data_docs", context.run.run_id, step)
     except Exception as exc:  # GX rendering or the disk: the validation itself stands
         context.log.warning(f"GX Data Docs for {step} not written: {type(exc).__name__}: {exc}")
         return {"data_docs_error": f"{type(exc).__name__}: {exc}"}

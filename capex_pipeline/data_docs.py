@@ -3,7 +3,8 @@
 One page is built per gate validation, passed or failed, and nothing else: rendering a page and copying GX's
 static assets costs about 0.15 s, so four gates add well under a second to a run, whereas GX's index page
 would need every earlier result kept in a store and re-read on every run. The results stay in memory (an
-ephemeral context); the site's folder keeps the pages of the last KEEP runs of each suite.
+ephemeral context); the site's folder keeps the pages of the last KEEP runs of each suite, and GX's static
+files (4 MB, copied by GX's site builder with every page).
 """
 
 from __future__ import annotations
