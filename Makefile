@@ -6,7 +6,7 @@ STAMP := $(VENV)/.synced
 CHROMIUM := /usr/bin/chromium
 export DAGSTER_HOME ?= $(CURDIR)/data/dagster_home
 
-.PHONY: setup run test lint ui evaluate bench bench-quick clean refresh-gold lexicons
+.PHONY: setup run test lint ui defs evaluate bench bench-quick clean refresh-gold lexicons
 
 setup: $(STAMP)
 
@@ -37,7 +37,13 @@ PORT ?= 3000
 ui: setup  ## the Dagster UI on http://$(HOST):$(PORT) (same instance as `capex run`; make ui PORT=3001)
 	mkdir -p $(DAGSTER_HOME)
 	test -f $(DAGSTER_HOME)/dagster.yaml || cp assets/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(VENV)/bin/dagster dev -w workspace.yaml -h $(HOST) -p $(PORT)
+	$(VENV)/bin/dg dev -h $(HOST) -p $(PORT)
+
+defs: setup  ## load and validate the Dagster definitions, then list them (dg check defs, dg list defs)
+	mkdir -p $(DAGSTER_HOME)
+	test -f $(DAGSTER_HOME)/dagster.yaml || cp assets/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(VENV)/bin/dg check defs
+	$(VENV)/bin/dg list defs
 
 evaluate: setup  ## extractor scores on the evaluation corpus (seeds, dev, dev2), read as `capex run` reads
 	$(VENV)/bin/capex evaluate

@@ -14,9 +14,10 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from capex_pipeline import charts, marts, quality, render, steps, tables, warehouse
+from capex_pipeline import charts, data_docs, marts, quality, render, steps, tables, warehouse
 
 from .gates import Gate, record_validation, run_gate
+from .images import image_metadata
 from .resources import CorpusResource, WarehouseResource
 
 GATE = "gx_gate"
@@ -92,9 +93,25 @@ def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, step:
     if gate.passed:  # the materialization first, so the check result targets this run's table
         metadata = _table_metadata(table, stored, gate.quarantine.height, preview, mart) | (extra or {})
         yield dg.MaterializeResult(metadata=metadata)
-    yield gate.check_result(GATE, **(extra or {}))
+    yield gate.check_result(GATE, **(extra or {}), **_data_docs(context, duckdb, gate, step))
     if not gate.passed:
         context.log.error(f"{table} not published: its GX gate failed; the table keeps its last good state")
+
+
+def _data_docs(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gate: Gate,
+               step: str) -> dict[str, Any]:
+    """The gate's GX Data Docs page, linked from the check's metadata. Pages are per Dagster run, like its logs,
+    so they live in the instance's folder ($DAGSTER_HOME/data_docs; GX's 4 MB of static files stay off the
+    warehouse's disk), or beside the database for a throwaway instance. The page is a by-product: a failure to
+    write it is logged and never fails the gate."""
+    instance = context.instance
+    folder = Path(duckdb.database).resolve().parent if instance.is_ephemeral else Path(instance.root_directory)
+    try:
+        page = data_docs.build_page(gate.validation, folder / "data_docs", context.run.run_id, step)
+    except Exception as exc:  # GX rendering or the disk: the validation itself stands
+        context.log.warning(f"GX Data Docs for {step} not written: {type(exc).__name__}: {exc}")
+        return {"data_docs_error": f"{type(exc).__name__}: {exc}"}
+    return {"data_docs": dg.MetadataValue.path(str(page))} if page else {}
 
 
 @dg.asset(group_name="raw", kinds={"duckdb", "python"}, check_specs=[_gate_spec("raw_articles")], pool=POOL,
@@ -201,8 +218,7 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
         if charted is not None and charted.height:
             chart = charts.consensus_chart(charted, Path(duckdb.database).resolve().parent / "charts" /
                                            "capex_consensus.png")
-            metadata["chart"] = dg.MetadataValue.md(charts.markdown_image(chart, "reported USD ranges"))
-            metadata["chart_file"] = dg.MetadataValue.path(str(chart))
+            metadata |= image_metadata(context.instance, chart, mart.name, "reported USD ranges")
         return dg.MaterializeResult(metadata=metadata)
 
     return _build

@@ -17,7 +17,7 @@ def consensus_chart(consensus: pl.DataFrame, path: Path) -> Path:
 
     rows = consensus.filter(pl.col("usd_high").is_not_null()).sort(["company", "year", "metric"], nulls_last=True)
     labels = [f"{r['company']} {r['year'] or 'n/a'} {r['metric']}" for r in rows.iter_rows(named=True)]
-    fig, ax = plt.subplots(figsize=(9, 0.45 * max(len(labels), 2) + 1.2), dpi=110)
+    fig, ax = plt.subplots(figsize=(7, 0.45 * max(len(labels), 2) + 1.2), dpi=110)
     for i, r in enumerate(rows.iter_rows(named=True)):
         low, high, median = (r[k] / 1e9 for k in ("usd_low", "usd_high", "usd_median"))
         ax.plot([low, high], [i, i], linewidth=7, solid_capstyle="butt", color="#4c78a8", alpha=0.55,

@@ -50,6 +50,7 @@ class Validation:
     success: bool
     evaluated: int
     failures: list[Failure] = field(default_factory=list)
+    result: Any = field(default=None, repr=False)  # GX's ExpectationSuiteValidationResult, for its Data Docs page
 
     def blocking_failures(self) -> list[Failure]:
         return [f for f in self.failures if f.level != "row"]
@@ -116,7 +117,7 @@ def validate(frame: pl.DataFrame, suite_name: str) -> Validation:
             observed=res.get("observed_value"), template=template,
         ))
     return Validation(suite=suite_name, success=bool(result.success), evaluated=len(result.results),
-                      failures=failures)
+                      failures=failures, result=result)
 
 
 def _format(template: str, row: dict[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""The Dagster UI end to end: a real `dagster dev` on workspace.yaml, GraphQL for definitions and one materialization,
+"""The Dagster UI end to end: a real `dg dev` (as `make ui` runs it), GraphQL for definitions and one materialization,
 and Debian's chromium (through Playwright) for what a person sees. One server and one run are shared by the module.
 
 Results are asserted through GraphQL and DuckDB; the browser checks names, pages, page errors and takes screenshots.
@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from .ui_server import UiServer, dagster_dev, graphql
+from .ui_server import UiServer, dg_dev, graphql
 
 pytestmark = pytest.mark.slow
 
@@ -81,7 +81,7 @@ def _key(node: dict[str, Any]) -> str:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiServer]:
-    with dagster_dev(tmp_path_factory.mktemp("dagster_ui")) as ui:
+    with dg_dev(tmp_path_factory.mktemp("dagster_ui")) as ui:
         yield ui
 
 
@@ -122,7 +122,7 @@ def materialized(server: UiServer, definitions: dict[str, Any]) -> dict[str, Any
 def _require_success(run: dict[str, Any], server: UiServer) -> None:
     assert run["status"] == "SUCCESS", (
         f"run {run['run_id']} ended {run['status']} after {run['seconds']:.0f}s (limit {RUN_TIMEOUT_S}s)\n"
-        + "\n".join(run["problems"])[:4000] + f"\n--- dagster dev log ---\n{server.log_tail()}")
+        + "\n".join(run["problems"])[:4000] + f"\n--- dg dev log ---\n{server.log_tail()}")
 
 
 def _fct_claims_rows(db: Path) -> int:
@@ -227,6 +227,21 @@ def test_browser_asset_graph_and_asset_page(server: UiServer, materialized: dict
             preview.scroll_into_view_if_needed()
             snap("fct_claims_preview.png")
             assert not page_errors, f"page errors on /assets/fct_claims: {page_errors}"
+
+            # The consensus chart is drawn in place in the asset page's Metadata section: no [Show Markdown],
+            # no Events tab. The image must have loaded (a broken link is an <img> of width 0).
+            page.goto(f"{server.url}/assets/capex_consensus")
+            shown(visible_text("Latest materialization"))
+            visible_text("Metadata").scroll_into_view_if_needed()
+            chart = page.locator("tr").filter(has=page.get_by_text("chart", exact=True)).locator(
+                "img[alt='reported USD ranges']")
+            shown(chart)
+            chart.scroll_into_view_if_needed()
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=chart.element_handle())
+            width, height = chart.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+            assert width >= 600 and height >= 200, (width, height)
+            snap("capex_consensus_chart.png")
+            assert not page_errors, f"page errors on /assets/capex_consensus: {page_errors}"
         finally:
             browser.close()
     for shot in shots:

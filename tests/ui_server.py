@@ -1,6 +1,7 @@
-"""A real `dagster dev` for UI tests: free loopback port, throwaway instance, bounded waits, sure cleanup.
+"""A real `dg dev` (what `make ui` runs) for UI tests: free loopback port, throwaway instance, bounded waits, sure
+cleanup.
 
-Not a test module. `dagster_dev(tmp)` is a context manager yielding a `UiServer` (base URL, DuckDB path,
+Not a test module. `dg_dev(tmp)` is a context manager yielding a `UiServer` (base URL, DuckDB path,
 instance folder, log file); `graphql(url, query, variables)` posts one GraphQL request with urllib.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "capex_pipeline" / "seeds"
-DAGSTER = Path(sys.executable).with_name("dagster")
+DG = Path(sys.executable).with_name("dg")
 RESERVED_PORTS = {3000}  # the developer's own `make ui`
 DAGSTER_YAML = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
 
@@ -48,7 +49,7 @@ query LocationStatus {
 
 
 class UiServerError(RuntimeError):
-    """dagster dev did not come up (or a GraphQL request failed); the message carries the log's tail."""
+    """dg dev did not come up (or a GraphQL request failed); the message carries the log's tail."""
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,14 @@ def _tail(path: Path, chars: int) -> str:
 
 
 def _fail(message: str, log: Path) -> UiServerError:
-    return UiServerError(f"{message}\n--- dagster dev log (tail) ---\n{_tail(log, 4000)}")
+    return UiServerError(f"{message}\n--- dg dev log (tail) ---\n{_tail(log, 4000)}")
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, deadline: float) -> None:
     """Bounded wait for /server_info, then for every code location to be LOADED without a load error."""
     while True:
         if process.poll() is not None:
-            raise _fail(f"dagster dev exited with code {process.returncode} before serving {url}", log)
+            raise _fail(f"dg dev exited with code {process.returncode} before serving {url}", log)
         try:
             with urllib.request.urlopen(f"{url}/server_info", timeout=5) as response:
                 if response.status == 200:
@@ -120,7 +121,7 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, deadli
     last: object = None
     while True:
         if process.poll() is not None:
-            raise _fail(f"dagster dev exited with code {process.returncode} while loading code locations", log)
+            raise _fail(f"dg dev exited with code {process.returncode} while loading code locations", log)
         try:
             data = graphql(url, LOCATION_STATUS, timeout=10)
         except (UiServerError, urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
@@ -142,14 +143,14 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path, deadli
 
 
 def stop_process_group(process: subprocess.Popen[bytes], grace: float = 20.0) -> None:
-    """SIGTERM the whole process group (dagster dev, webserver, daemon, code servers), then SIGKILL stragglers."""
+    """SIGTERM the whole process group (dg dev, webserver, daemon, code servers), then SIGKILL stragglers."""
     pgid = process.pid  # start_new_session=True made the child the leader of its own group
     try:
         with suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGTERM)
         with suppress(subprocess.TimeoutExpired):
             process.wait(timeout=grace)
-        # Children of dagster dev (webserver, daemon, code servers) may outlive it for a moment.
+        # Children of dg dev (webserver, daemon, code servers) may outlive it for a moment.
         end = time.monotonic() + 5
         while time.monotonic() < end:
             try:
@@ -165,23 +166,25 @@ def stop_process_group(process: subprocess.Popen[bytes], grace: float = 20.0) ->
 
 
 @contextmanager
-def dagster_dev(tmp: Path, *, articles: Path = SEEDS, timeout: float = 90.0,
-                port: int | None = None) -> Iterator[UiServer]:
-    """Start `dagster dev -w workspace.yaml` on a free loopback port with a fresh instance under `tmp`, wait until
-    its code location is LOADED (bounded by `timeout` seconds), yield it, and always stop its process group."""
+def dg_dev(tmp: Path, *, articles: Path = SEEDS, timeout: float = 90.0,
+           port: int | None = None) -> Iterator[UiServer]:
+    """Start `dg dev` from the repo root, as `make ui` does, on a free loopback port with a fresh instance under
+    `tmp`, wait until its code location is LOADED (bounded by `timeout` seconds), yield it, and always stop its
+    process group."""
     tmp = Path(tmp)
     home = tmp / "dagster_home"
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
     db = tmp / "capex.duckdb"
-    log = tmp / "dagster_dev.log"
+    log = tmp / "dg_dev.log"
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     env = os.environ | {"DAGSTER_HOME": str(home), "CAPEX_DB": str(db), "CAPEX_ARTICLES": str(articles),
                         "PYTHONUNBUFFERED": "1"}
+    env.pop("VIRTUAL_ENV", None)  # as from make: dg finds the project's .venv by itself
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [str(DAGSTER), "dev", "-h", "127.0.0.1", "-p", str(port), "-w", "workspace.yaml"],
+            [str(DG), "dev", "-h", "127.0.0.1", "-p", str(port)],
             cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True)
     try:

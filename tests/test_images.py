@@ -1,0 +1,59 @@
+"""Images on the asset page: copied where the instance's webserver serves them, linked by a short markdown."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import dagster as dg
+
+from assets.images import FOLDER, KEEP, image_metadata, served_image
+
+
+def _png(path: Path, shade: int) -> Path:
+    """A real 1x1 PNG of the given grey shade (distinct shades give distinct contents)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    raw = b"\x00" + bytes([shade])
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+def _instance(tmp_path: Path) -> dg.DagsterInstance:
+    """A persistent instance like $DAGSTER_HOME's: its compute logs are local files."""
+    (tmp_path / "home").mkdir()
+    return dg.DagsterInstance.local_temp(str(tmp_path / "home"))
+
+
+def test_served_where_the_webserver_reads(tmp_path: Path) -> None:
+    png = _png(tmp_path / "chart.png", 7)
+    with _instance(tmp_path) as instance:
+        url = served_image(instance, png, "capex_consensus")
+        assert url is not None and url.startswith(f"/logs/{FOLDER}/capex_consensus-") and url.endswith("/png")
+        # the webserver maps /logs/<key...>/<extension> through the same method of the instance's log manager
+        *key, extension = url.removeprefix("/logs/").split("/")
+        served = Path(instance.compute_log_manager.get_captured_local_path(key, extension))
+        assert served.read_bytes() == png.read_bytes()
+        metadata = image_metadata(instance, png, "capex_consensus", "reported USD ranges")
+        assert metadata["chart"].value == f"![reported USD ranges]({url})"
+        assert len(metadata["chart"].value) < 1000  # the UI draws markdown in place only below 1,000 characters
+        assert metadata["chart_file"].value == str(png)
+
+
+def test_older_charts_pruned(tmp_path: Path) -> None:
+    with _instance(tmp_path) as instance:
+        urls = [served_image(instance, _png(tmp_path / f"{i}.png", i), "capex_consensus") for i in range(KEEP + 3)]
+        assert len(set(urls)) == KEEP + 3  # a new chart, a new URL: no stale image from the browser's cache
+        folder = Path(instance.compute_log_manager.get_captured_local_path([FOLDER, "x"], "png")).parent
+        kept = list(folder.glob("capex_consensus-*.png"))
+        assert len(kept) == KEEP and folder / f"{urls[-1].split('/')[-2]}.png" in kept  # the newest stays
+
+
+def test_without_served_logs_the_image_is_inline(tmp_path: Path) -> None:
+    png = _png(tmp_path / "chart.png", 9)
+    instance = dg.DagsterInstance.ephemeral()  # no local log folder: nothing serves files
+    assert served_image(instance, png, "capex_consensus") is None
+    chart = image_metadata(instance, png, "capex_consensus", "alt")["chart"].value
+    assert chart.startswith("![alt](data:image/png;base64,")
