@@ -227,3 +227,10 @@ def test_a_specific_keyword_in_the_paragraph_beats_a_generic_word_in_the_sentenc
             "Separately, it plans to invest $1 billion, the company said.")
     first, second = extract(text, lang="en")
     assert (first.metric, second.metric) == ("ai_infrastructure", "capex")
+
+
+def test_a_headline_rounding_of_a_priced_amount_takes_its_currency() -> None:
+    """'3.42 billion' in a title rounds the body's 3,418 million yen: the same figure, so the same currency."""
+    text = "Chipmaker adds over 3.42 billion for new fab\n\nThe company will spend 3,418 million yen on the plant."
+    title, body = extract(text, lang="en")
+    assert (title.currency, title.qualifier, title.amount_id) == ("JPY", "min", body.amount_id)

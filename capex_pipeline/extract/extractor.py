@@ -328,13 +328,15 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
             a.qualifier, b.qualifier = "min", "max"
     mentions = [m for m in mentions if m.currency or m.scale != 1.0]  # unscaled bare numbers need a range
     known = {(round(m.value, 6)): m.currency for m in mentions if m.currency}
+    priced = [m for m in mentions if m.currency]
     kept = []
     last_currency: dict[int, str] = {}  # sentence -> currency of its latest amount that has one
     for m in mentions:
         if m.currency is None:
             if g.non_money_after.match(text[m.end:m.end + 24]) or m.scale < 1e6:
                 continue  # "13 ezer munkahely", "5 mil personas": thousands without a currency are counts
-            m.currency = known.get(round(m.value, 6))
+            m.currency = known.get(round(m.value, 6)) or next(
+                (k.currency for k in priced if _rounded_from(m.value, k.value)), None)  # a headline's rounding
             m.currency_basis = "the same figure elsewhere in the article"
             if m.currency is None and (earlier := last_currency.get(spans.sentence(m.start))):
                 m.currency = earlier
@@ -560,11 +562,13 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
 
 def _same_amount(a: Mention, b: Mention) -> bool:
     """Equal within 0.5%, or one is the other rounded for a headline (3.5兆 for 3.52兆)."""
-    if a.currency != b.currency:
-        return False
-    if math.isclose(a.value, b.value, rel_tol=0.005):
+    return a.currency == b.currency and _rounded_from(a.value, b.value)
+
+
+def _rounded_from(a: float, b: float) -> bool:
+    if math.isclose(a, b, rel_tol=0.005):
         return True
-    lo, hi = sorted((a.value, b.value))
+    lo, hi = sorted((a, b))
     digits = len(f"{lo:.15g}".rstrip("0").replace(".", "").lstrip("0"))
     return digits >= 2 and math.isclose(float(f"{hi:.{digits}g}"), lo, rel_tol=1e-9)
 

@@ -154,7 +154,8 @@ def grammar(lang: str) -> Grammar:
         malformed=malformed,
         mark_before=mark_before,
         qualifier_before=re.compile(rf"(?:(?:{before_alt})[\s\u00a0(（:]*)+$"),
-        qualifier_after=re.compile(rf"^[ \t\u00a0]*(?:을|를|가|이|은|는)?[ \t\u00a0]*(?:{after_alt})"),
+        # after the amount, or after the parenthesis of its conversion: "5.2兆ドル(約760兆円)を突破"
+        qualifier_after=re.compile(rf"^[ \t\u00a0)）]*(?:을|를|가|이|은|는)?[ \t\u00a0]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),
         qualifier_kind=qualifier_kind,
         range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
