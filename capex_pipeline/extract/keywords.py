@@ -1,4 +1,4 @@
-"""Keyword tables found in one pass over an article: Aho-Corasick automata (C) instead of one regex scan per
+"""Keyword tables found in one pass over an article: Aho-Corasick automata (Rust) instead of one regex scan per
 table. The boundaries and the choice among overlapping words are those of `lexicon.alternation`, which stays
 the pattern for short windows; a test holds the two to the same answers."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import ahocorasick
+import ahocorasick_rs
 
 from .lexicon import ARABIC_FOLD, is_latin
 
@@ -53,24 +53,22 @@ class Scanner:
                 if word:
                     key = (fold_case(word) if table.ignore_case else word).translate(ARABIC_FOLD)
                     entries[table.ignore_case].setdefault(key, []).append(i)
-        self._automata = []
+        self._automata: list[tuple[bool, ahocorasick_rs.AhoCorasick, list[tuple[int, tuple[int, ...]]]]] = []
         for folded, words in enumerate(entries):
             if words:
-                automaton = ahocorasick.Automaton()
-                for key, owners in words.items():
-                    automaton.add_word(key, (len(key), tuple(owners)))
-                automaton.make_automaton()
-                self._automata.append((bool(folded), automaton))
+                keys = list(words)
+                automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+                self._automata.append((bool(folded), automaton, [(len(k), tuple(words[k])) for k in keys]))
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
         candidates: list[list[tuple[int, int, int]]] = [[] for _ in self.names]
         specs = list(self.tables.values())
-        for folded, automaton in self._automata:
+        for folded, automaton, keys in self._automata:
             haystack = fold_case(text) if folded else text
-            for last, (length, owners) in automaton.iter(haystack):
-                start = last + 1 - length
+            for key, start, stop in automaton.find_matches_as_indexes(haystack, overlapping=True):
+                length, owners = keys[key]
                 for i in owners:
-                    end = _fit(specs[i], text, start, last + 1)
+                    end = _fit(specs[i], text, start, stop)
                     if end is not None:
                         candidates[i].append((start, -length, end))
         return {name: _leftmost_longest(found) for name, found in zip(self.names, candidates, strict=True)}
