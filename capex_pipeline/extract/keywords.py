@@ -53,12 +53,17 @@ class Scanner:
                 if word:
                     key = (fold_case(word) if table.ignore_case else word).translate(ARABIC_FOLD)
                     entries[table.ignore_case].setdefault(key, []).append(i)
-        self._automata: list[tuple[bool, ahocorasick_rs.AhoCorasick, list[tuple[int, tuple[int, ...]]]]] = []
+        specs = list(tables.values())
+        self._automata: list[tuple[bool, ahocorasick_rs.AhoCorasick, list[tuple[int, tuple[int, ...], bool]]]] = []
         for folded, words in enumerate(entries):
             if words:
                 keys = list(words)
                 automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
-                self._automata.append((bool(folded), automaton, [(len(k), tuple(words[k])) for k in keys]))
+                # per key: its length, its tables, and whether it may not follow a Latin letter in any of them
+                # (most hits of short words are inside longer ones: dismissed before any other check)
+                self._automata.append((bool(folded), automaton, [
+                    (len(k), tuple(words[k]), is_latin(k[0]) and k[0].isalnum() and
+                     all(specs[i].start for i in words[k])) for k in keys]))
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
         candidates: list[list[tuple[int, int, int]]] = [[] for _ in self.names]
@@ -66,7 +71,9 @@ class Scanner:
         for folded, automaton, keys in self._automata:
             haystack = fold_case(text) if folded else text
             for key, start, stop in automaton.find_matches_as_indexes(haystack, overlapping=True):
-                length, owners = keys[key]
+                length, owners, word_start = keys[key]
+                if word_start and start and _latin_letter(text[start - 1]):
+                    continue
                 for i in owners:
                     end = _fit(specs[i], text, start, stop)
                     if end is not None:
