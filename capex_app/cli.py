@@ -35,8 +35,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
+    from .progress import bar, count_files
+
     out = sys.stdout
-    for item in read_paths(args.paths):
+    for item in bar(read_paths(args.paths), desc="capex extract", unit="file", total=count_files(args.paths)):
         if isinstance(item, Rejected):
             print(f"capex: skipped {item.path}: {item.reason}: {item.detail}", file=sys.stderr)
             continue

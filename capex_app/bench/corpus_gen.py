@@ -30,6 +30,8 @@ from typing import Any
 
 import yaml
 
+from ..progress import bar
+
 TRUTH_FILE = "truth.jsonl"
 _DOC = re.compile(r"^\d{6,}_[a-z]{2}\.txt$")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -437,7 +439,7 @@ def generate(folder: Path | str, n_articles: int, seed: int = 0) -> Path:
             old.unlink()
     truth = folder / TRUTH_FILE
     with truth.open("w", encoding="utf-8") as out:
-        for i in range(n_articles):
+        for i in bar(range(n_articles), desc="capex bench: generating", unit="article"):
             out.write(_write(folder, i, seed)[1])
     return truth
 

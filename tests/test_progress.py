@@ -1,0 +1,44 @@
+"""Long commands show a progress bar on a terminal and nothing when stderr is a pipe: the output is the same."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import struct
+import termios
+import subprocess
+import sys
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parents[1] / "capex_pipeline" / "seeds"
+COMMAND = [sys.executable, "-c", "import sys; from capex_app.cli import main; sys.exit(main())", "extract",
+           str(SEEDS), "--jsonl"]
+
+
+def _stderr_on_a_terminal() -> tuple[bytes, bytes]:
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 columns wide
+    try:
+        proc = subprocess.run(COMMAND, stdout=subprocess.PIPE, stderr=follower, timeout=120, check=True)
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal is closed once everything is read
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(leader)
+    return proc.stdout, seen
+
+
+def test_a_bar_on_a_terminal_and_none_in_a_pipe() -> None:
+    piped = subprocess.run(COMMAND, capture_output=True, timeout=120, check=True)
+    assert piped.stderr == b""  # not a terminal: not a character of progress
+    stdout, terminal = _stderr_on_a_terminal()
+    assert b"capex extract" in terminal and b"file" in terminal  # tqdm's description and unit
+    assert stdout == piped.stdout  # the bar never touches the output
