@@ -112,6 +112,11 @@ def run(args: argparse.Namespace) -> int:
     for r in peer.get("results", []):
         print(f"\npeer {r['dataset']:>9} ({r['articles']} articles): F1 ours {r['ours']['f1']:.3f} vs "
               f"Recognizers-Text {r['peer']['f1']:.3f}; extractor {fmt(r['speedup'])}x faster")
+    from .plot import scaling_plot
+
+    if plot := scaling_plot(summary["runs"], out / "scaling.png"):
+        summary["plot"] = str(plot)
+        print(f"\nplot: {plot}")
     text = json.dumps(summary, indent=2, ensure_ascii=False, default=str)
     (Path(args.json) if args.json else out / "bench_summary.json").write_text(text, encoding="utf-8")
     print(text)
