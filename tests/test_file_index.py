@@ -47,7 +47,7 @@ def test_unchanged_stat_means_not_reread_and_full_refresh_rehashes(corpus: Path,
     first = materialize(db, corpus)
     assert first.success
     files = _meta(first, "raw_articles")["files_read"]
-    assert files > 5 and _meta(first, "raw_articles")["files_unchanged"] == 0
+    assert files >= 3 and _meta(first, "raw_articles")["files_unchanged"] == 0
 
     # same size, same mtime, same inode, other bytes: the stat cannot tell, so the file is not opened
     target = corpus / "003_ca642059fae57875.txt"
