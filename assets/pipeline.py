@@ -6,15 +6,17 @@ gate leaves the table at its last good state and, being blocking, stops every do
 """
 
 
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb as duckdb_  # the asset parameters are named `duckdb` (the resource key)
 import polars as pl
 
-from capex_pipeline import charts, data_docs, marts, quality, render, steps, tables, warehouse
+from capex_pipeline import charts, data_docs, marts, package_data, quality, render, steps, tables, warehouse
 
 from .gates import Gate, record_validation, run_gate
 from .images import image_metadata
@@ -78,34 +80,49 @@ def _lineage(mart: marts.Mart, columns: list[str]) -> dg.TableColumnLineage:
         for c in columns if c in mart.lineage})
 
 
-def _publish(context: dg.AssetExecutionContext, duckdb: WarehouseResource, step: str, gate: Gate,
-             stored: pl.DataFrame, preview: list[str], extra: dict[str, Any] | None = None,
+def _fail(gate: Gate, expectation: str, column: str | None, count: int, observed: str, template: str) -> None:
+    """A whole-table rule checked in SQL, added to the gate's GX result as a blocking failure."""
+    gate.passed = False
+    gate.validation.failures.append(quality.Failure(expectation=expectation, column=column, level="suite", rows=[],
+                                                    unexpected_count=count, observed=observed, template=template))
+
+
+Write = Callable[[duckdb_.DuckDBPyConnection, pl.DataFrame], None]
+
+
+def _publish(context: dg.AssetExecutionContext, con: duckdb_.DuckDBPyConnection, step: str, gate: Gate,
+             preview: list[str], write: Write, extra: dict[str, Any] | None = None,
              mart: marts.Mart | None = None, notes: pl.DataFrame | None = None,
              ) -> Iterator[dg.AssetCheckResult | dg.MaterializeResult]:
+    """Record the gate's result; only when it passed, `write` the step's rows with its quarantine rows (one
+    transaction), then describe the table as it now is (row count and preview read back from it)."""
     table = tables.STEP_TABLES[step]
     # notes are stored with the quarantine rows but are not counted as refused rows in the gate's metadata
     quarantine = gate.quarantine if notes is None else pl.concat([gate.quarantine, notes])
-    with duckdb.get_connection() as con:
-        record_validation(con, gate, step, context.run.run_id)
-        if gate.passed:
-            tables.replace(con, table, stored, step=step, quarantine=quarantine, run_id=context.run.run_id,
-                           annotate=(lambda c: marts.comment(c, mart)) if mart else None)
+    record_validation(con, gate, step, context.run.run_id)
     if gate.passed:  # the materialization first, so the check result targets this run's table
-        metadata = _table_metadata(table, stored, gate.quarantine.height, preview, mart) | (extra or {})
-        yield dg.MaterializeResult(metadata=metadata)
-    yield gate.check_result(GATE, **(extra or {}), **_data_docs(context, duckdb, gate, step))
+        write(con, quarantine)
+        head = tables.read_frame(con, f"SELECT * FROM {table} LIMIT {PREVIEW_ROWS}")
+        metadata = _table_metadata(table, head.drop("text", strict=False), gate.quarantine.height, preview, mart)
+        metadata["dagster/row_count"] = int(tables.scalar(con, f"SELECT count(*) FROM {table}"))
+        metadata["rows_written"] = gate.kept.height  # new or changed rows (validated by the gate)
+        yield dg.MaterializeResult(metadata=metadata | (extra or {}))
+    yield gate.check_result(GATE, **(extra or {}), **_data_docs(context, _database_path(con), gate, step))
     if not gate.passed:
         context.log.error(f"{table} not published: its GX gate failed; the table keeps its last good state")
 
 
-def _data_docs(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gate: Gate,
-               step: str) -> dict[str, Any]:
+def _database_path(con: duckdb_.DuckDBPyConnection) -> str:
+    return str(tables.scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))
+
+
+def _data_docs(context: dg.AssetExecutionContext, database: str, gate: Gate, step: str) -> dict[str, Any]:
     """The gate's GX Data Docs page, linked from the check's metadata. Pages are per Dagster run, like its logs,
     so they live in the instance's folder ($DAGSTER_HOME/data_docs; GX's 4 MB of static files stay off the
     warehouse's disk), or beside the database for a throwaway instance. The page is a by-product: a failure to
     write it is logged and never fails the gate."""
     instance = context.instance
-    folder = Path(duckdb.database).resolve().parent if instance.is_ephemeral else Path(instance.root_directory)
+    folder = Path(database).resolve().parent if instance.is_ephemeral else Path(instance.root_directory)
     try:
         page = data_docs.build_page(gate.validation, folder / "data_docs", context.run.run_id, step)
     except Exception as exc:  # GX rendering or the disk: the validation itself stands
@@ -120,23 +137,55 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
                  duckdb: WarehouseResource) -> Iterator[Any]:
     """Article files of the corpus folder: decoded text, content hash, language and publication date
     (from sources.csv, front matter or detection). Files that cannot be read are quarantined with a reason;
-    faults in files still taken in, and in sources.csv, are quarantine rows whose reason starts with note:."""
+    faults in files still taken in, and in sources.csv, are quarantine rows whose reason starts with note:.
+    Incremental: a file whose size, mtime, inode and sources.csv row are as last read is not opened again
+    (`capex run --full-refresh` re-reads and re-hashes all); the gate validates the rows read this run."""
     folder_fingerprint = corpus.fingerprint()  # before reading: a file changed meanwhile reads as changed later
-    articles, refused = steps.read_articles(corpus.articles_dir, max_bytes=corpus.max_bytes)
-    rejected, notes = steps.split_notes(refused)
-    audit = articles.drop("text").with_columns(
-        published_year=pl.col("published").dt.year(),
-        published_days_ahead=(pl.col("published") - pl.lit(date.today())).dt.total_days())
-    gate = run_gate(audit, "raw_articles", "raw_articles")
-    kept = articles.filter(pl.col("doc").is_in(gate.kept["doc"].to_list()))
-    gate.quarantine = pl.concat([rejected, gate.quarantine])
-    yield from _publish(context, duckdb, "raw_articles", gate, kept,
-                        ["doc", "lang", "published", "date_basis", "n_chars", "encoding"],
-                        {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height,
-                         "notes": notes.height,
-                         "notes_preview": dg.MetadataValue.md(_markdown(notes.select("doc", "rule", "reason"))),
-                         "folder_fingerprint": folder_fingerprint},
-                        notes=notes)
+    quality.warm_up()  # GX imports in the background while the folder is scanned
+    key = steps.reader_key(corpus.articles_dir, corpus.max_bytes)
+    with duckdb.get_connection() as con:
+        index = {} if corpus.full_refresh else tables.read_file_index(con, key)
+        scan = steps.scan_articles(corpus.articles_dir, max_bytes=corpus.max_bytes, index=index, key=key,
+                                   sink=lambda frame, first: tables.stage_articles(con, frame, first=first))
+        rejected, notes = steps.split_notes(scan.refused)
+        fresh = tables.fresh_articles(con, "* EXCLUDE (text)")
+        audit = fresh.with_columns(
+            published_year=pl.col("published").dt.year(),
+            published_days_ahead=(pl.col("published") - pl.lit(date.today())).dt.total_days())
+        gate = run_gate(audit, "raw_articles", "raw_articles")
+        gate.quarantine = pl.concat([rejected, gate.quarantine])
+
+        def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
+            tables.publish_articles(con, unchanged=scan.unchanged, kept=gate.kept.select("doc"), index=scan.index,
+                                    quarantine=quarantine, run_id=context.run.run_id)
+
+        yield from _publish(context, con, "raw_articles", gate,
+                            ["doc", "lang", "published", "date_basis", "n_chars", "encoding"], write,
+                            {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height,
+                             "files_read": scan.files_read, "files_unchanged": scan.unchanged.height,
+                             "notes": notes.height,
+                             "notes_preview": dg.MetadataValue.md(_markdown(notes.select("doc", "rule", "reason"))),
+                             "folder_fingerprint": folder_fingerprint, "full_refresh": corpus.full_refresh},
+                            notes=notes)
+        tables.drop_incoming(con)  # a failed gate leaves this run's reads behind otherwise
+
+
+def _work(con: duckdb_.DuckDBPyConnection, step: str, current: pl.DataFrame,
+          full_refresh: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(keep, todo): the articles whose rows `step` keeps, and those it must (re)do."""
+    todo = current.with_columns(keep=pl.lit(False)) if full_refresh else tables.step_todo(con, step, current)
+    return todo.filter(pl.col("keep")).drop("keep"), todo.filter(~pl.col("keep")).drop("keep")
+
+
+def _unique_across(con: duckdb_.DuckDBPyConnection, gate: Gate, table: str, column: str,
+                   keep: pl.DataFrame) -> None:
+    """The suite's uniqueness of `column`, across the rows kept and the new ones (GX saw only the new ones)."""
+    if clashes := tables.collisions(con, table, column, keep, gate.kept):
+        _fail(gate, "expect_column_values_to_be_unique", column, clashes,
+              f"{clashes} new {column} values already in {table}", f"{column} is not unique across {table}")
+
+
+CLAIMS_BATCH = 500  # articles per batch sent to an extraction worker
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles], pool=POOL,
@@ -146,62 +195,92 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
     the article's own stated USD conversion, and the exact quote with its offsets. Incremental: only new or
     changed articles are read; the rest keep their claims (`capex run --full-refresh` re-reads all)."""
     with duckdb.get_connection() as con:
-        articles = tables.read_table(con, tables.RAW_ARTICLES)
-        previous = None if corpus.full_refresh or not tables.table_exists(con, tables.CLAIMS) else \
-            tables.read_table(con, tables.CLAIMS)
-    frame = steps.extract_claims(articles, previous)
-    gate = run_gate(frame, "claims", "claims")
-    gate.quarantine = pl.concat([steps.malformed_numbers(articles), gate.quarantine])
-    known = set() if previous is None or "article_key" not in previous.columns else \
-        set(previous["article_key"].to_list())
-    reused = frame.filter(pl.col("article_key").is_in(list(known))).height
-    yield from _publish(context, duckdb, "claims", gate, gate.kept,
-                        ["doc", "quote", "value", "currency", "qualifier", "year", "metric", "company", "source"],
-                        {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts()),
-                         "claims_reused": reused, "claims_extracted": frame.height - reused,
-                         "full_refresh": corpus.full_refresh})
+        current = steps.article_keys(tables.read_table(con, tables.RAW_ARTICLES, "doc, sha256, lang, published")) \
+            .select("doc", key=pl.col("article_key"))
+        keep, todo = _work(con, "claims", current, corpus.full_refresh)
+        frame, malformed = steps.extract_batches(
+            tables.stream_docs(con, package_data.sql("article_texts.sql"), todo, CLAIMS_BATCH), todo.height)
+        gate = run_gate(frame, "claims", "claims")
+        gate.quarantine = pl.concat([malformed, gate.quarantine])
+        _unique_across(con, gate, tables.CLAIMS, "claim_id", keep)
+
+        def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
+            tables.publish_delta(con, tables.CLAIMS, gate.kept, step="claims", keep=keep, state=todo,
+                                 quarantine=quarantine, run_id=context.run.run_id)
+
+        reused = int(tables.scalar(con, f"SELECT count(*) FROM {tables.CLAIMS}")) - gate.kept.height \
+            if gate.passed and tables.table_exists(con, tables.CLAIMS) else 0
+        yield from _publish(context, con, "claims", gate,
+                            ["doc", "quote", "value", "currency", "qualifier", "year", "metric", "company", "source"],
+                            write,
+                            {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts()),
+                             "articles_extracted": todo.height, "claims_extracted": frame.height,
+                             "full_refresh": corpus.full_refresh} | ({"claims_reused": reused} if gate.passed else {}))
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[claims], pool=POOL,
           check_specs=[_gate_spec("usd_claims")], output_required=False, owners=["team:capex-data"])
 def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
     """Claims converted to USD at the ECB reference rate of the publication date (fx_basis says which rate
-    was used), with the article's implied rate checked against the ECB rate."""
+    was used), with the article's implied rate checked against the ECB rate. Incremental: only the claims of
+    articles whose claims or date changed are converted and validated."""
     with duckdb.get_connection() as con:
-        frame = steps.to_usd(tables.read_table(con, tables.CLAIMS),
-                             tables.read_table(con, tables.RAW_ARTICLES, "doc, published, date_basis"))
-    gate = run_gate(frame, "usd_claims", "usd_claims")
-    implied = frame.filter(pl.col("implied_rate").is_not_null()).select(
-        "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation")
-    yield from _publish(context, duckdb, "usd_claims", gate, gate.kept,
-                        ["doc", "quote", "currency", "usd_value", "fx_rate", "fx_date", "fx_basis"],
-                        {"implied_vs_ecb_rates": dg.MetadataValue.md(_markdown(implied)),
-                         "max_abs_implied_deviation": float(implied["implied_deviation"].abs().max() or 0.0)
-                         if implied.height else 0.0,
-                         "fx_basis": dg.MetadataValue.json(frame["fx_basis"].value_counts().to_dicts())})
+        tables.ensure_schema(con)
+        keep, todo = _work(con, "usd_claims", tables.read_frame(con, package_data.sql("usd_current.sql")))
+        frame = steps.convert_dated(tables.read_docs(con, package_data.sql("usd_input.sql"), todo))
+        gate = run_gate(frame, "usd_claims", "usd_claims")
+        _unique_across(con, gate, tables.USD_CLAIMS, "claim_id", keep)
+        implied = frame.filter(pl.col("implied_rate").is_not_null()).select(
+            "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation")
+
+        def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
+            tables.publish_delta(con, tables.USD_CLAIMS, gate.kept, step="usd_claims", keep=keep, state=todo,
+                                 quarantine=quarantine, run_id=context.run.run_id)
+
+        yield from _publish(context, con, "usd_claims", gate,
+                            ["doc", "quote", "currency", "usd_value", "fx_rate", "fx_date", "fx_basis"], write,
+                            {"implied_vs_ecb_rates": dg.MetadataValue.md(_markdown(implied)),
+                             "max_abs_implied_deviation": float(implied["implied_deviation"].abs().max() or 0.0)
+                             if implied.height else 0.0,
+                             "fx_basis": dg.MetadataValue.json(frame["fx_basis"].value_counts().to_dicts())})
 
 
 @dg.asset(group_name="marts", kinds={"duckdb", "sql"}, deps=[usd_claims, raw_articles], pool=POOL,
           check_specs=[_gate_spec("fct_claims")], output_required=False, owners=["team:capex-analytics"])
 def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
-    """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote."""
+    """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote. Built in SQL;
+    the gate validates the rows that differ from the published mart (new or changed), and checks uniqueness
+    and the reconciliation with the claims over the whole mart."""
     with duckdb.get_connection() as con:
-        frame = tables.read_frame(con, marts.FCT_CLAIMS.sql)
+        built = tables.build_temp(con, "_fct", marts.FCT_CLAIMS.sql)
+        frame = tables.changed_rows(con, built, marts.FCT_CLAIMS.table)
         counts = tables.reconcile_counts(con)
-    gate = run_gate(frame, "fct_claims", "fct_claims")
-    # every extracted claim is either in the mart exactly once or quarantined by the USD step
-    expected = counts["claims"] - counts["usd_quarantined"]
-    if frame.height != expected or counts["usd_claims"] != expected:
-        gate.passed = False
-        gate.validation.failures.append(quality.Failure(
-            expectation="reconcile_row_counts", column=None, level="suite", rows=[],
-            unexpected_count=abs(frame.height - expected),
-            observed=f"{frame.height} mart rows; {counts}", template="mart rows do not reconcile"))
-    yield from _publish(context, duckdb, "fct_claims", gate, gate.kept,
-                        ["company", "metric", "year", "quote", "currency", "qualifier", "usd_value", "source"],
-                        {**{f"reconcile/{k}": v for k, v in counts.items()},
-                         "usd_total_bn": round(float(frame["usd_value"].sum() or 0.0) / 1e9, 2)},
-                        mart=marts.FCT_CLAIMS)
+        total, distinct = tables.key_counts(con, built, "claim_id")
+        gate = run_gate(frame, "fct_claims", "fct_claims")
+        if distinct != total:
+            _fail(gate, "expect_column_values_to_be_unique", "claim_id", total - distinct,
+                  f"{total} rows, {distinct} distinct claim_id", "claim_id is not unique across the mart")
+        # every extracted claim is either in the mart exactly once or quarantined by the USD step
+        expected = counts["claims"] - counts["usd_quarantined"]
+        mart_rows = total - gate.quarantine.height
+        if mart_rows != expected or counts["usd_claims"] != expected:
+            _fail(gate, "reconcile_row_counts", None, abs(mart_rows - expected), f"{mart_rows} mart rows; {counts}",
+                  "mart rows do not reconcile")
+
+        def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
+            dropped = pl.DataFrame({"claim_id": [json.loads(r)["claim_id"] for r in quarantine["record"]]},
+                                   schema={"claim_id": pl.Utf8})
+            tables.replace_from_sql(con, marts.FCT_CLAIMS.table, built, step="fct_claims", drop=dropped,
+                                    quarantine=quarantine, run_id=context.run.run_id,
+                                    annotate=lambda c: marts.comment(c, marts.FCT_CLAIMS))
+
+        yield from _publish(context, con, "fct_claims", gate,
+                            ["company", "metric", "year", "quote", "currency", "qualifier", "usd_value", "source"],
+                            write,
+                            {**{f"reconcile/{k}": v for k, v in counts.items()},
+                             "usd_total_bn": round(float(tables.scalar(con, f"SELECT sum(usd_value) FROM {built}")
+                                                         or 0.0) / 1e9, 2)},
+                            mart=marts.FCT_CLAIMS)
 
 
 def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:

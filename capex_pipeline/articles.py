@@ -16,7 +16,7 @@ import os
 import re
 import reprlib
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -72,6 +72,26 @@ class Article:
     title: str | None
     metadata_note: str | None = None
     notes: tuple[Note, ...] = field(default=(), compare=False)
+    stat: FileStat | None = field(default=None, compare=False)  # taken before the bytes were read
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """What tells a file unchanged without opening it: size, modification time (ns) and inode."""
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, info: os.stat_result) -> FileStat:
+        return cls(info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """A file the caller already holds, judged unchanged by its stat and sidecar row: not opened."""
+    doc: str
+    path: str
 
 
 @dataclass(frozen=True)
@@ -492,6 +512,7 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
         return reject("empty", "the file decodes to blank text")
     metadata = _metadata(text, side or {}, faults)
     return Article(doc=doc, path=where, sha256=hashlib.sha256(data).hexdigest(), text=text, encoding=encoding,
+                   stat=FileStat.of(info),
                    notes=tuple(Note(doc, where, reason, detail) for reason, detail in faults), **metadata)
 
 
@@ -526,10 +547,16 @@ def _unmatched_rows(folder: Path, sidecar: Sidecar, articles: set[str]) -> Itera
                        "the folder (renamed or deleted?); its metadata is not used")
 
 
+# skip(doc, stat, sidecar row) -> True when the caller already holds this exact file (see `Unchanged`).
+SkipFile = Callable[[str, FileStat, "dict[str, str] | None"], bool]
+
+
 def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                fallback: dict[str, dict[str, str]] | None = None) -> Iterator[Article | Rejected | Note]:
+                fallback: dict[str, dict[str, str]] | None = None,
+                skip: SkipFile | None = None) -> Iterator[Article | Rejected | Note | Unchanged]:
     """Stream a folder's articles in name order, with their `sources.csv` metadata (or `fallback` rows);
-    notes on the sidecar come first."""
+    notes on the sidecar come first. A regular file (not a symlink) that `skip` accepts by its stat is not
+    opened: it comes as `Unchanged`."""
     folder = Path(folder)
     sidecar = read_sidecar(folder)
     yield from sidecar.notes
@@ -554,6 +581,14 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
             if root not in target.parents:
                 yield Rejected(doc, where, "outside_folder", "symlink points outside the articles folder")
                 continue
+        elif skip is not None and doc == path.name:  # a symlink's target can change under an unchanged link
+            try:
+                info = path.stat()
+            except OSError:
+                info = None  # read_article says why
+            if info is not None and stat.S_ISREG(info.st_mode) and skip(doc, FileStat.of(info), side.get(path.name)):
+                yield Unchanged(doc, where)
+                continue
         yield read_article(path, side.get(path.name), max_bytes=max_bytes)
 
 
@@ -563,6 +598,6 @@ def read_paths(paths: list[str]) -> Iterator[Article | Rejected]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from (item for item in read_corpus(path) if not isinstance(item, Note))
+            yield from (item for item in read_corpus(path) if isinstance(item, Article | Rejected))
         else:
             yield read_article(path, read_sidecar(path.parent).rows.get(path.name))

@@ -10,15 +10,18 @@ import hashlib
 import json
 import multiprocessing
 import os
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from . import fx, tables
-from .articles import NOTE, Article, Note, Rejected, read_corpus
+from . import fx, package_data, quality, tables
+from .articles import NOTE, Article, FileStat, Note, Rejected, Unchanged, read_article, read_corpus, read_sidecar
 from .extract import extract_article, extractor_fingerprint
 from .extract.extractor import Mention, malformed_amounts
 
@@ -63,6 +66,111 @@ def read_articles(folder: Path | str, *, max_bytes: int) -> tuple[pl.DataFrame, 
         else:
             articles[item.sha256] = _article_row(item)
     return pl.DataFrame(list(articles.values()), schema=ARTICLE_SCHEMA), quarantine_rows(refused)
+
+
+# An index entry written less than this after its file's mtime is not trusted: a second edit within the same
+# clock tick (coarse on some file systems) would leave size and mtime as they were (git's "racy" files).
+RACY_NS = 2_000_000_000
+STAGE_BATCH = 2000  # articles per write to the incoming table: the texts of a cold run never all in memory
+
+
+def reader_key(folder: Path | str, max_bytes: int) -> str:
+    """What reading a file depends on besides its bytes and its sources.csv row: the folder (stored paths), the
+    size limit, the reader's code and the language registry (with the extractor's fingerprint)."""
+    digest = hashlib.sha256(f"{Path(folder).resolve()}|{max_bytes}|{extractor_fingerprint()}".encode())
+    digest.update((package_data.PACKAGE / "articles.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _side_key(row: dict[str, str] | None) -> str:
+    return hashlib.sha256(json.dumps(row, sort_keys=True).encode()).hexdigest()[:16] if row else ""
+
+
+@dataclass
+class Scan:
+    """What raw_articles found: files not opened, file-index rows and quarantine rows of the files read."""
+    unchanged: pl.DataFrame  # doc, path
+    index: pl.DataFrame
+    refused: pl.DataFrame
+    files_read: int
+
+
+def scan_articles(folder: Path | str, *, max_bytes: int, index: dict[str, Any], key: str,
+                  sink: Callable[[pl.DataFrame, bool], None], batch: int = STAGE_BATCH) -> Scan:
+    """Read the folder's new and changed files into `sink` (frames of ARTICLE_SCHEMA, in batches; the flag
+    says the first) and skip the rest by their stat against `index` (tables.read_file_index; empty: read all).
+    A file skipped but sharing its content hash with a file read, changed or deleted is read after all, so
+    the caller can rebuild that hash's row (its also_named) exactly as a full read would."""
+    folder = Path(folder)
+    started = time.time_ns()
+    side_keys: dict[str, str] = {}
+
+    def skip(doc: str, st: FileStat, side: dict[str, str] | None) -> bool:
+        side_keys[doc] = side_key = _side_key(side)
+        entry = index.get(doc)
+        return entry is not None and tuple(entry[:4]) == (st.size, st.mtime_ns, st.inode, side_key) \
+            and entry[5] - st.mtime_ns > RACY_NS
+
+    rows: list[dict[str, Any]] = []
+    index_rows: list[dict[str, Any]] = []
+    refused: list[dict[str, Any]] = []
+    unchanged: dict[str, str] = {}
+    shas: set[str] = set()
+    first = True
+
+    def flush() -> None:
+        nonlocal first
+        if rows or first:
+            sink(pl.DataFrame(rows, schema=ARTICLE_SCHEMA), first)
+            first = False
+            rows.clear()
+
+    def take(item: Article | Rejected | Note) -> None:
+        if isinstance(item, Rejected | Note):
+            refused.append(_refused_row(item))
+            return
+        refused.extend(_refused_row(note) for note in item.notes)
+        rows.append(_article_row(item))
+        shas.add(item.sha256)
+        if item.doc in side_keys and item.stat is not None:  # symlinks are read every run: not indexed
+            index_rows.append({"doc": item.doc, "size": item.stat.size, "mtime_ns": item.stat.mtime_ns,
+                               "inode": item.stat.inode, "sidecar_key": side_keys[item.doc], "reader_key": key,
+                               "sha256": item.sha256, "indexed_ns": started})
+        if len(rows) >= batch:
+            flush()
+
+    read = 0
+    for item in read_corpus(folder, max_bytes=max_bytes, skip=skip):
+        if isinstance(item, Unchanged):
+            unchanged[item.doc] = item.path
+        else:
+            read += isinstance(item, Article | Rejected)
+            take(item)
+    gone = {entry[4] for doc, entry in index.items() if doc not in unchanged}  # changed, deleted or renamed
+    pending = [doc for doc in unchanged if index[doc][4] in shas | gone]
+    while pending:  # rare: a duplicate's sibling changed; the sidecar is read again only here
+        side = read_sidecar(folder).rows
+        before = set(shas)
+        for doc in pending:
+            del unchanged[doc]
+            side_keys[doc] = _side_key(side.get(doc))
+            take(read_article(folder / doc, side.get(doc), max_bytes=max_bytes))
+            read += 1
+        pending = [doc for doc in unchanged if index[doc][4] in shas - before]
+    flush()
+    return Scan(unchanged=pl.DataFrame({"doc": list(unchanged), "path": list(unchanged.values())},
+                                       schema={"doc": pl.Utf8, "path": pl.Utf8}),
+                index=pl.DataFrame(index_rows, schema=INDEX_SCHEMA), refused=quarantine_rows(refused),
+                files_read=read)
+
+
+INDEX_SCHEMA = {"doc": pl.Utf8, "size": pl.Int64, "mtime_ns": pl.Int64, "inode": pl.Int64, "sidecar_key": pl.Utf8,
+                "reader_key": pl.Utf8, "sha256": pl.Utf8, "indexed_ns": pl.Int64}
+
+
+def _refused_row(item: Rejected | Note) -> dict[str, Any]:
+    return {"step": "raw_articles", "doc": item.doc, "rule": item.reason, "reason": item.detail,
+            "record": json.dumps({"path": item.path})}
 
 
 def split_notes(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -124,6 +232,54 @@ def _extract(articles: pl.DataFrame) -> pl.DataFrame:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             rows = [row for part in pool.map(_extract_records, chunks) for row in part]
     return pl.DataFrame(rows, schema=CLAIM_SCHEMA).sort("doc", "start_offset")
+
+
+def extract_batches(batches: Iterable[pl.DataFrame], total: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Claims and malformed-number quarantine rows of articles arriving in frames (the `_ARTICLE_FIELDS` and
+    `article_key`), `total` of them: large runs go to worker processes a batch at a time, with a few batches
+    in flight, so the corpus's texts are never all in memory at once."""
+    claims: list[pl.DataFrame] = []
+    malformed: list[pl.DataFrame] = []
+
+    def collect(part: tuple[dict[str, list[Any]], list[dict[str, Any]]]) -> None:
+        claims.append(pl.DataFrame(part[0], schema=CLAIM_SCHEMA))
+        malformed.append(quarantine_rows(part[1]))
+
+    workers = min(len(os.sched_getaffinity(0)), 8)
+    if total < PARALLEL_MIN_ARTICLES or workers < 2:
+        for frame in batches:
+            collect(_extract_batch(frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()))
+    else:
+        quality.settle()  # no fork while another thread may hold the import lock
+        # fork: the workers inherit the loaded lexicons; they get plain records and return plain lists, so
+        # Polars' thread pool is never used in a forked child
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            running: deque[Future[Any]] = deque()
+            for frame in batches:
+                running.append(pool.submit(_extract_batch, frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()))
+                while len(running) > 2 * workers:
+                    collect(running.popleft().result())
+            while running:
+                collect(running.popleft().result())
+    out = pl.concat(claims) if claims else pl.DataFrame(schema=CLAIM_SCHEMA)
+    bad = pl.concat(malformed) if malformed else quarantine_rows([])
+    return out.sort("doc", "start_offset"), bad
+
+
+def _extract_batch(records: list[dict[str, Any]]) -> tuple[dict[str, list[Any]], list[dict[str, Any]]]:
+    """One batch's claims as columns (cheaper to send back than a dict per claim) and its malformed numbers."""
+    rows = _extract_records(records)
+    columns = {name: [r[name] for r in rows] for name in CLAIM_SCHEMA}
+    bad = [{"step": "claims", "doc": art["doc"], "rule": "malformed_number",
+            "reason": f"{quote!r} at {start}-{end} is not a well-formed number; not read as money",
+            "record": json.dumps({"quote": quote, "start": start, "end": end})}
+           for art in records for start, end, quote in malformed_amounts(art["text"], lang=art["lang"])]
+    return columns, bad
+
+
+def convert_dated(dated: pl.DataFrame) -> pl.DataFrame:
+    """Claims that already carry their article's `published` and `date_basis`, converted to USD."""
+    return fx.convert(dated)
 
 
 def _extract_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

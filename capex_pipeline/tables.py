@@ -4,7 +4,7 @@ new one, never half of it, and a re-run replaces rows instead of adding them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
 
@@ -21,6 +21,9 @@ USD_CLAIMS = "staging.usd_claims"
 FCT_CLAIMS = "marts.fct_claims"
 QUARANTINE = "quality.quarantine"
 VALIDATIONS = "quality.validations"
+FILE_INDEX = "raw.file_index"
+STEP_STATE = "staging.step_state"
+ARTICLES_INCOMING = "raw.articles_incoming"  # this run's reads, until raw_articles publishes them
 # The gated steps and the table each publishes, in pipeline order.
 STEP_TABLES = {"raw_articles": RAW_ARTICLES, "claims": CLAIMS, "usd_claims": USD_CLAIMS, "fct_claims": FCT_CLAIMS}
 QUARANTINE_COLUMNS = ("step", "doc", "rule", "reason", "record")
@@ -67,6 +70,172 @@ def replace(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, 
         for name in ("_frame", "_q"):
             with suppress(duckdb.Error):
                 con.unregister(name)
+
+
+def _register(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> None:
+    for name, frame in frames.items():
+        con.register(name, frame.to_arrow())
+
+
+def _unregister(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
+    for name in names:
+        with suppress(duckdb.Error):
+            con.unregister(name)
+
+
+def read_file_index(con: duckdb.DuckDBPyConnection, reader_key: str) -> dict[str, tuple[int, ...] | Any]:
+    """doc -> (size, mtime_ns, inode, sidecar_key, sha256, indexed_ns) of the files last read with `reader_key`."""
+    ensure_schema(con)
+    rows = con.execute(f"SELECT doc, size, mtime_ns, inode, sidecar_key, sha256, indexed_ns FROM {FILE_INDEX} "
+                       "WHERE reader_key = ?", [reader_key]).fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def stage_articles(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, first: bool) -> None:
+    """Append a batch of this run's reads to the incoming table (texts go to the file, not to memory)."""
+    con.register("_batch", frame.to_arrow())
+    try:
+        if first:
+            con.execute(f"CREATE OR REPLACE TABLE {ARTICLES_INCOMING} AS SELECT * FROM _batch")
+        else:
+            con.execute(f"INSERT INTO {ARTICLES_INCOMING} SELECT * FROM _batch")
+    finally:
+        _unregister(con, ["_batch"])
+
+
+def fresh_articles(con: duckdb.DuckDBPyConnection, columns: str) -> pl.DataFrame:
+    """This run's reads, one row per content hash (`sql/fresh_articles.sql`), without what is not asked for."""
+    con.execute(package_data.sql("fresh_articles.sql"))
+    return read_frame(con, f"SELECT {columns} FROM _fresh ORDER BY doc")
+
+
+def drop_incoming(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {ARTICLES_INCOMING}")
+
+
+def publish_articles(con: duckdb.DuckDBPyConnection, *, unchanged: pl.DataFrame, kept: pl.DataFrame,
+                     index: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None) -> None:
+    """raw.articles, its file index and quarantine rows, updated for the files read this run, in one
+    transaction (`sql/publish_articles.sql`)."""
+    ensure_schema(con)
+    q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
+    frames = {"_unchanged": unchanged, "_kept": kept, "_index": index, "_q": q}
+    try:
+        _register(con, frames)
+        with transaction(con):
+            con.execute(package_data.sql("publish_articles.sql"))
+    finally:
+        _unregister(con, frames)
+
+
+def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: pl.DataFrame) -> pl.DataFrame:
+    """`current` (doc, key) with `keep`: whether `step`'s table already holds that article at that key."""
+    ensure_schema(con)
+    try:
+        con.register("_current", current.to_arrow())
+        return read_frame(con, package_data.sql("step_todo.sql"), [step])
+    finally:
+        _unregister(con, ["_current"])
+
+
+def step_keys(con: duckdb.DuckDBPyConnection, step: str) -> pl.DataFrame:
+    """(doc, key) of every article `step`'s table holds."""
+    return read_frame(con, f"SELECT doc, key FROM {STEP_STATE} WHERE step = ?", [step])
+
+
+def read_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame) -> pl.DataFrame:
+    """`sql` run with `_docs(doc)` registered: the rows of a few articles out of a large table."""
+    try:
+        con.register("_docs", docs.select("doc").to_arrow())
+        return read_frame(con, sql)
+    finally:
+        _unregister(con, ["_docs"])
+
+
+def stream_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame, batch: int) -> Iterator[pl.DataFrame]:
+    """`sql` run with `_docs` (doc and the frame's other columns) registered, in frames of `batch` rows: large
+    texts never all in memory."""
+    try:
+        con.register("_docs", docs.to_arrow())
+        reader = con.sql(sql).to_arrow_reader(batch)
+        for chunk in reader:
+            yield pl.from_arrow(chunk)  # type: ignore[misc]
+    finally:
+        _unregister(con, ["_docs"])
+
+
+def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, keep: pl.DataFrame,
+               frame: pl.DataFrame) -> int:
+    """How many of `frame`'s `column` values rows of `table` that stay (docs in `keep`) already have."""
+    if not table_exists(con, table) or frame.is_empty():
+        return 0
+    frames = {"_keep": keep.select("doc"), "_frame": frame.select(column)}
+    try:
+        _register(con, frames)
+        return int(scalar(con, package_data.sql("collisions.sql").format(table=table, column=column)))
+    finally:
+        _unregister(con, frames)
+
+
+def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
+                  keep: pl.DataFrame, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None) -> None:
+    """Replace the rows, quarantine rows and state of every article outside `keep` with `frame`, `quarantine`
+    and `state`, in one transaction (`sql/publish_delta.sql`)."""
+    ensure_schema(con)
+    q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
+    frames = {"_keep": keep.select("doc"), "_frame": frame, "_q": q, "_state": state.select("doc", "key")}
+    try:
+        _register(con, frames)
+        with transaction(con):
+            con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
+    finally:
+        _unregister(con, frames)
+
+
+def replace_from_sql(con: duckdb.DuckDBPyConnection, table: str, source: str, *, step: str,
+                     drop: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
+                     annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
+    """Replace `table` with the rows of the relation `source` minus the claims in `drop`, and this step's
+    quarantine rows, in one transaction (a mart built in SQL: its rows never pass through Python)."""
+    ensure_schema(con)
+    try:
+        con.register("_drop", drop.select("claim_id").to_arrow())
+        with transaction(con):
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {source} "
+                        "WHERE claim_id NOT IN (SELECT claim_id FROM _drop)")
+            if annotate:
+                annotate(con)
+            con.execute(f"DELETE FROM {QUARANTINE} WHERE step = ?", [step])
+            if quarantine.height:
+                con.register("_q", quarantine.select(QUARANTINE_COLUMNS).to_arrow())
+                columns = ", ".join(QUARANTINE_COLUMNS)
+                con.execute(f"INSERT INTO {QUARANTINE} ({columns}, run_id) SELECT {columns}, ? FROM _q", [run_id])
+    finally:
+        _unregister(con, ["_drop", "_q"])
+
+
+def build_temp(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> str:
+    """A temporary table of this connection holding `sql`'s rows; returns its name."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+    return name
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {relation}").fetchall()]
+
+
+def changed_rows(con: duckdb.DuckDBPyConnection, relation: str, table: str) -> pl.DataFrame:
+    """Rows of `relation` that `table` does not hold as they are (all of them when the table is missing or has
+    other columns): what a rebuild would write anew."""
+    if table_exists(con, table) and _columns(con, relation) == _columns(con, table):
+        return read_frame(con, f"SELECT * FROM {relation} EXCEPT SELECT * FROM {table}")
+    return read_frame(con, f"SELECT * FROM {relation}")
+
+
+def key_counts(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> tuple[int, int]:
+    """(rows, distinct non-null values of `column`) of a relation."""
+    row = con.execute(f"SELECT count(*), count(DISTINCT {column}) FROM {relation}").fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def record_validation(con: duckdb.DuckDBPyConnection, *, run_id: str, step: str, suite: str, success: bool,

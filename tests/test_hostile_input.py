@@ -297,7 +297,7 @@ def test_failure_summary_names_the_cause(tmp_path: Path, monkeypatch: pytest.Mon
     def broken(*args: object, **kwargs: object) -> None:
         raise ValueError("the articles folder vanished")
 
-    monkeypatch.setattr(assets.pipeline.steps, "read_articles", broken)
+    monkeypatch.setattr(assets.pipeline.steps, "scan_articles", broken)
     outcome = run_pipeline(db=tmp_path / "capex.duckdb", articles=SEEDS, instance=dg.DagsterInstance.ephemeral())
     assert not outcome.success
     assert outcome.failures == ["raw_articles: ValueError: the articles folder vanished"]

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import dagster as dg
 import polars as pl
 import pytest
 
 import assets.pipeline
 from assets import defs
+from assets.pipeline import PIPELINE_ASSETS
+from assets.resources import make_resources
 
 from .conftest import SEEDS, materialize, rows
 
@@ -101,14 +105,16 @@ def test_broken_step_blocks_downstream_and_marts_keep_last_good_state(
     db = tmp_path / "capex.duckdb"
     assert materialize(db, SEEDS).success
     before = rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id")
-    real = assets.pipeline.steps.extract_claims
+    real = assets.pipeline.steps.extract_batches
 
-    def corrupt(*args: pl.DataFrame | None) -> pl.DataFrame:  # a bug that emits every claim twice
-        frame = real(*args)
-        return pl.concat([frame, frame])
+    def corrupt(*args: Any) -> tuple[pl.DataFrame, pl.DataFrame]:  # a bug that emits every claim twice
+        frame, malformed = real(*args)
+        return pl.concat([frame, frame]), malformed
 
-    monkeypatch.setattr(assets.pipeline.steps, "extract_claims", corrupt)
-    result = materialize(db, SEEDS)
+    monkeypatch.setattr(assets.pipeline.steps, "extract_batches", corrupt)
+    # full refresh: an unchanged corpus is not extracted again, and the bug must run to be caught
+    result = dg.materialize(PIPELINE_ASSETS, resources=make_resources(db, SEEDS, full_refresh=True),
+                            raise_on_error=False)
     assert not result.success
     checks = {e.asset_key.to_user_string(): e.passed for e in result.get_asset_check_evaluations()}
     assert checks == {"raw_articles": True, "claims": False}

@@ -33,5 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="time the whole `capex extract` on about MB megabytes of real articles (the evaluation "
                              "corpus, copied; reading and language detection included) on one core; 0 skips it "
                              f"(default: {REAL_MB}, or 1 with --quick)")
+    parser.add_argument("--ui", action="store_true",
+                        help="also time a run of the seed corpus launched as the Dagster UI launches one (dagster dev, "
+                             "the project's queue and pool, GraphQL launchRun of every asset) against `capex run`")
     parser.add_argument("--e2e-timeout", type=float, default=None, metavar="SECONDS",
                         help="stop an end-to-end run after this long and report it as timed out")

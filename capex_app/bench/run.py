@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from capex_pipeline import package_data
+
 from . import corpus_gen
 from .end_to_end import e2e_inprocess, end_to_end
 from .extraction import accuracy_on_truth, article_size_scaling, extraction_throughput
@@ -82,6 +84,12 @@ def run(args: argparse.Namespace) -> int:
             row["end_to_end"] = end_to_end(folder, out / f"e2e_{n}" / "capex.duckdb", seed=args.seed,
                                            timeout=args.e2e_timeout)
         summary["runs"].append(row)
+    if args.ui:
+        print("capex bench: the seed corpus launched from the UI and from the command line ...", file=sys.stderr,
+              flush=True)
+        from .ui_run import ui_vs_cli
+
+        summary["ui_run"] = ui_vs_cli(package_data.seeds_dir(), out / "ui_run")
     if not args.no_peer and sizes:
         folder, truth, _ = _corpus(out, min(sizes), args.seed)
         summary["peer"] = peer_comparison(folder, truth, limit=args.peer_articles)
@@ -93,12 +101,22 @@ def run(args: argparse.Namespace) -> int:
               f"{real['runs']['corpus']['wall_seconds']:.1f} s ({real['mb_per_s_whole']:.2f} MB/s with start-up; "
               f"{fmt(real['mb_per_s_steady'])} MB/s without its {real['startup_cpu_seconds']:.1f} s), "
               f"peak {real['runs']['corpus']['peak_rss_mb']:.0f} MB")
+    if ui := summary.get("ui_run"):
+        print(f"\nseed corpus launched from the UI: {fmt(ui['ui'].get('seconds'))} s (queued "
+              f"{fmt(ui['ui'].get('queued_seconds'))} s, run worker {fmt(ui['ui'].get('worker_seconds'))} s; "
+              f"{ui['ui'].get('executor')}); `capex run`: {fmt(ui['cli']['seconds'])} s; "
+              f"ratio {fmt(ui['ui_over_cli'])}")
     peer = summary.get("peer") or {}
     if peer.get("skipped"):
         print(f"\n{peer['skipped']}")
     for r in peer.get("results", []):
         print(f"\npeer {r['dataset']:>9} ({r['articles']} articles): F1 ours {r['ours']['f1']:.3f} vs "
               f"Recognizers-Text {r['peer']['f1']:.3f}; extractor {fmt(r['speedup'])}x faster")
+    from .plot import scaling_plot
+
+    if plot := scaling_plot(summary["runs"], out / "scaling.png"):
+        summary["plot"] = str(plot)
+        print(f"\nplot: {plot}")
     text = json.dumps(summary, indent=2, ensure_ascii=False, default=str)
     (Path(args.json) if args.json else out / "bench_summary.json").write_text(text, encoding="utf-8")
     print(text)

@@ -19,3 +19,16 @@ CREATE TABLE IF NOT EXISTS quality.quarantine (
 CREATE TABLE IF NOT EXISTS quality.validations (
     run_id VARCHAR, step VARCHAR, suite VARCHAR, success BOOLEAN, expectations INTEGER, failed INTEGER,
     rows_quarantined INTEGER, details JSON, validated_at TIMESTAMP DEFAULT current_timestamp);
+
+-- The files raw.articles was read from, by their stat: a file whose size, mtime, inode and sources.csv row are
+-- unchanged is not opened again (raw_articles). reader_key names what reading depends on (the folder, the size
+-- limit, the reader and language code); an entry under another key, or one written within RACY_NS of its own
+-- mtime (a file edited twice in one clock tick), is not trusted. Deleting the table makes the next run re-hash
+-- every file, as `capex run --full-refresh` does.
+CREATE TABLE IF NOT EXISTS raw.file_index (
+    doc VARCHAR, size BIGINT, mtime_ns BIGINT, inode BIGINT, sidecar_key VARCHAR, reader_key VARCHAR,
+    sha256 VARCHAR, indexed_ns BIGINT);
+
+-- Which version (key) of each article a step's table holds, so a run redoes only the articles whose key
+-- changed, and a step whose gate failed catches up on the next run.
+CREATE TABLE IF NOT EXISTS staging.step_state (step VARCHAR, doc VARCHAR, key VARCHAR);

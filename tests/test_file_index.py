@@ -1,0 +1,141 @@
+"""Incremental reading (issue 13): a file is judged unchanged by its stat and not opened again; a touched file
+is re-hashed; `full_refresh` re-hashes everything; gates validate only the rows a run writes; and whatever
+changes, the warehouse equals a full rebuild. Real Dagster, real DuckDB, real GX."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from assets.pipeline import PIPELINE_ASSETS
+from assets.resources import make_resources
+
+from .conftest import materialize, rows
+from .test_incremental import snapshot
+
+OLD_NS = 1_600_000_000 * 10**9  # 2020: far from "racy" (an mtime within seconds of the index is not trusted)
+EXTRA = "Meta said it will spend $65 billion on AI data centres in 2025, up from $39 billion.\n"
+
+
+def _age(folder: Path) -> None:
+    for path in folder.iterdir():
+        os.utime(path, ns=(OLD_NS, OLD_NS))
+
+
+def _meta(result: dg.ExecuteInProcessResult, asset: str) -> dict[str, Any]:
+    event = next(e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == asset)
+    return {k: v.value for k, v in event.materialization.metadata.items()}
+
+
+def _checked(result: dg.ExecuteInProcessResult) -> dict[str, int]:
+    return {e.asset_key.to_user_string(): e.metadata["rows_checked"].value
+            for e in result.get_asset_check_evaluations()}
+
+
+def _full(db: Path, corpus: Path) -> dg.ExecuteInProcessResult:
+    return dg.materialize(PIPELINE_ASSETS, resources=make_resources(db, corpus, full_refresh=True),
+                          raise_on_error=False)
+
+
+def test_unchanged_stat_means_not_reread_and_full_refresh_rehashes(corpus: Path, tmp_path: Path) -> None:
+    _age(corpus)
+    db = tmp_path / "capex.duckdb"
+    first = materialize(db, corpus)
+    assert first.success
+    files = _meta(first, "raw_articles")["files_read"]
+    assert files >= 3 and _meta(first, "raw_articles")["files_unchanged"] == 0
+
+    # same size, same mtime, same inode, other bytes: the stat cannot tell, so the file is not opened
+    target = corpus / "003_ca642059fae57875.txt"
+    text = target.read_text(encoding="utf-8")
+    assert "20 Milliarden US-Dollar (umgerechnet" in text
+    with target.open("r+", encoding="utf-8") as handle:  # in place: the inode stays
+        handle.write(text.replace("20 Milliarden US-Dollar (umgerechnet", "30 Milliarden US-Dollar (umgerechnet"))
+    os.utime(target, ns=(OLD_NS, OLD_NS))
+    quiet = materialize(db, corpus)
+    assert quiet.success
+    assert _meta(quiet, "raw_articles")["files_read"] == 0
+    assert _meta(quiet, "raw_articles")["files_unchanged"] == files
+    assert _meta(quiet, "claims")["claims_extracted"] == 0
+    assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE quote = '30 Milliarden US-Dollar'") == [(0,)]
+    assert _checked(quiet) == {"raw_articles": 0, "claims": 0, "usd_claims": 0, "fct_claims": 0}
+
+    # the explicit fallback re-reads and re-hashes every file, and sees the new bytes
+    refreshed = _full(db, corpus)
+    assert refreshed.success and _meta(refreshed, "raw_articles")["files_read"] == files
+    assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE quote = '30 Milliarden US-Dollar'") == [(1,)]
+
+
+def test_a_touched_file_is_rehashed_and_its_unchanged_content_keeps_its_rows(corpus: Path, tmp_path: Path) -> None:
+    _age(corpus)
+    db = tmp_path / "capex.duckdb"
+    assert materialize(db, corpus).success
+    before = snapshot(db)
+    os.utime(corpus / "003_ca642059fae57875.txt", ns=(OLD_NS, OLD_NS + 10**9))  # `touch`: only the mtime
+    touched = materialize(db, corpus)
+    assert touched.success
+    assert _meta(touched, "raw_articles")["files_read"] == 1
+    assert _meta(touched, "claims")["articles_extracted"] == 0  # same hash, same key: its claims stay
+    assert snapshot(db) == before
+    # and the index now holds the new mtime: the next run opens nothing
+    assert _meta(materialize(db, corpus), "raw_articles")["files_read"] == 0
+
+
+def test_one_new_article_validates_only_its_rows_and_equals_a_full_rebuild(corpus: Path, tmp_path: Path) -> None:
+    _age(corpus)
+    db = tmp_path / "capex.duckdb"
+    first = materialize(db, corpus)
+    assert first.success
+    whole = _checked(first)
+    (corpus / "900_new.txt").write_text(EXTRA, encoding="utf-8")
+    os.utime(corpus / "900_new.txt", ns=(OLD_NS, OLD_NS))
+    added = materialize(db, corpus)
+    assert added.success
+    checked = _checked(added)
+    new_claims = rows(db, "SELECT count(*) FROM staging.claims WHERE doc = '900_new.txt'")[0][0]
+    assert new_claims == 2
+    # GX saw the new article's row and claims only, not the corpus
+    assert checked == {"raw_articles": 1, "claims": new_claims, "usd_claims": new_claims, "fct_claims": new_claims}
+    assert whole["claims"] > 10 * new_claims
+    validated = rows(db, "SELECT step, count(*) FROM quality.validations GROUP BY step ORDER BY step")
+    assert validated == [("claims", 2), ("fct_claims", 2), ("raw_articles", 2), ("usd_claims", 2)]
+    full = tmp_path / "full.duckdb"
+    assert materialize(full, corpus).success
+    assert snapshot(db) == snapshot(full)
+
+
+def test_duplicates_and_their_siblings_rebuild_like_a_full_read(corpus: Path, tmp_path: Path) -> None:
+    """Content under two names is one row (also_named); deleting or editing one name re-reads the other."""
+    _age(corpus)
+    db = tmp_path / "capex.duckdb"
+    original = corpus / "003_ca642059fae57875.txt"
+    shutil.copy2(original, corpus / "000_copy.txt")  # sorts first: it holds the row
+    assert materialize(db, corpus).success
+    assert rows(db, "SELECT also_named FROM raw.articles WHERE doc = '000_copy.txt'") == [([original.name],)]
+
+    def same_as_full(step: str) -> None:
+        assert materialize(db, corpus).success, step
+        full = tmp_path / f"full_{step}.duckdb"
+        assert materialize(full, corpus).success
+        assert snapshot(db) == snapshot(full), step
+        keep = "doc, also_named, sha256, lang, published"
+        assert rows(db, f"SELECT {keep} FROM raw.articles ORDER BY doc") == \
+            rows(full, f"SELECT {keep} FROM raw.articles ORDER BY doc"), step
+        assert rows(db, "SELECT step, doc, rule FROM quality.quarantine ORDER BY ALL") == \
+            rows(full, "SELECT step, doc, rule FROM quality.quarantine ORDER BY ALL"), step
+
+    (corpus / "000_copy.txt").unlink()  # the row's holder goes: the unchanged sibling takes the row
+    same_as_full("delete")
+    shutil.copy2(original, corpus / "zzz_copy.txt")  # a new name for old content joins the row
+    same_as_full("add")
+    original.write_text(original.read_text(encoding="utf-8") + "\nMore.\n", encoding="utf-8")
+    same_as_full("edit")
+    sidecar = corpus / "sources.csv"
+    sidecar.write_text(sidecar.read_text(encoding="utf-8").replace("Reuters", "Reuters (edited)"), encoding="utf-8")
+    same_as_full("sidecar")
+    (corpus / "sources.csv").unlink()
+    same_as_full("no sidecar")
