@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb as duckdb_  # the asset parameters are named `duckdb` (the resource key)
 import polars as pl
 
-from capex_pipeline import charts, data_docs, marts, package_data, quality, render, steps, tables, warehouse
+from capex_pipeline import charts, data_docs, fx, marts, package_data, quality, render, steps, tables, warehouse
 
 from .gates import Gate, record_validation, run_gate
 from .images import image_metadata
@@ -226,7 +226,9 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
     articles whose claims or date changed are converted and validated."""
     with duckdb.get_connection() as con:
         tables.ensure_schema(con)
-        keep, todo = _work(con, "usd_claims", tables.read_frame(con, package_data.sql("usd_current.sql")))
+        # the rates are an input too: a new rates file or ECB history redoes every article's USD rows
+        current = tables.read_frame(con, package_data.sql("usd_current.sql"))
+        keep, todo = _work(con, "usd_claims", current.with_columns(pl.col("key") + "|" + fx.rates_key()))
         frame = steps.convert_dated(tables.read_docs(con, package_data.sql("usd_input.sql"), todo))
         gate = run_gate(frame, "usd_claims", "usd_claims")
         _unique_across(con, gate, tables.USD_CLAIMS, "claim_id", keep)

