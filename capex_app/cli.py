@@ -35,7 +35,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
-    from .progress import bar, count_files
+    from capex_pipeline.progress import bar, count_files
 
     out = sys.stdout
     for item in bar(read_paths(args.paths), desc="capex extract", unit="file", total=count_files(args.paths)):
@@ -68,7 +68,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from assets.runner import run_pipeline  # the Dagster layer, imported only here
-    from capex_pipeline import fx
+    from capex_pipeline import fx, progress
 
     articles = _existing_dir(args.articles) if args.articles else None
     db = warehouse.db_path(args.db)
@@ -78,6 +78,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         fx.other_rates()  # a rates file that cannot be read stops here, in one line, before any step runs
     except fx.RatesFileError as exc:
         raise UserError(str(exc)) from exc
+    progress.keep_terminal()
     try:
         outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh)
     except warehouse.WarehouseUnavailable as exc:

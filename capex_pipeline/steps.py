@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from . import fx, package_data, quality, tables
+from . import fx, package_data, progress, quality, tables
 from .articles import NOTE, Article, FileStat, Note, Rejected, Unchanged, read_article, read_corpus, read_sidecar
 from .extract import extract_article, extractor_fingerprint
 from .extract.extractor import Mention, malformed_amounts
@@ -237,30 +237,36 @@ def _extract(articles: pl.DataFrame) -> pl.DataFrame:
 def extract_batches(batches: Iterable[pl.DataFrame], total: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Claims and malformed-number quarantine rows of articles arriving in frames (the `_ARTICLE_FIELDS` and
     `article_key`), `total` of them: large runs go to worker processes a batch at a time, with a few batches
-    in flight, so the corpus's texts are never all in memory at once."""
+    in flight, so the corpus's texts are never all in memory at once. A terminal shows the progress."""
     claims: list[pl.DataFrame] = []
     malformed: list[pl.DataFrame] = []
+    done = progress.Bar(desc="claims: extracting", unit="article", total=total)
 
-    def collect(part: tuple[dict[str, list[Any]], list[dict[str, Any]]]) -> None:
+    def collect(part: tuple[dict[str, list[Any]], list[dict[str, Any]]], articles: int) -> None:
         claims.append(pl.DataFrame(part[0], schema=CLAIM_SCHEMA))
         malformed.append(quarantine_rows(part[1]))
+        done(articles)
 
     workers = min(len(os.sched_getaffinity(0)), 8)
     if total < PARALLEL_MIN_ARTICLES or workers < 2:
         for frame in batches:
-            collect(_extract_batch(frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()))
+            collect(_extract_batch(frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()), frame.height)
     else:
         quality.settle()  # no fork while another thread may hold the import lock
         # fork: the workers inherit the loaded lexicons; they get plain records and return plain lists, so
         # Polars' thread pool is never used in a forked child
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            running: deque[Future[Any]] = deque()
+            running: deque[tuple[Future[Any], int]] = deque()
             for frame in batches:
-                running.append(pool.submit(_extract_batch, frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()))
+                records = frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()
+                running.append((pool.submit(_extract_batch, records), len(records)))
                 while len(running) > 2 * workers:
-                    collect(running.popleft().result())
+                    future, n = running.popleft()
+                    collect(future.result(), n)
             while running:
-                collect(running.popleft().result())
+                future, n = running.popleft()
+                collect(future.result(), n)
+    done.close()
     out = pl.concat(claims) if claims else pl.DataFrame(schema=CLAIM_SCHEMA)
     bad = pl.concat(malformed) if malformed else quarantine_rows([])
     return out.sort("doc", "start_offset"), bad

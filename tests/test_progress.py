@@ -16,11 +16,11 @@ COMMAND = [sys.executable, "-c", "import sys; from capex_app.cli import main; sy
            str(SEEDS), "--jsonl"]
 
 
-def _stderr_on_a_terminal() -> tuple[bytes, bytes]:
+def _stderr_on_a_terminal(command: list[str] = COMMAND, env: dict[str, str] | None = None) -> tuple[bytes, bytes]:
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal 100 columns wide
     try:
-        proc = subprocess.run(COMMAND, stdout=subprocess.PIPE, stderr=follower, timeout=120, check=True)
+        proc = subprocess.run(command, stdout=subprocess.PIPE, stderr=follower, timeout=300, check=True, env=env)
         os.close(follower)
         seen = b""
         while True:
@@ -42,3 +42,11 @@ def test_a_bar_on_a_terminal_and_none_in_a_pipe() -> None:
     stdout, terminal = _stderr_on_a_terminal()
     assert b"capex extract" in terminal and b"file" in terminal  # tqdm's description and unit
     assert stdout == piped.stdout  # the bar never touches the output
+
+
+def test_capex_run_shows_the_extraction_on_a_terminal(tmp_path: Path) -> None:
+    run = [*COMMAND[:3], "run", "--articles", str(SEEDS), "--db", str(tmp_path / "capex.duckdb")]
+    env = os.environ | {"DAGSTER_HOME": str(tmp_path / "home")}
+    (tmp_path / "home").mkdir()
+    stdout, terminal = _stderr_on_a_terminal(run, env)
+    assert b"claims: extracting" in terminal and b"capex run: SUCCESS" in stdout

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from ..progress import bar
+from capex_pipeline.progress import bar
 
 TRUTH_FILE = "truth.jsonl"
 _DOC = re.compile(r"^\d{6,}_[a-z]{2}\.txt$")
