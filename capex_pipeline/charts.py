@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -31,6 +32,13 @@ def consensus_chart(consensus: pl.DataFrame, path: Path) -> Path:
     ax.set_title("AI spending as reported, by company, year and metric")
     ax.grid(axis="x", alpha=0.3)
     ax.margins(x=0.25)
+    return save(fig, path)
+
+
+def save(fig: Any, path: Path) -> Path:
+    """A finished matplotlib figure as a PNG at `path` (folders made), the figure closed."""
+    import matplotlib.pyplot as plt
+
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)

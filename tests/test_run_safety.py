@@ -17,6 +17,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from capex_app.bench.ui_run import stop_group
 from capex_pipeline import package_data, warehouse
 
 from .conftest import REPO, SEEDS, rows
@@ -139,13 +140,7 @@ def test_a_dead_run_does_not_hold_the_queue(tmp_path: Path, home: Path) -> None:
                     (tmp_path / "daemon.log").read_text()[-3000:]
                 time.sleep(1)
         finally:
-            with suppress(ProcessLookupError):
-                os.killpg(daemon.pid, signal.SIGTERM)
-            try:
-                daemon.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(daemon.pid, signal.SIGKILL)
-                daemon.wait()
+            stop_group(daemon, 20)
         run = instance.get_run_by_id(dead.run_id)
         assert run is not None and run.status == dg.DagsterRunStatus.FAILURE
         [failure] = instance.all_logs(dead.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)

@@ -115,15 +115,20 @@ def ui_run(articles: Path, work: Path, timeout: float = 600.0) -> dict[str, Any]
                 "queued_seconds": round(start - t0, 2) if start else None,
                 "worker_seconds": round(end - start, 2) if start and end else None, "executor": executor}
     finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            with suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop_group(process, 30)
         log.close()
+
+
+def stop_group(process: subprocess.Popen[Any], timeout: float) -> None:
+    """Stop a process started in its own session and all it started: TERM, then KILL after `timeout` s."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def ui_vs_cli(articles: Path, work: Path) -> dict[str, Any]:
