@@ -1,8 +1,9 @@
 """Query results as text: a terminal table, markdown, CSV, JSON or JSON lines. The project's one renderer of
 tables (the CLI, the run summary and the Dagster previews use it).
 
-Tables are for reading: floats without scientific notation (money with thousands separators and two
-decimals), every column kept, long values wrapped. CSV and JSON are for machines and keep full precision."""
+Tables are for reading: US dollar amounts (columns usd_*) in bn or mn with two decimals, other floats without
+scientific notation, every column kept, long values wrapped. CSV and JSON are for machines and keep full
+precision."""
 
 from __future__ import annotations
 
@@ -42,8 +43,24 @@ def display(value: Any) -> str:
     return _CONTROL.sub(" ", str(value))
 
 
-def _column_display(values: Sequence[Any]) -> list[str]:
-    """A column's values as a table shows them: floats share one format, so their decimal points line up."""
+def usd_display(value: Any) -> str | None:
+    """A US dollar amount as people read one: '20.64 bn', '350.00 mn' (None for what is not one)."""
+    if not isinstance(value, float | int) or isinstance(value, bool) or not math.isfinite(value):
+        return None
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.2f} bn"
+    return f"{value / 1e6:,.2f} mn" if abs(value) >= 1e6 else None
+
+
+def _is_usd(column: str) -> bool:  # the marts name their USD amounts usd_* (usd_value, usd_median, usd_stated)
+    return column.startswith("usd_")
+
+
+def _column_display(values: Sequence[Any], column: str = "") -> list[str]:
+    """A column's values as a table shows them: USD amounts in bn or mn with two decimals, other floats in one
+    format, so their decimal points line up."""
+    if _is_usd(column) and any(usd_display(v) for v in values):
+        return [usd_display(v) or display(v) for v in values]
     floats = [abs(v) for v in values if isinstance(v, float) and math.isfinite(v) and v != 0]
     if not floats or min(floats) < 1e-4:
         return [display(v) for v in values]
@@ -127,7 +144,7 @@ def table(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int =
           footer: str | None = None) -> str:
     """A boxed terminal table with every column; long values wrap. When even narrow columns do not fit in
     `width`, each row is printed as a vertical record instead (psql's expanded display)."""
-    columns_text = [_column_display([row[i] for row in rows]) for i in range(len(columns))]
+    columns_text = [_column_display([row[i] for row in rows], columns[i]) for i in range(len(columns))]
     cells = [list(row) for row in zip(*columns_text, strict=True)] if rows else []
     numeric = [all(isinstance(row[i], int | float | Decimal) and not isinstance(row[i], bool)
                    for row in rows if row[i] is not None) and any(row[i] is not None for row in rows)
@@ -173,8 +190,8 @@ def _records(columns: Sequence[str], cells: list[list[str]], width: int) -> list
 def markdown_lines(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
                    max_cell: int | None = None) -> Iterator[str]:
     """A GitHub markdown table, line by line (cells longer than `max_cell` end in …)."""
-    def cell(value: Any) -> str:
-        text = display(value).replace("\n", " ")
+    def cell(value: Any, column: str) -> str:
+        text = ((_is_usd(column) and usd_display(value)) or display(value)).replace("\n", " ")
         if max_cell is not None and len(text) > max_cell:
             text = text[:max_cell - 1] + "…"
         return text.replace("|", "\\|")  # escaped after cutting, so no escape is cut in half
@@ -182,7 +199,7 @@ def markdown_lines(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
     yield "| " + " | ".join(columns) + " |"
     yield "|" + "---|" * len(columns)
     for row in rows:
-        yield "| " + " | ".join(cell(v) for v in row) + " |"
+        yield "| " + " | ".join(cell(v, c) for v, c in zip(row, columns, strict=True)) + " |"
 
 
 def markdown_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *, max_cell: int | None = None) -> str:

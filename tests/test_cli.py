@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -86,3 +87,15 @@ def test_evaluate_without_the_repository_corpus(tmp_path: Path, capsys: pytest.C
     assert main(["evaluate"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("capex: error:") and "--gold" in err and len(err.splitlines()) == 1
+
+
+def test_usd_amounts_read_in_billions_while_csv_keeps_every_digit() -> None:
+    from capex_pipeline import render
+
+    rows = [(20_640_000_000.0, 350_000_000.0, 1234.5), (None, 7.5e12, 10.0)]
+    table = render.table(["usd_value", "usd_stated", "implied_rate"], rows)
+    assert "20.64 bn" in table and "350.00 mn" in table and "7,500.00 bn" in table and "1,234.50" in table
+    assert "| 20.64 bn | 350.00 mn |" in render.markdown_table(["usd_value", "usd_stated", "implied_rate"], rows)
+    out = io.StringIO()
+    render.write("csv", ["usd_value"], [(20_640_000_000.123,)], out)
+    assert "20640000000.123" in out.getvalue()
