@@ -12,7 +12,7 @@ from pathlib import Path
 import dagster as dg
 from dagster._utils.error import SerializableErrorInfo  # the type of a failure event's error; not re-exported
 
-from capex_pipeline import marts, render, tables, warehouse
+from capex_pipeline import marts, package_data, render, tables, warehouse
 
 from .health import fail_dead_runs, process_tags
 from .pipeline import PIPELINE_ASSETS
@@ -66,13 +66,17 @@ class RunOutcome:
                 counts.append((table, rows, quarantined, notes, gate))
             lines += ["", render.table(["table", "rows", "quarantined", "notes", "gate"], counts)]
             if tables.table_exists(con, tables.FCT_CLAIMS):
-                unrated = con.sql("SELECT count(*), count(DISTINCT (doc, amount_id)), "
-                                  "string_agg(DISTINCT currency, ', ' ORDER BY currency) "
-                                  f"FROM {tables.FCT_CLAIMS} WHERE fx_basis = 'no_rate'").fetchall()[0]
-                if unrated[0]:
-                    lines += ["", f"{unrated[0]} claims ({unrated[1]} figures) in {unrated[2]} have no USD rate: "
+                unrated, figures, currencies, undated, undated_articles = \
+                    con.sql(package_data.sql("summary_gaps.sql")).fetchall()[0]
+                if unrated:
+                    lines += ["", f"{unrated} claims ({figures} figures) in {currencies} have no USD rate: "
                                   "usd_value is NULL (fx_basis no_rate). A rates file (capex run --fx-rates, "
                                   "README) converts them."]
+                if undated:
+                    lines += ["", f"{undated} claims in {undated_articles} articles have no publication date "
+                                  "(date_basis unknown): a relative year ('this year') stays NULL and the USD rate is "
+                                  "the year's average, or the latest. A 'published' column in sources.csv or a "
+                                  "date in the front matter gives one."]
             if tables.table_exists(con, marts.CAPEX_CONSENSUS.table):
                 consensus = con.sql(
                     "SELECT company, year, metric, figures, articles, sources, round(usd_low / 1e9, 2) AS low, "

@@ -94,3 +94,16 @@ def test_a_claim_without_a_rate_stays_in_the_marts(monkeypatch: pytest.MonkeyPat
     assert outcome.success and "have no USD rate" not in outcome.summary
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.sql(query).fetchall()[1] == ("VND", "rates_file", pytest.approx(12e12 / 26000))
+
+
+@pytest.mark.slow
+def test_the_summary_counts_claims_without_a_publication_date(tmp_path: Path) -> None:
+    from assets.runner import run_pipeline
+
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "dated.txt").write_text("---\ndate: 2025-05-02\n---\nAcme will invest $5 billion in data centres.\n")
+    (articles / "undated.txt").write_text("Acme will invest $7 billion this year and $2 billion next year.\n")
+    outcome = run_pipeline(db=tmp_path / "capex.duckdb", articles=articles)
+    assert outcome.success
+    assert "2 claims in 1 articles have no publication date (date_basis unknown)" in outcome.summary
