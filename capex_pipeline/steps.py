@@ -37,6 +37,7 @@ CLAIM_SCHEMA = {
     "start_offset": pl.Int64, "end_offset": pl.Int64, "quote_matches": pl.Boolean, "value": pl.Float64,
     "currency": pl.Utf8, "qualifier": pl.Utf8, "year": pl.Int64, "metric": pl.Utf8, "company": pl.Utf8,
     "source": pl.Utf8, "usd_stated": pl.Float64, "lang": pl.Utf8, "currency_basis": pl.Utf8, "note": pl.Utf8,
+    "primary_mention": pl.Boolean,
 }
 QUARANTINE_SCHEMA = dict.fromkeys(tables.QUARANTINE_COLUMNS, pl.Utf8)  # rule: what fired; reason: its sentence
 
@@ -299,7 +300,7 @@ def _extract_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                          "quote_matches": article.text[m.start:m.end] == m.quote, "value": m.value,
                          "currency": m.currency, "qualifier": m.qualifier, "year": m.year, "metric": m.metric,
                          "company": m.company, "source": m.source, "usd_stated": m.usd_stated, "lang": m.lang,
-                         "currency_basis": m.currency_basis, "note": m.note})
+                         "currency_basis": m.currency_basis, "note": m.note, "primary_mention": m.primary})
     return rows
 
 

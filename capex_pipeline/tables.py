@@ -187,9 +187,21 @@ def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     try:
         _register(con, frames)
         with transaction(con):
+            _add_new_columns(con, table, "_frame")
             con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
     finally:
         _unregister(con, frames)
+
+
+def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
+    """Columns a newer version adds to a step's rows, added to a table an older version wrote (NULL in its
+    kept rows), so an incremental run never fails on a warehouse from before."""
+    if not table_exists(con, table):
+        return
+    have = {name for name, *_ in con.execute(f"DESCRIBE {table}").fetchall()}
+    for name, kind, *_ in con.execute(f"DESCRIBE {source}").fetchall():
+        if name not in have:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
 
 
 def replace_from_sql(con: duckdb.DuckDBPyConnection, table: str, source: str, *, step: str,

@@ -234,3 +234,15 @@ def test_a_headline_rounding_of_a_priced_amount_takes_its_currency() -> None:
     text = "Chipmaker adds over 3.42 billion for new fab\n\nThe company will spend 3,418 million yen on the plant."
     title, body = extract(text, lang="en")
     assert (title.currency, title.qualifier, title.amount_id) == ("JPY", "min", body.amount_id)
+
+
+def test_each_figure_has_one_primary_mention_in_the_body() -> None:
+    text = ("---\ntitle: Acme to spend $4 billion\n---\nAcme plans $4 billion for data centres\n\n"
+            "Acme said on Monday it would spend $4 billion on data centres, and $1 billion on chips.\n\n"
+            "The $4 billion plan runs to 2027.")
+    mentions = extract(text, lang="en")
+    primary = [(m.quote, m.start) for m in mentions if m.primary]
+    body = text.index("Acme said")
+    assert primary == [("$4 billion", text.index("$4 billion", body)), ("$1 billion", text.index("$1 billion"))]
+    only_title = extract("Acme plans $7 billion for chips\n\nNo figure follows in the body.", lang="en")
+    assert [m.primary for m in only_title] == [True]

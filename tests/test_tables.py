@@ -79,3 +79,22 @@ def test_each_mart_declares_exactly_the_columns_its_sql_returns(seed_run, mart: 
         for column, (asset, source) in mart.lineage.items():  # lineage names a real upstream column
             upstream = tables.STEP_TABLES.get(asset) or f"marts.{asset}"
             assert asset in mart.upstream and source in _columns(con, upstream), (column, asset, source)
+
+
+def test_a_step_table_without_a_newer_column_gains_it(tmp_path: Path) -> None:
+    """A warehouse written before `primary_mention` existed: the next run adds the column instead of failing."""
+    import shutil
+
+    articles = tmp_path / "articles"
+    shutil.copytree(SEEDS, articles)
+    db = tmp_path / "capex.duckdb"
+    assert materialize(db, articles).success
+    with duckdb.connect(str(db)) as con:
+        for table in (tables.CLAIMS, tables.USD_CLAIMS):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN primary_mention")
+    (articles / "new.txt").write_text("---\nlang: en\ndate: 2025-02-03\n---\nAcme will spend $3 billion on GPUs.\n")
+    assert materialize(db, articles).success
+    kept_old, new_primary = rows(db, "SELECT count(*) FILTER (WHERE primary_mention IS NULL), bool_and("
+                                     f"primary_mention) FILTER (WHERE doc = 'new.txt') FROM {tables.CLAIMS}")[0]
+    assert kept_old > 0 and new_primary is True  # the old rows kept (NULL), the new article's rows carry it
+    assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE doc = 'new.txt'")[0][0] == 1

@@ -54,6 +54,7 @@ class Mention:
     amount_id: int = 0
     currency_basis: str | None = None
     note: str | None = None
+    primary: bool = False  # the figure's main mention: its first in the body (not the front matter or title)
     scale: float = field(default=1.0, repr=False)
     partner: int | None = field(default=None, repr=False)
     mark: str | None = field(default=None, repr=False)
@@ -502,14 +503,27 @@ def _statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: _
     return cues
 
 
+def _headline(text: str) -> tuple[int, int] | None:
+    """The title line's span: the first line after any front matter, when it is short and more follows."""
+    body = FRONT_MATTER.match(text)
+    lines = itertools.islice(_LINE.finditer(text, body.end() if body else 0), 2)
+    first, second = next(lines, None), next(lines, None)
+    if first is None or second is None or first.end() - first.start() > TITLE_MAX_CHARS:
+        return None
+    return first.span()
+
+
+def _body_start(text: str) -> int:
+    """Where the article's body starts: after its front matter and its title."""
+    title = _headline(text)
+    body = FRONT_MATTER.match(text)
+    return title[1] if title else body.end() if body else 0
+
+
 def _headline_source(text: str, sources: list[_Hit]) -> str | None:
     """A source named in the headline covers the whole article (inverted pyramid); used for amounts with no
     attribution of their own."""
-    body = FRONT_MATTER.match(text)
-    lines = [(m.start(), m.end()) for m in _LINE.finditer(text, body.end() if body else 0)]
-    if len(lines) < 2:
-        return None
-    title = lines[0] if lines[0][1] - lines[0][0] <= TITLE_MAX_CHARS else None
+    title = _headline(text)
     if title and (hit := next((h for h in sources if title[0] <= h.start < title[1]), None)):
         return hit.label
     return None
@@ -573,9 +587,10 @@ def _rounded_from(a: float, b: float) -> bool:
     return digits >= 2 and math.isclose(float(f"{hi:.{digits}g}"), lo, rel_tol=1e-9)
 
 
-def _consolidate(mentions: list[Mention]) -> None:
+def _consolidate(mentions: list[Mention], body_start: int = 0) -> None:
     """All quotes of one amount share its fields (strongest qualifier); an amount and its stated conversion
-    describe one spending, so they also share year, metric, company and source."""
+    describe one spending, so they also share year, metric, company and source. Each amount's primary mention
+    is its first in the body (from `body_start`), else its first."""
     groups: list[list[Mention]] = []
     buckets: dict[tuple[str | None, int], list[int]] = {}
     for m in mentions:  # candidates share the currency and lie within a few percent: neighbouring log buckets
@@ -588,6 +603,7 @@ def _consolidate(mentions: list[Mention]) -> None:
         else:
             groups[found].append(m)
     for gid, group in enumerate(groups):
+        next((m for m in group if m.start >= body_start), group[0]).primary = True
         qualifier = max((m.qualifier for m in group), key=lambda q: QUALIFIER_STRENGTH[q])
         usd_stated = next((m.usd_stated for m in group if m.usd_stated is not None), None)
         for m in group:
@@ -646,7 +662,7 @@ def extract(text: str, *, doc: str = "", lang: str | None = "en", published: dat
         return mentions
     _pair_conversions(norm, mentions, g)
     _enrich(norm, mentions, g, spans, published, words)
-    _consolidate(mentions)
+    _consolidate(mentions, _body_start(norm))
     return mentions
 
 
