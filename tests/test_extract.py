@@ -246,3 +246,14 @@ def test_each_figure_has_one_primary_mention_in_the_body() -> None:
     assert primary == [("$4 billion", text.index("$4 billion", body)), ("$1 billion", text.index("$1 billion"))]
     only_title = extract("Acme plans $7 billion for chips\n\nNo figure follows in the body.", lang="en")
     assert [m.primary for m in only_title] == [True]
+
+
+@pytest.mark.parametrize(("lang", "text", "qualifier"), [
+    ("es", "La inversión podría llegar hasta los 800 millones de euros.", "max"),
+    ("en", "Spending may rise to up to the $2 billion the board approved.", "max"),
+    ("hu", "A beruházás értéke meghaladja a 40 milliárd forintot.", "min"),
+    ("pt", "O fundo pode chegar até os 3 bilhões de reais.", "max"),
+])
+def test_a_qualifier_reaches_its_number_across_an_article(lang: str, text: str, qualifier: str) -> None:
+    (m,) = extract(text, lang=lang)
+    assert m.qualifier == qualifier

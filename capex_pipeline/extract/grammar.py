@@ -123,6 +123,7 @@ def grammar(lang: str) -> Grammar:
             for w in ws:
                 qualifier_kind.setdefault(f"{kind}:{fold(w)}", q)
     before_alt = alternation([w for ws in lex.qualifiers.values() for w in ws], ignore_case=True)
+    determiners = alternation(lex.determiners, ignore_case=True)
     after_alt = alternation([w for ws in lex.qualifiers_after.values() for w in ws], ignore_case=True)
     metrics = shared_table("metrics")
     entities = shared_table("entities")
@@ -153,7 +154,8 @@ def grammar(lang: str) -> Grammar:
         pre_reach=max(map(len, pre_words), default=0) + 1,
         malformed=malformed,
         mark_before=mark_before,
-        qualifier_before=re.compile(rf"(?:(?:{before_alt})[\s\u00a0(（:]*)+$"),
+        # a qualifier just before the number, or before an article that stands before it ("hasta los 200")
+        qualifier_before=re.compile(rf"(?:(?:{before_alt})(?:[\s\u00a0]+(?:{determiners}))?[\s\u00a0(（:]*)+$"),
         # after the amount, or after the parenthesis of its conversion: "5.2兆ドル(約760兆円)を突破"
         qualifier_after=re.compile(rf"^[ \t\u00a0)）]*(?:을|를|가|이|은|는)?[ \t\u00a0]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),

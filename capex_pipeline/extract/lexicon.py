@@ -110,6 +110,7 @@ class Lexicon:
     year_words: dict[str, int]
     non_money_nouns: list[str]
     qualifier_exceptions: list[str]
+    determiners: list[str]  # articles that may stand between a qualifier and its number ("up to the")
     range_connectors: list[str]
     range_between: list[list[str]]
     currency_connectors: list[str]
@@ -270,6 +271,7 @@ def lexicon(lang: str) -> Lexicon:
         year_words=merged.get("year_words") or {},
         non_money_nouns=merged.get("non_money_nouns") or [],
         qualifier_exceptions=[w.translate(ARABIC_FOLD) for w in merged.get("qualifier_exceptions") or []],
+        determiners=merged.get("determiners") or [],
         range_connectors=merged.get("range_connectors") or [],
         range_between=[pair for pair in merged.get("range_between") or [] if isinstance(pair, list) and len(pair) == 2],
         currency_connectors=merged.get("currency_connectors") or [],
