@@ -28,7 +28,7 @@ def test_falling_years_are_no_span() -> None:
 
 
 @pytest.mark.parametrize(("lang", "text", "year"), [
-    ("es", "Los analistas calculan que hacia 2031 harán falta 3 billones de dólares en centros de datos.", 2031),
+    ("es", "El ministerio prevé que hacia 2031 el sector reciba 3.000 millones de euros.", 2031),
     ("fr", "L'État estime que d'ici 2030 il faudra 20 milliards d'euros pour le calcul.", 2030),
     ("en", "The plan is larger than by 2029 would suggest: $4 billion.", 2029),
 ])

@@ -350,9 +350,9 @@ def _resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: _Spans)
 
 def _pair_conversions(text: str, mentions: list[Mention], g: Grammar) -> None:
     """The article's own USD figure for a non-USD amount, from the amount next to it in the other currency:
-    in parentheses ("150 billion yuan ($20.64 billion)", "5.2兆ドル(約760兆円、4月発表時点)") or after a
-    connector ("onze milliards de dirhams, soit 1,22 milliard de dollars"). Two ranges restate end by end
-    ("от $400 млн до $960 млн, то есть 30-60 млрд руб."). Only neighbours pair: never across a sentence, so
+    in parentheses ("150 billion yuan ($20.64 billion)", "3兆ドル(約450兆円、推計)") or after a connector
+    ("20 milliards de dirhams, soit 2 milliards de dollars"). Two ranges restate end by end
+    ("от $500 млн до $900 млн, т.е. 40-70 млрд руб."). Only neighbours pair: never across a sentence, so
     never across a translation."""
     for i, (a, b) in enumerate(itertools.pairwise(mentions)):
         if a.partner is not None or b.partner is not None or a.currency == b.currency:
@@ -424,7 +424,7 @@ def _year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
 
 
 def _year_span(text: str, first: tuple[int, int, str, str], start: int, kind: int, word: str, g: Grammar) -> bool:
-    """'2024–2028', 'from 2024 to 2026', 'entre 2024 et 2026': two explicit years, rising, joined as a range."""
+    """'2024–2028', 'from 2024 to 2026', 'entre 2025 et 2027': two explicit years, rising, joined as a range."""
     if first[2] != "abs" or _YEAR_KINDS[kind] != "abs" or int(word) <= int(first[3]):
         return False
     gap = text[first[1]:start]
@@ -438,7 +438,7 @@ def _year_of(start: int, end: int, kind: str, word: str, text: str, published: d
     a month or a current-period word ("4月19日", "last month", "in April")."""
     if kind in ("abs", "span"):
         # a year inside a comparison ("compared with 2023", "2023년 대비", "2025 im Vergleich zu") is its anchor,
-        # unless a horizon word stands between ("estima que hacia 2030"); a span's opener ("from 2023 to 2025")
+        # unless a horizon word stands between ("prevé que hacia 2031"); a span's opener ("from 2023 to 2025")
         # is no comparison
         window = text[max(0, start - 14):start]
         compared = g.year_comparison.search(window) if kind == "abs" else None

@@ -64,7 +64,7 @@ class Grammar:
     range_ahead: re.Pattern[str]
     tail_token: re.Pattern[str]
     conversion_gap: re.Pattern[str]  # "150 billion yuan ($": an opening parenthesis and a few words
-    restatement_gap: re.Pattern[str]  # ", soit ", " atau setara ": a connector word, no digit, no sentence end
+    restatement_gap: re.Pattern[str]  # ", soit ", " i.e. ": a connector word, no digit, no sentence end
     non_money_after: re.Pattern[str]
     years: re.Pattern[str]  # a year in digits; year and month words are keywords
     month_numbers: re.Pattern[str] | None  # "4月", where the language writes months so
@@ -156,7 +156,7 @@ def grammar(lang: str) -> Grammar:
         mark_before=mark_before,
         # a qualifier just before the number, or before an article that stands before it ("hasta los 200")
         qualifier_before=re.compile(rf"(?:(?:{before_alt})(?:[\s\u00a0]+(?:{determiners}))?[\s\u00a0(（:]*)+$"),
-        # after the amount, or after the parenthesis of its conversion: "5.2兆ドル(約760兆円)を突破"
+        # after the amount, or after the parenthesis of its conversion: "3兆ドル(約450兆円)以上"
         qualifier_after=re.compile(rf"^[ \t\u00a0)）]*(?:을|를|가|이|은|는)?[ \t\u00a0]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),
         qualifier_kind=qualifier_kind,
@@ -167,8 +167,10 @@ def grammar(lang: str) -> Grammar:
                                rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
-        restatement_gap=re.compile(rf"^(?=[^\d\n.!?。]{{0,40}}$)[^\d\n.!?。]*?"
-                                   rf"(?:{alternation(lex.conversion_connectors, ignore_case=True)})"),
+        # the sentence may not end on either side of the connector; its own dots ("i.e.", "т.е.") are no end
+        restatement_gap=re.compile(rf"^(?=[^\d\n]{{0,40}}$)[^\d\n.!?。]*?"
+                                   rf"(?:{alternation(lex.conversion_connectors, ignore_case=True)})"
+                                   rf"[^\d\n.!?。]*$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
         years=re.compile(_YEAR),
         month_numbers=re.compile(lex.numeric_month) if lex.numeric_month else None,
