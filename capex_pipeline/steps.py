@@ -20,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from . import fx, package_data, progress, quality, tables
+from . import package_data, progress, quality, tables
 from .articles import NOTE, Article, FileStat, Note, Rejected, Unchanged, read_article, read_corpus, read_sidecar
 from .extract import extract_article, extractor_fingerprint
 from .extract.extractor import Mention, malformed_amounts
@@ -44,29 +44,6 @@ QUARANTINE_SCHEMA = dict.fromkeys(tables.QUARANTINE_COLUMNS, pl.Utf8)  # rule: w
 
 def quarantine_rows(rows: Iterable[dict[str, Any]]) -> pl.DataFrame:
     return pl.DataFrame(list(rows), schema=QUARANTINE_SCHEMA)
-
-
-def read_articles(folder: Path | str, *, max_bytes: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Articles of a folder, and one quarantine row per file that could not be taken in plus one per note
-    (rule `note:...`) on a file that was, or on `sources.csv`. The reader's short reason is the row's rule and
-    its detail the sentence."""
-    articles: dict[str, dict[str, Any]] = {}  # by content hash: the same content under two names is one article
-    refused = []
-
-    def row(item: Rejected | Note) -> dict[str, Any]:
-        return {"step": "raw_articles", "doc": item.doc, "rule": item.reason, "reason": item.detail,
-                "record": json.dumps({"path": item.path})}
-
-    for item in read_corpus(folder, max_bytes=max_bytes):
-        if isinstance(item, Rejected | Note):
-            refused.append(row(item))
-            continue
-        refused.extend(row(note) for note in item.notes)
-        if item.sha256 in articles:
-            articles[item.sha256]["also_named"].append(item.doc)
-        else:
-            articles[item.sha256] = _article_row(item)
-    return pl.DataFrame(list(articles.values()), schema=ARTICLE_SCHEMA), quarantine_rows(refused)
 
 
 # An index entry written less than this after its file's mtime is not trusted: a second edit within the same
@@ -200,39 +177,9 @@ def article_keys(articles: pl.DataFrame) -> pl.DataFrame:
     return articles.with_columns(article_key=key)
 
 
-def extract_claims(articles: pl.DataFrame, previous: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Every monetary mention of every article, one row per mention (a claim). With the previous run's
-    claims, unchanged articles keep theirs (extraction is deterministic, so this equals a full rebuild) and
-    only new or changed ones are read; claims of deleted or changed articles are dropped."""
-    keyed = article_keys(articles)
-    if previous is None or previous.is_empty() or not set(CLAIM_SCHEMA) <= set(previous.columns):
-        return _extract(keyed)
-    current = keyed.select("article_key", "doc")
-    reused = (previous.select([c for c in CLAIM_SCHEMA if c != "doc"])
-              .join(current, on="article_key", how="inner"))  # a renamed file keeps its claims
-    todo = keyed.filter(~pl.col("article_key").is_in(reused["article_key"].unique().implode()))
-    return (pl.concat([reused.select(list(CLAIM_SCHEMA)), _extract(todo)])
-            .sort("doc", "start_offset"))
-
-
 _ARTICLE_FIELDS = ("doc", "path", "sha256", "text", "encoding", "lang", "lang_basis", "published", "date_basis",
                    "outlet", "url", "title", "metadata_note")
 PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes costs more than it saves
-
-
-def _extract(articles: pl.DataFrame) -> pl.DataFrame:
-    """Claims of `articles`; large batches are split across the machine's cores (extraction is per article,
-    so the result is the same in any split)."""
-    records = articles.select(*_ARTICLE_FIELDS, "article_key").to_dicts()
-    workers = min(len(os.sched_getaffinity(0)), 8)
-    if len(records) < PARALLEL_MIN_ARTICLES or workers < 2:
-        rows = _extract_records(records)
-    else:
-        size = -(-len(records) // (workers * 4))
-        chunks = [records[i:i + size] for i in range(0, len(records), size)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            rows = [row for part in pool.map(_extract_records, chunks) for row in part]
-    return pl.DataFrame(rows, schema=CLAIM_SCHEMA).sort("doc", "start_offset")
 
 
 def extract_batches(batches: Iterable[pl.DataFrame], total: int) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -284,11 +231,6 @@ def _extract_batch(records: list[dict[str, Any]]) -> tuple[dict[str, list[Any]],
     return columns, bad
 
 
-def convert_dated(dated: pl.DataFrame) -> pl.DataFrame:
-    """Claims that already carry their article's `published` and `date_basis`, converted to USD."""
-    return fx.convert(dated)
-
-
 def _extract_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
     for art in records:
@@ -302,23 +244,6 @@ def _extract_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                          "company": m.company, "source": m.source, "usd_stated": m.usd_stated, "lang": m.lang,
                          "currency_basis": m.currency_basis, "note": m.note, "primary_mention": m.primary})
     return rows
-
-
-def malformed_numbers(articles: pl.DataFrame) -> pl.DataFrame:
-    """Quarantine rows for money-like numbers that cannot be read ("$1.2.3 billion"), so none is lost silently."""
-    rows = []
-    for art in articles.select("doc", "text", "lang").iter_rows(named=True):
-        for start, end, quote in malformed_amounts(art["text"], lang=art["lang"]):
-            rows.append({"step": "claims", "doc": art["doc"], "rule": "malformed_number",
-                         "reason": f"{quote!r} at {start}-{end} is not a well-formed number; not read as money",
-                         "record": json.dumps({"quote": quote, "start": start, "end": end})})
-    return quarantine_rows(rows)
-
-
-def to_usd(claims: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """Claims with their ECB conversion to USD at the article's publication date."""
-    dated = claims.join(articles.select("doc", "published", "date_basis"), on="doc", how="left")
-    return fx.convert(dated)
 
 
 def quarantine_from_gate(step: str, failed: list[dict[str, Any]]) -> pl.DataFrame:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
 import pytest
 
 from assets.pipeline import PIPELINE_ASSETS
@@ -15,6 +16,22 @@ from assets.resources import make_resources
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "capex_pipeline" / "seeds"
 GOLD = REPO / "evaluation"  # the project's copy of the gold corpus (`make refresh-gold` updates it)
+
+
+def read_folder(folder: Path | str, max_bytes: int = 10_000_000) -> pl.DataFrame:
+    """Every article of a folder, read as raw_articles reads a new folder (no file index)."""
+    from capex_pipeline import steps
+
+    frames: list[pl.DataFrame] = []
+    steps.scan_articles(folder, max_bytes=max_bytes, index={}, key="", sink=lambda frame, _: frames.append(frame))
+    return pl.concat(frames)
+
+
+def extract_folder(articles: pl.DataFrame) -> pl.DataFrame:
+    """The claims of `articles`, as the claims step extracts them."""
+    from capex_pipeline import steps
+
+    return steps.extract_batches([steps.article_keys(articles)], articles.height)[0]
 
 
 def materialize(db: Path, articles: Path, **kwargs: object) -> dg.ExecuteInProcessResult:

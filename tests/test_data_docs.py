@@ -8,9 +8,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from capex_pipeline import data_docs, quality, steps
+from capex_pipeline import data_docs, quality
 
-from .conftest import SEEDS
+from .conftest import SEEDS, extract_folder, read_folder
 
 
 def _text(page: Path) -> str:
@@ -21,8 +21,7 @@ def _text(page: Path) -> str:
 
 @pytest.fixture(scope="module")
 def claims() -> pl.DataFrame:
-    articles, _ = steps.read_articles(str(SEEDS), max_bytes=10_000_000)
-    return steps.extract_claims(articles, None)
+    return extract_folder(read_folder(SEEDS))
 
 
 def test_failed_gate_page_shows_the_failure(claims: pl.DataFrame, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from capex_pipeline.evaluate import evaluate, evaluate_many
 from capex_pipeline.extract import extract
 
-from .conftest import GOLD, SEEDS
+from .conftest import GOLD, SEEDS, extract_folder, read_folder
 
 
 def test_seed_scores_meet_the_bar() -> None:
@@ -215,10 +215,10 @@ def test_space_grouped_thousands_where_the_locale_uses_them() -> None:
 def test_parallel_extraction_equals_serial(monkeypatch: pytest.MonkeyPatch) -> None:
     from capex_pipeline import steps
 
-    articles, _ = steps.read_articles(GOLD / "dev" / "articles", max_bytes=1_000_000)
-    serial = steps.extract_claims(articles)
+    articles = read_folder(GOLD / "dev" / "articles", max_bytes=1_000_000)
+    serial = extract_folder(articles)
     monkeypatch.setattr(steps, "PARALLEL_MIN_ARTICLES", 1)
-    assert steps.extract_claims(articles).equals(serial)
+    assert extract_folder(articles).equals(serial)
     assert serial.height > 50
 
 
