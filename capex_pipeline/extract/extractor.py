@@ -127,14 +127,20 @@ def _nearest(hits: _Hits, m: Mention, spans: _Spans, *, same: str = "sentence", 
              keep: Callable[[_Hit], bool] | None = None) -> _Hit | None:
     """The hit closest to the mention in the same sentence (or paragraph); ties go to the one before. With
     `before`, only hits that end before the mention; with `keep`, only hits it accepts."""
-    where = spans.sentence if same == "sentence" else spans.paragraph
+    ends = spans.sentence_ends if same == "sentence" else spans.paragraph_ends
     reach = MAX_SCAN_DISTANCE * (1 if same == "sentence" else 4)
-    unit = where(m.start)
+    unit = bisect.bisect_right(ends, m.start)
+    # hits that start in the mention's unit and within reach: the unit's bounds clip the search
+    lo = max(m.start - reach - hits.longest, ends[unit - 1] if unit else 0)
+    hi = m.start if before else m.end + reach + 1
+    if unit < len(ends):
+        hi = min(hi, ends[unit])
+    starts = hits.starts
     best: tuple[int, int] | None = None
     chosen = None
-    for hit in hits.near(m.start - reach, m.start if before else m.end + reach + 1):
-        if (before and hit.end > m.start) or (m.start <= hit.start < m.end) or where(hit.start) != unit \
-                or (keep and not keep(hit)):
+    for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
+        hit = hits.hits[k]
+        if (before and hit.end > m.start) or (m.start <= hit.start < m.end) or (keep and not keep(hit)):
             continue
         gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
         key = (gap, 0 if hit.end <= m.start else 1)
@@ -612,7 +618,7 @@ def _consolidate(mentions: list[Mention], body_start: int = 0) -> None:
     for cluster in clusters:
         # a figure any quote ties to capex is a capex figure; else the most common named metric
         metrics = [m.metric for m in cluster if m.metric != "other"]
-        metric = "capex" if "capex" in metrics else Counter(metrics).most_common(1)[0][0] if metrics else "other"
+        metric = "capex" if "capex" in metrics else _mode(metrics) or "other"
         year, company = _mode(m.year for m in cluster), _mode(m.company for m in cluster)
         # an outlet that reported the figure is more specific than "company statement"
         source = _mode(m.source for m in cluster if m.source != STATEMENT) or _mode(m.source for m in cluster)
@@ -640,8 +646,13 @@ def _clusters(mentions: list[Mention], n_groups: int) -> list[list[Mention]]:
 
 
 def _mode(values: Any) -> Any:
-    counts = Counter(v for v in values if v is not None)
-    return counts.most_common(1)[0][0] if counts else None
+    """The most common value that is not None (the first seen on a tie), or None; a Counter costs more on
+    the handful of values a figure has."""
+    counts: dict[Any, int] = {}
+    for v in values:
+        if v is not None:
+            counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else None
 
 
 def _territory_currency(territory: str, candidates: list[str]) -> str | None:

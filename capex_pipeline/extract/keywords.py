@@ -63,7 +63,8 @@ class Scanner:
                 # (most hits of short words are inside longer ones: dismissed before any other check)
                 self._automata.append((bool(folded), automaton, [
                     (len(k), tuple(words[k]), is_latin(k[0]) and k[0].isalnum() and
-                     all(specs[i].start for i in words[k])) for k in keys]))
+                     all(specs[i].start for i in words[k]), _fixed(k, [specs[i] for i in words[k]]))
+                    for k in keys]))
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
         candidates: list[list[tuple[int, int, int]]] = [[] for _ in self.names]
@@ -71,14 +72,29 @@ class Scanner:
         for folded, automaton, keys in self._automata:
             haystack = fold_case(text) if folded else text
             for key, start, stop in automaton.find_matches_as_indexes(haystack, overlapping=True):
-                length, owners, word_start = keys[key]
+                length, owners, word_start, fixed = keys[key]
                 if word_start and start and _latin_letter(text[start - 1]):
+                    continue
+                if fixed:  # no boundary left to check: the word is where the automaton found it
+                    for i in owners:
+                        candidates[i].append((start, -length, stop))
                     continue
                 for i in owners:
                     end = _fit(specs[i], text, start, stop)
                     if end is not None:
                         candidates[i].append((start, -length, end))
         return {name: _leftmost_longest(found) for name, found in zip(self.names, candidates, strict=True)}
+
+
+def _fixed(key: str, owners: list[Table]) -> bool:
+    """Whether `_fit` keeps this key as found for every owner, once the scan's shared start check has passed:
+    no inflection to extend, no end boundary to check, and a start check that all owners or none make."""
+    def latin_word_char(ch: str) -> bool:
+        return is_latin(ch) and ch.isalnum()
+
+    ends_free = all(not t.endings and (t.prefix or not latin_word_char(key[-1])) for t in owners)
+    starts = {t.start for t in owners} if latin_word_char(key[0]) else {False}
+    return ends_free and len(starts) == 1
 
 
 def _fit(table: Table, text: str, start: int, end: int) -> int | None:
