@@ -38,3 +38,24 @@ def test_two_ranges_restate_end_by_end() -> None:
 ])
 def test_no_pairing_across_a_sentence_a_number_or_one_currency(lang: str, text: str) -> None:
     assert all(m.usd_stated is None for m in extract(text, lang=lang))
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    # the conversion of an approximate figure is approximate ...
+    ("en", "The site will cost about 40 billion euros ($47 billion) to build.",
+     {"40 billion euros": "approx", "$47 billion": "approx"}),
+    ("cs", "Firma dá skoro dvě miliardy eur, tedy 50 miliard korun.",
+     {"dvě miliardy eur": "approx", "50 miliard korun": "approx"}),
+    # ... a bound is not carried over: the conversion restates the figure, not "over"
+    ("en", "The group raised over 150 billion yuan ($20.6 billion) this year.",
+     {"150 billion yuan": "min", "$20.6 billion": "exact"}),
+    # a sign of approximation is read in any language
+    ("en", "The firm will spend A$20 billion (≈US$13 billion) on it.",
+     {"A$20 billion": "exact", "US$13 billion": "approx"}),
+    # words after the parenthesis qualify the amount before it; the conversion keeps its own
+    ("ja", "同社の時価総額は5兆ドル(約700兆円)を突破した。", {"5兆ドル": "min", "700兆円": "approx"}),
+    ("ja", "投資額は3兆ドル(450兆円)以上になる。", {"3兆ドル": "min", "450兆円": "exact"}),
+    ("ko", "시가총액은 3조 달러를 돌파했다.", {"3조 달러": "min"}),
+])
+def test_qualifiers_of_an_amount_and_its_conversion(lang: str, text: str, expected: dict[str, str]) -> None:
+    assert {m.quote: m.qualifier for m in extract(text, lang=lang)} == expected

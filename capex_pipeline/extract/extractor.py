@@ -386,7 +386,9 @@ def _link(mentions: list[Mention], i: int, j: int) -> None:
         a.usd_stated = b.value
 
 
-def _qualify(text: str, m: Mention, g: Grammar) -> None:
+def _qualify(text: str, m: Mention, g: Grammar, after_at: int | None = None) -> None:
+    """The strongest qualifier written just before the amount or just after it (at `after_at` where a
+    parenthesised conversion stands between: "3兆ドル(約450兆円)以上" qualifies the dollars)."""
     found: list[str] = []
     window = text[max(0, m.start - 40):m.start]
     before = g.qualifier_before.search(window)
@@ -396,13 +398,28 @@ def _qualify(text: str, m: Mention, g: Grammar) -> None:
     if before:
         found += [g.qualifier_kind.get(f"before:{w.group().casefold()}", "") for w in
                   g.qualifier_word.finditer(before.group())]
-    after = g.qualifier_after.match(text[m.end:m.end + 16])
+    after = g.qualifier_after.match(text[m.end if after_at is None else after_at:][:16]) if after_at != -1 else None
     if after:
         found += [g.qualifier_kind.get(f"after:{w.group().casefold()}", "") for w in
                   g.qualifier_word.finditer(after.group())]
     for q in found:
         if q and QUALIFIER_STRENGTH[q] > QUALIFIER_STRENGTH[m.qualifier]:
             m.qualifier = q
+
+
+def _after_aside(text: str, mentions: list[Mention], i: int) -> int | None:
+    """Where to read the words after mention i: past the parenthesis that holds its stated conversion
+    ("4兆ドル(約590兆円)を突破" exceeds the dollars); -1 for that conversion, which the words do not qualify
+    (it keeps its own "約"); None for the text right after the amount."""
+    m = mentions[i]
+    if m.partner is None:
+        return None
+    inner, outer = (mentions[m.partner], m) if m.partner > i else (m, mentions[m.partner])
+    close = _CLOSE_PAREN.match(text, inner.end, inner.end + 40)
+    gap = text[outer.end:inner.start]
+    if close is None or not ("(" in gap or "（" in gap):  # a conversion after a connector ("soit") is no aside
+        return None
+    return close.end() if m is outer else -1
 
 
 _YEAR_KINDS = ("abs", "year_rel", "month", "current_period", "nmonth")  # the order a tie at one place is read
@@ -562,8 +579,8 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
     top = Counter(h.label for h in spender_list).most_common(2)
     # the article's main spender, where one company clearly dominates it
     main_company = top[0][0] if top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > top[1][1]) else None
-    for m in mentions:
-        _qualify(text, m, g)
+    for i, m in enumerate(mentions):
+        _qualify(text, m, g, _after_aside(text, mentions, i))
         if hit := _nearest(years, m, spans):
             m.year = int(hit.label)
         m.metric = _metric(m, strong, weak, spans, dominant)
@@ -597,6 +614,10 @@ def _consolidate(mentions: list[Mention], body_start: int = 0) -> None:
     """All quotes of one amount share its fields (strongest qualifier); an amount and its stated conversion
     describe one spending, so they also share year, metric, company and source. Each amount's primary mention
     is its first in the body (from `body_start`), else its first."""
+    for i, m in enumerate(mentions):
+        if m.partner is not None and m.partner < i and m.qualifier == "exact" and \
+                mentions[m.partner].qualifier == "approx":
+            m.qualifier = "approx"  # the conversion of an approximate figure is approximate (a bound is not)
     groups: list[list[Mention]] = []
     buckets: dict[tuple[str | None, int], list[int]] = {}
     for m in mentions:  # candidates share the currency and lie within a few percent: neighbouring log buckets
