@@ -289,10 +289,10 @@ def read_sidecar(folder: Path) -> Sidecar:
     return side
 
 
-# Every signature `filetype` 1.2.0 can match, as what its matchers require at the start of the file or at an
-# offset (a necessary condition, no more: `filetype` still decides). Its ~80 Python matchers cost more than the
-# rest of reading a text file, and text almost never begins with one of these. tests/test_bad_input.py
-# holds the list of matchers this was checked against: review these when `filetype` changes.
+# Every signature `filetype` 1.2.0 can match, as what its matchers require at the start of the file (those
+# at an offset are in _may_have_magic): a necessary condition, no more; `filetype` still decides. Its ~80 Python
+# matchers cost more than the rest of reading a text file, and text almost never begins with one of these.
+# tests/test_bad_input.py holds the list of matchers this was checked against: review these when it changes.
 _MAGIC_PREFIXES = (
     b"AC10", b"gimp xcf v", b"\xff\xd8\xff", b"\x00\x00\x00\x0c", b"\x89PNG", b"GIF", b"RIFF", b"II*\x00",
     b"MM\x00*", b"BM", b"II\xbc", b"8BPS", b"\x00\x00\x01\x00",  # images
@@ -309,11 +309,11 @@ _MAGIC_PREFIXES = (
     *(bytes((first, 0x2A, 0x4D, 0x18)) for first in range(0x50, 0x60)),  # zstd skippable frame
     b"\x00asm",  # wasm
 )
-_MAGIC_AT = ((4, b"ftyp"), (34, b"LP"), (128, b"DIC"), (257, b"ustar"))  # ISO media, EOT, DICOM, tar
 
 
 def _may_have_magic(data: bytes) -> bool:
-    return data.startswith(_MAGIC_PREFIXES) or any(data.startswith(sig, at) for at, sig in _MAGIC_AT)
+    return (data.startswith(_MAGIC_PREFIXES) or data.startswith(b"ftyp", 4)  # ISO media (mp4, mov, heic, ...)
+            or data.startswith(b"LP", 34) or data.startswith(b"DIC", 128) or data.startswith(b"ustar", 257))
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -512,9 +512,10 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
                  max_bytes: int = DEFAULT_MAX_BYTES, follow: bool = True) -> Article | Rejected:
     """One file as an Article (with notes on what was wrong but got past), or Rejected with the reason.
     `follow=False`: the caller listed the file as no symlink, and one swapped in since is not read."""
-    doc, where = printable(path.name), printable(str(path))
+    name = path.name
+    doc, where = printable(name), printable(str(path))
     faults: list[Fault] = []
-    if doc != path.name:
+    if doc != name:
         faults.append((NOTE + "file_name_not_utf8", f"the file name has bytes that are not UTF-8; stored as {doc!r}"))
 
     def reject(reason: str, detail: str) -> Rejected:

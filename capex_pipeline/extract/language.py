@@ -68,15 +68,17 @@ def _script_of(sample: str) -> str:
 
 
 @cache
-def _script_variants() -> dict[str, list[tuple[str, frozenset[str]]]]:
+def _script_variants() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """Registered languages that differ from another by script (zh / zh-Hant): code -> [(variant, markers)],
-    from the `script_markers` of their overlays (characters written only in that variant)."""
-    variants: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    from the `script_markers` of their overlays (characters written only in that variant), each as one
+    character class: counted in one pass over a sample, not one pass per character."""
+    variants: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for code in languages():
         markers = shipped(code).get("script_markers")
         if markers:
             base = normalize_lang(code.split("-")[0]) or code
-            variants.setdefault(base, []).append((code, frozenset(markers)))
+            chars = "".join(map(re.escape, sorted(set("".join(markers)))))
+            variants.setdefault(base, []).append((code, re.compile(f"[{chars}]")))
     return variants
 
 
@@ -119,6 +121,6 @@ def script_variant(code: str | None, text: str) -> str | None:
     if base not in _script_variants():
         return code
     sample = text[:SAMPLE_CHARS]
-    counts = [(sum(sample.count(ch) for ch in markers), variant) for variant, markers in _script_variants()[base]]
+    counts = [(len(markers.findall(sample)), variant) for variant, markers in _script_variants()[base]]
     best = max(counts)
     return best[1] if best[0] else code
