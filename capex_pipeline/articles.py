@@ -365,8 +365,10 @@ def decode(data: bytes) -> tuple[str, str]:
     decoding it whole in any one codec garbles one of the two. Raises ValueError when undecodable."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8-sig"), ("utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8")
+    try:  # plain "utf-8" is the C fast path; "utf-8-sig" only to drop a BOM
+        if data.startswith(b"\xef\xbb\xbf"):
+            return data.decode("utf-8-sig"), "utf-8-sig"
+        return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     body = data.removeprefix(b"\xef\xbb\xbf")
