@@ -38,17 +38,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from capex_pipeline.progress import bar, count_files
 
     out = sys.stdout
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps with these options, without a new encoder per row
     for item in bar(read_paths(args.paths), desc="capex extract", unit="file", total=count_files(args.paths)):
         if isinstance(item, Rejected):
             print(f"capex: skipped {item.path}: {item.reason}: {item.detail}", file=sys.stderr)
             continue
-        for m in extract_article(item):
-            row = m.to_json()
-            if args.jsonl:
-                out.write(json.dumps(row, ensure_ascii=False) + "\n")
-            else:
-                out.write(f"{m.doc}\t{m.start}-{m.end}\t{m.quote}\t{m.value:.6g} {m.currency}\t{m.qualifier}\t"
-                          f"{m.year}\t{m.metric}\t{m.company}\t{m.source}\n")
+        mentions = extract_article(item)
+        if not mentions:
+            continue
+        if args.jsonl:
+            out.write("".join([encode(m.to_json()) + "\n" for m in mentions]))  # one write per article
+        else:
+            out.write("".join([f"{m.doc}\t{m.start}-{m.end}\t{m.quote}\t{m.value:.6g} {m.currency}\t{m.qualifier}\t"
+                               f"{m.year}\t{m.metric}\t{m.company}\t{m.source}\n" for m in mentions]))
     return 0
 
 

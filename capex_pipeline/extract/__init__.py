@@ -36,7 +36,7 @@ def reload_lexicons() -> None:
     from . import grammar, language, lexicon, registry
 
     for fn in (registry._registry, registry._aliases, lexicon.lexicon, lexicon.shared_table, grammar.grammar,
-               language._detector, language._script_variants, language._scripts):
+               language._detector, language._script_variants, language._scripts, language._registered):
         fn.cache_clear()
 
 

@@ -5,7 +5,7 @@ article) gives the verdict when it is reliable and names a registered language; 
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pycld2
@@ -68,15 +68,17 @@ def _script_of(sample: str) -> str:
 
 
 @cache
-def _script_variants() -> dict[str, list[tuple[str, frozenset[str]]]]:
+def _script_variants() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
     """Registered languages that differ from another by script (zh / zh-Hant): code -> [(variant, markers)],
-    from the `script_markers` of their overlays (characters written only in that variant)."""
-    variants: dict[str, list[tuple[str, frozenset[str]]]] = {}
+    from the `script_markers` of their overlays (characters written only in that variant), each as one
+    character class: counted in one pass over a sample, not one pass per character."""
+    variants: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
     for code in languages():
         markers = shipped(code).get("script_markers")
         if markers:
             base = normalize_lang(code.split("-")[0]) or code
-            variants.setdefault(base, []).append((code, frozenset(markers)))
+            chars = "".join(map(re.escape, sorted(set("".join(markers)))))
+            variants.setdefault(base, []).append((code, re.compile(f"[{chars}]")))
     return variants
 
 
@@ -102,16 +104,23 @@ def _cld2(sample: str) -> str | None:
         reliable, _, details = pycld2.detect(sample)
     except pycld2.error:  # text CLD2 cannot take (lone surrogates): lingua decides
         return None
-    return normalize_lang(details[0][1]) if reliable else None
+    return _registered(details[0][1]) if reliable else None
+
+
+@lru_cache(maxsize=4096)
+def _registered(tag: str) -> str | None:
+    """normalize_lang, kept per tag like the other tables here until reload_lexicons: reading an article
+    asked it three times (reading the overlay setting from the environment each time)."""
+    return normalize_lang(tag)
 
 
 def script_variant(code: str | None, text: str) -> str | None:
     """The variant of a language its script shows ("zh" written in Traditional characters is zh-Hant), so a
     sidecar's plain "zh" still gets Taiwan's reading of 元."""
-    base = normalize_lang(str(code).split("-")[0]) if code else None
+    base = _registered(str(code).split("-")[0]) if code else None
     if base not in _script_variants():
         return code
     sample = text[:SAMPLE_CHARS]
-    counts = [(sum(sample.count(ch) for ch in markers), variant) for variant, markers in _script_variants()[base]]
+    counts = [(len(markers.findall(sample)), variant) for variant, markers in _script_variants()[base]]
     best = max(counts)
     return best[1] if best[0] else code
