@@ -16,7 +16,16 @@ from typing import Any
 from .grammar import Grammar, grammar
 from .language import FRONT_MATTER, detect_language
 from .lexicon import QUALIFIER_STRENGTH, fold, territory_currencies, word_key
-from .names import NOUNS_CAPITALISED, clean, name_after, name_before, place_names, quoted_after
+from .names import (
+    NOUNS_CAPITALISED,
+    VERB_FINAL,
+    clean,
+    name_after,
+    name_before,
+    place_names,
+    quoted_after,
+    subject_before,
+)
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 
 # A sentence ends at . ! ? before a space (or the end), at 。！？ and at a line break; written to start with
@@ -517,15 +526,16 @@ def _seen_inside(text: str, name: str) -> bool:
     return False
 
 
-def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar) -> str | None:
+def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: bool = False) -> str | None:
     """The name at `span` when it can name a party: no sentence-initial determiner, no common word capitalised
-    only because a sentence starts with it, no country (CLDR), public body, month or short acronym (AI, EU)."""
+    only because a sentence starts with it, no country (CLDR), public body, month, or short acronym (AI, EU)
+    unless a company noun or legal form stands beside it (`acronym`)."""
     start, end = span
     words = clean(text[start:end]).split()
     if words and _sentence_initial(text, lo, start) and words[0].casefold() in g.lex.determiners:
         words = words[1:]
     name = " ".join(words)
-    if len(name) < 2 or (name.isupper() and len(name) <= 3 and name.isascii()) or \
+    if len(name) < 2 or (not acronym and name.isupper() and len(name) <= 3 and name.isascii()) or \
             any(word_key(w) in g.lex.scales or word_key(w) in g.lex.currency_words for w in words):
         return None  # an acronym such as AI or EU, or the words of an amount ("Milliarden US-Dollar")
     key = fold(name)
@@ -552,26 +562,28 @@ def _full_name(text: str, name: str) -> str:
 
 
 def _discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: _Spans, g: Grammar,
-                          sentences: set[int], known: list[_Hit]) -> list[_Hit]:
+                          paragraphs: set[int], known: list[_Hit]) -> list[_Hit]:
     """Companies the tables do not list, named beside a company noun or legal form or as the subject of an
-    investment word in a sentence with an amount; returned as hits at every place the article names them."""
+    investment word in a paragraph with an amount; returned as hits at every place the article names them."""
     names: dict[str, None] = {}
     n = len(text)
 
-    def add(span: tuple[int, int] | None, lo: int) -> None:
-        if span and (name := _name_ok(text, span, lo, g)):
+    def add(span: tuple[int, int] | None, lo: int, acronym: bool) -> None:
+        if span and (name := _name_ok(text, span, lo, g, acronym=acronym)):
             names[name] = None
 
     apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
-    for kind, before_gap, after in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", False),
+    # a company noun or legal form names a company wherever it stands (each read in its own small window); an
+    # investment word only in a paragraph with an amount
+    for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
                                     ("weak_metric", r"[\s\u00a0]+", False)):
-        for start, end in found[kind]:
-            if spans.sentence(start) not in sentences:
+        for start, end in itertools.islice(found[kind], 200):
+            if not typed and spans.paragraph(start) not in paragraphs:
                 continue
             lo, hi = _bounds(spans, start, n)
-            if after:  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
-                add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo)
-            add(name_before(text, start, lo, gap=before_gap), lo)
+            if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
+                add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
+            add(name_before(text, start, lo, gap=before_gap), lo, typed)
     labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
     hits = []
     for name in names:
@@ -600,6 +612,8 @@ def _speaker_name(text: str, start: int, end: int, spans: _Spans, g: Grammar, pa
     spans_ = [name_before(text, start, lo)]
     if fold(text[start:end]) not in g.postpositions:
         spans_.append(name_after(text, end, hi, skip=3))
+    if g.lex.lang in VERB_FINAL:  # the subject opens the clause the verb closes: "…, diyen Roe, … söyledi"
+        spans_.append(subject_before(text, lo, start))
     for span in spans_:
         if span is None:
             continue
@@ -686,16 +700,16 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
     counted = Counter(h.label for h in strong_list if h.label != "other").most_common(1)
     dominant = counted[0][0] if counted else None
     companies = _hits(found["company"], text, g.company_of)
-    companies += _discovered_companies(text, found, spans, g, {spans.sentence(m.start) for m in mentions}, companies)
+    paragraphs = {spans.paragraph(m.start) for m in mentions}
+    companies += _discovered_companies(text, found, spans, g, paragraphs, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     spenders = _Hits(spender_list)
     actors = _Hits(spender_list + _hits(found["public_actor"], text, label=PUBLIC))
     pronouns = _Hits(_hits(found["company_pronoun"], text, label=PRONOUN))
     source_list = _hits(found["source"], text, g.source_of)
-    sources = _Hits(source_list)
-    attributed = sources.where(lambda h: bool(g.attribution.search(text[max(0, h.start - 30):h.end + 30])))
-    cues = _Hits(_statement_cues(found, text, spans, companies, g, {spans.paragraph(m.start) for m in mentions},
-                                 _Hits(source_list + companies)))
+    attributed = _Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
+    sources = _Hits([h for h in source_list if h.label not in g.attributed_only])
+    cues = _Hits(_statement_cues(found, text, spans, companies, g, paragraphs, _Hits(source_list + companies)))
     fallback_source = _headline_source(text, source_list)
     company_labels = frozenset(h.label for h in companies)
     top = Counter(h.label for h in spender_list).most_common(2)

@@ -85,6 +85,7 @@ class Grammar:
     # words that are never a party's name though written capitalised: public bodies, company nouns, legal forms
     not_names: frozenset[str] = frozenset()
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
+    attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
 
 
 def _alias_table(table: dict[str, list[str]]) -> dict[str, str]:
@@ -197,4 +198,5 @@ def grammar(lang: str) -> Grammar:
         not_names=frozenset(fold(w) for w in [*entities["public_actors"], *(entities.get("company_nouns") or ()),
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
+        attributed_only=frozenset(entities.get("attributed_only") or ()),
     )

@@ -22,6 +22,8 @@ PARTICLES = frozenset({"of", "de", "da", "do", "dos", "das", "del", "della", "di
 MAX_WORDS = 5
 # Languages whose orthography capitalises every noun: there a single capitalised word is no evidence of a name.
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
+# Cased languages whose verb ends the clause, its subject set off by a comma ("Roe, … söyledi").
+VERB_FINAL = frozenset({"tr"})
 # A Turkish or Finnish case ending after an apostrophe or colon ("Acme'nin", "AP:n"): not part of the name.
 _CASE_ENDING = re.compile(r"[':’][^\W\d_]{1,5}$")
 
@@ -88,6 +90,16 @@ def name_before(text: str, pos: int, lo: int, *, gap: str = r"[\s\u00a0]*") -> t
         else:
             break
     return words[start].start(), words[j].end()
+
+
+def subject_before(text: str, lo: int, pos: int) -> tuple[int, int] | None:
+    """The last capitalised run between `lo` and `pos` that a comma follows: a verb-final clause's subject."""
+    best = None
+    for m in re.finditer(r",", text[max(lo, pos - 240):pos]):
+        comma = max(lo, pos - 240) + m.start()
+        if span := name_before(text, comma, max(lo, pos - 240), gap=""):
+            best = span
+    return best
 
 
 def quoted_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
