@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import dataclasses
 import itertools
 import math
 import re
@@ -68,6 +69,7 @@ class Mention:
     scale: float = field(default=1.0, repr=False)
     partner: int | None = field(default=None, repr=False)
     mark: str | None = field(default=None, repr=False)
+    weak_metric: bool = field(default=False, repr=False)  # the metric came from a generic word or the article
 
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _JSON_FIELDS}
@@ -472,14 +474,51 @@ def _named(hit: _Hit) -> bool:
     return hit.label != "other"
 
 
-def _metric(m: Mention, strong: _Hits, weak: _Hits, spans: _Spans, dominant: str | None) -> str:
-    """Sentence keyword, then a paragraph keyword (a specific word beats a generic one nearer), then a weak
-    (generic investment) word in the sentence, then the article's dominant metric; "other" only wins where no
-    named metric is near."""
+# A parenthesis after an amount ("3800亿元(约合701亿新元)"), or the rest of the one it stands in.
+_PHRASE_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]|[^()（）\n]{0,12}[)）]")
+# Where a clause ends: punctuation that sets clauses apart (a comma between digits is a decimal one).
+_CLAUSE_MARK = re.compile(r"[;:()，、；：（）–—]|,(?!\d)")
+
+
+def _clause(text: str, m: Mention, spans: _Spans) -> tuple[int, int]:
+    """The amount's own clause: from the clause mark before it to the one after it, inside its sentence and
+    within MAX_SCAN_DISTANCE."""
+    lo, hi = _bounds(spans, m.start, len(text))
+    lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
+    before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
+    after = _CLAUSE_MARK.search(text, m.end, hi)
+    return (before[-1] if before else lo), (after.start() if after else hi)
+
+
+def _clause_metric(text: str, m: Mention, strong: _Hits, spans: _Spans) -> str | None:
+    """The keyword nearest the amount in its own clause, whatever it names: "the market could reach $1
+    billion", "raise GDP by €5 billion", "annual taxes of ¥360 million" are not the data centre the sentence
+    is about."""
+    lo, hi = _clause(text, m, spans)
+    best: tuple[int, str] | None = None
+    for hit in strong.near(lo, hi):
+        if hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end):
+            gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
+            if best is None or gap < best[0]:
+                best = (gap, hit.label)
+    return best[1] if best else None
+
+
+def _metric(m: Mention, strong: _Hits, weak: _Hits, spans: _Spans, dominant: str | None, text: str = "") -> str:
+    """The keyword in the amount's own clause, then a sentence keyword, then a paragraph keyword (a specific word
+    beats a generic one nearer), then a weak (generic investment) word in the sentence, then the article's
+    dominant metric; "other" only wins where no named metric is near, or in the amount's clause."""
+    if text and (label := _clause_metric(text, m, strong, spans)):
+        return label
+    probe = m  # its stated conversion is part of the phrase: "X (Y), for Z"
+    if text and (paren := _PHRASE_PAREN.match(text, m.end)):
+        probe = dataclasses.replace(m, end=paren.end())
     for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
-        hit = _nearest(hits, m, spans, same=same, keep=_named) or _nearest(hits, m, spans, same=same)
+        hit = _nearest(hits, probe, spans, same=same, keep=_named) or _nearest(hits, probe, spans, same=same)
         if hit:
+            m.weak_metric = hits is weak
             return hit.label
+    m.weak_metric = True
     return dominant or "other"
 
 
@@ -719,7 +758,7 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
         _qualify(text, m, g)
         if hit := _nearest(years, m, spans):
             m.year = int(hit.label)
-        m.metric = _metric(m, strong, weak, spans, dominant)
+        m.metric = _metric(m, strong, weak, spans, dominant, text)
         # the actor in the sentence, else the company "the company" there stands for, else the actor named last
         # before it in the paragraph (a government there makes it a public figure), else the article's main one
         hit = _nearest(actors, m, spans)
@@ -774,7 +813,9 @@ def _consolidate(mentions: list[Mention], body_start: int = 0) -> None:
     clusters = _clusters(mentions, len(groups))
     for cluster in clusters:
         # a figure any quote ties to capex is a capex figure; else the most common named metric
-        metrics = [m.metric for m in cluster if m.metric != "other"]
+        # (a specific keyword beside one quote outweighs a generic investment word beside another)
+        metrics = [m.metric for m in cluster if m.metric != "other" and not m.weak_metric] or \
+            [m.metric for m in cluster if m.metric != "other"]
         metric = "capex" if "capex" in metrics else Counter(metrics).most_common(1)[0][0] if metrics else "other"
         year, company = _mode(m.year for m in cluster), _mode(m.company for m in cluster)
         # an outlet that reported the figure is more specific than "company statement"
