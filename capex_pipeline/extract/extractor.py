@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import dataclasses
 import itertools
 import math
 import re
@@ -494,6 +493,8 @@ def _clause_metric(text: str, m: Mention, strong: _Hits, spans: _Spans) -> str |
     """The keyword nearest the amount in its own clause, whatever it names: "the market could reach $1
     billion", "raise GDP by €5 billion", "annual taxes of ¥360 million" are not the data centre the sentence
     is about."""
+    if not strong.near(m.start - MAX_SCAN_DISTANCE, m.end + MAX_SCAN_DISTANCE):
+        return None
     lo, hi = _clause(text, m, spans)
     best: tuple[int, str] | None = None
     for hit in strong.near(lo, hi):
@@ -510,14 +511,17 @@ def _metric(m: Mention, strong: _Hits, weak: _Hits, spans: _Spans, dominant: str
     dominant metric; "other" only wins where no named metric is near, or in the amount's clause."""
     if text and (label := _clause_metric(text, m, strong, spans)):
         return label
-    probe = m  # its stated conversion is part of the phrase: "X (Y), for Z"
+    end = m.end  # its stated conversion is part of the phrase: "X (Y), for Z"
     if text and (paren := _PHRASE_PAREN.match(text, m.end)):
-        probe = dataclasses.replace(m, end=paren.end())
-    for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
-        hit = _nearest(hits, probe, spans, same=same, keep=_named) or _nearest(hits, probe, spans, same=same)
-        if hit:
-            m.weak_metric = hits is weak
-            return hit.label
+        m.end = paren.end()
+    try:
+        for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
+            hit = _nearest(hits, m, spans, same=same, keep=_named) or _nearest(hits, m, spans, same=same)
+            if hit:
+                m.weak_metric = hits is weak
+                return hit.label
+    finally:
+        m.end = end
     m.weak_metric = True
     return dominant or "other"
 
@@ -555,11 +559,27 @@ def _sentence_initial(text: str, lo: int, start: int) -> bool:
     return not text[lo:start].strip(" \t\n\u00a0\"“„«‘'([-–—•*#")
 
 
+def _occurrences(text: str, name: str, limit: int) -> Iterator[int]:
+    """Where the article writes `name` as a whole word (at most `limit` places): a plain search, no regex to
+    compile per name."""
+    start, found = text.find(name), 0
+    while start >= 0 and found < limit:
+        end = start + len(name)
+        if not (start and _letter(text[start - 1])) and not (end < len(text) and _letter(text[end])):
+            found += 1
+            yield start
+        start = text.find(name, start + 1)
+
+
+def _letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
 def _seen_inside(text: str, name: str) -> bool:
     """Whether the article writes the word capitalised after a lowercase word too, so that its capital is no
     mere sentence start (a few occurrences looked at)."""
-    for hit in itertools.islice(re.finditer(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", text), 8):
-        before = text[max(0, hit.start() - 3):hit.start()].rstrip(" \u00a0,;:")
+    for start in _occurrences(text, name, 8):
+        before = text[max(0, start - 3):start].rstrip(" \u00a0,;:")
         if before and before[-1].isalpha() and before[-1].islower():
             return True
     return False
@@ -591,19 +611,47 @@ def _full_name(text: str, name: str) -> str:
     first occurrence that has a capitalised word beside it."""
     if " " in name:
         return name
-    for hit in itertools.islice(re.finditer(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])", text), 8):
-        if (after := name_after(text, hit.end(), hit.end() + 40)) and after[0] == hit.end() + 1:
+    for start in _occurrences(text, name, 8):
+        end = start + len(name)
+        if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
             return f"{name} {text[after[0]:after[1]].split()[0]}"
-        if (before := name_before(text, hit.start(), max(0, hit.start() - 40), gap=" ")) and \
+        if (before := name_before(text, start, max(0, start - 40), gap=" ")) and \
                 not _sentence_initial(text, max(0, text.rfind(".", 0, before[0]) + 1), before[0]):
             return f"{text[before[0]:before[1]].split()[-1]} {name}"
     return name
 
 
+def _window_words(text: str, spans: _Spans, g: Grammar, sentences: set[int]) -> dict[str, list[tuple[int, int]]]:
+    """Company nouns, legal forms and attribution words in the sentences with an amount; the rest of the article
+    is not read for them."""
+    n = len(text)
+    out: dict[str, list[tuple[int, int]]] = {"company_noun": [], "legal_form": [], "attribution": []}
+    if g.window_keywords is None:
+        return out
+    # those sentences only, joined into one text for one scan; each hit mapped back to its place in the article
+    starts: list[int] = []  # where each sentence starts in the joined text
+    places: list[int] = []  # and in the article
+    pieces: list[str] = []
+    reached = 0
+    for i in sorted(sentences):
+        lo = spans.sentence_ends[i - 1] if i else 0
+        hi = spans.sentence_ends[i] if i < len(spans.sentence_ends) else n
+        starts.append(reached)
+        places.append(lo)
+        pieces.append(text[lo:hi])
+        reached += hi - lo + 1
+    for kind, found in g.window_keywords.scan("\n".join(pieces)).items():
+        for a, b in found:
+            k = bisect.bisect_right(starts, a) - 1
+            start = places[k] + a - starts[k]
+            out[kind].append((start, start + b - a))
+    return out
+
+
 def _discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: _Spans, g: Grammar,
-                          paragraphs: set[int], known: list[_Hit]) -> list[_Hit]:
+                          sentences: set[int], known: list[_Hit]) -> list[_Hit]:
     """Companies the tables do not list, named beside a company noun or legal form or as the subject of an
-    investment word in a paragraph with an amount; returned as hits at every place the article names them."""
+    investment word in a sentence with an amount; returned as hits at every place the article names them."""
     names: dict[str, None] = {}
     n = len(text)
 
@@ -612,24 +660,23 @@ def _discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], sp
             names[name] = None
 
     apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
-    # a company noun or legal form names a company wherever it stands (each read in its own small window); an
-    # investment word only in a paragraph with an amount
     for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
                                     ("weak_metric", r"[\s\u00a0]+", False)):
-        for start, end in itertools.islice(found[kind], 200):
-            if not typed and spans.paragraph(start) not in paragraphs:
+        for start, end in found[kind]:
+            if not typed and spans.sentence(start) not in sentences:
                 continue
             lo, hi = _bounds(spans, start, n)
             if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
             add(name_before(text, start, lo, gap=before_gap), lo, typed)
+    if not names:
+        return []
     labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
     hits = []
     for name in names:
         if fold(name) in labels:
             continue
-        pattern = re.compile(rf"(?<![^\W\d_]){re.escape(name)}(?![^\W\d_])")
-        hits += [_Hit(h.start(), h.end(), name) for h in itertools.islice(pattern.finditer(text), 50)]
+        hits += [_Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
     return hits
 
 
@@ -664,8 +711,8 @@ def _speaker_name(text: str, start: int, end: int, spans: _Spans, g: Grammar, pa
     return ""
 
 
-def _statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: _Spans,
-                    companies: list[_Hit], g: Grammar, paragraphs: set[int], parties: _Hits) -> list[_Hit]:
+def _statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: _Spans, companies: list[_Hit],
+                    g: Grammar, paragraphs: set[int], sentences: set[int], parties: _Hits) -> list[_Hit]:
     """Statement and attribution words in paragraphs with an amount, labelled with who speaks: the company
     named (or referred to as "the company") before the verb in its sentence, or just after it ("a déclaré
     Google"), else the party the sentence structure names beside it; unlabelled when nobody is."""
@@ -680,11 +727,12 @@ def _statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: _
                        if h.end <= start and h.start >= first), None)  # the last speaker before the verb
         after = next((h for h in speakers.near(end, end + 41) if end <= h.start), None)
         speaker = before or after
-        label = speaker.label if speaker else _speaker_name(text, start, end, spans, g, parties)
+        label = speaker.label if speaker else \
+            _speaker_name(text, start, end, spans, g, parties) if sentence in sentences else ""
         cues.append(_Hit(start, end, label))
     # an attribution word ("according to", "laut", "podle") names its party right beside it, or nobody
-    cues += [_Hit(start, end, _speaker_name(text, start, end, spans, g, parties)) for start, end in found["attribution"]
-             if spans.paragraph(start) in paragraphs]
+    cues += [_Hit(start, end, _speaker_name(text, start, end, spans, g, parties))
+             for start, end in found["attribution"]]
     return cues
 
 
@@ -739,8 +787,10 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
     counted = Counter(h.label for h in strong_list if h.label != "other").most_common(1)
     dominant = counted[0][0] if counted else None
     companies = _hits(found["company"], text, g.company_of)
-    paragraphs = {spans.paragraph(m.start) for m in mentions}
-    companies += _discovered_companies(text, found, spans, g, paragraphs, companies)
+    sentences = {spans.sentence(m.start) for m in mentions}
+    near = sentences | {i + 1 for i in sentences}  # a party speaks for its own sentence or the one before
+    found = found | _window_words(text, spans, g, sentences)
+    companies += _discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     spenders = _Hits(spender_list)
     actors = _Hits(spender_list + _hits(found["public_actor"], text, label=PUBLIC))
@@ -748,7 +798,8 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
     source_list = _hits(found["source"], text, g.source_of)
     attributed = _Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
     sources = _Hits([h for h in source_list if h.label not in g.attributed_only])
-    cues = _Hits(_statement_cues(found, text, spans, companies, g, paragraphs, _Hits(source_list + companies)))
+    cues = _Hits(_statement_cues(found, text, spans, companies, g, {spans.paragraph(m.start) for m in mentions}, near,
+                                 _Hits(source_list + companies)))
     fallback_source = _headline_source(text, source_list)
     company_labels = frozenset(h.label for h in companies)
     top = Counter(h.label for h in spender_list).most_common(2)

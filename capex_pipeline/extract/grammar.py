@@ -73,8 +73,7 @@ class Grammar:
     year_horizon: re.Pattern[str]
     # whole-article keyword tables, found in one pass: where an amount can start without a digit
     # (number_word, lone_scale: see `amount`), and the context words (metric, weak_metric, company,
-    # public_actor, source, statement_cue, company_pronoun, company_noun, legal_form, attribution, year_rel, month,
-    # current_period)
+    # public_actor, source, statement_cue, company_pronoun, year_rel, month, current_period)
     keywords: Scanner
     metric_of: dict[str, str]
     company_of: dict[str, str]
@@ -85,6 +84,9 @@ class Grammar:
     # words that are never a party's name though written capitalised: public bodies, company nouns, legal forms
     not_names: frozenset[str] = frozenset()
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
+    # company nouns ("company", "empresa", "شركة"), legal forms ("Ltd", "GmbH") and attribution words: scanned
+    # only in the sentences around amounts, so kept out of the whole-article keyword tables
+    window_keywords: Scanner | None = None
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
 
 
@@ -143,9 +145,6 @@ def grammar(lang: str) -> Grammar:
         "company": Table(tuple([a for aliases in entities["companies"].values() for a in aliases]
                                + entities["suppliers"])),
         "public_actor": Table(tuple(entities["public_actors"])),
-        "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
-        "legal_form": Table(tuple(entities.get("legal_forms") or ())),
-        "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
         "source": Table(tuple(a for aliases in entities["sources"].values() for a in aliases)),
         "statement_cue": Table(tuple([*lex.statement_cues, *(english.statement_cues if lex.lang != "en" else [])]),
                                ignore_case=True),
@@ -198,5 +197,10 @@ def grammar(lang: str) -> Grammar:
         not_names=frozenset(fold(w) for w in [*entities["public_actors"], *(entities.get("company_nouns") or ()),
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
+        window_keywords=Scanner({
+            "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
+            "legal_form": Table(tuple(entities.get("legal_forms") or ())),
+            "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
+        }),
         attributed_only=frozenset(entities.get("attributed_only") or ()),
     )

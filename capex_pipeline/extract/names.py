@@ -58,7 +58,9 @@ def _run_from(words: list[re.Match[str]], i: int, text: str) -> tuple[int, int] 
 def name_after(text: str, pos: int, hi: int, *, skip: int = 0) -> tuple[int, int] | None:
     """The capitalised run that starts after `pos` (before `hi`), with at most `skip` lowercase words and no
     punctuation but spaces between: "said the prime minister Jane Roe" with skip=3."""
-    words = _words(text, pos, hi)
+    if not any(w[:1].isupper() for w in text[pos:min(hi, pos + 60)].split()[:skip + 1]):
+        return None  # the common case, told without a regex
+    words = _words(text, pos, min(hi, pos + 200))
     for i, w in enumerate(words):
         gap = text[words[i - 1].end() if i else pos:w.start()]
         if gap.strip(" \u00a0\t:–—-\"“”„«»") or i > skip:
@@ -68,9 +70,16 @@ def name_after(text: str, pos: int, hi: int, *, skip: int = 0) -> tuple[int, int
     return None
 
 
-def name_before(text: str, pos: int, lo: int, *, gap: str = r"[\s\u00a0]*") -> tuple[int, int] | None:
+_SPACES = r"[\s\u00a0]*"
+
+
+def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[int, int] | None:
     """The capitalised run that ends just before `pos` (after `lo`), separated from it only by `gap`."""
-    words = _words(text, max(lo, pos - 120), pos)
+    if gap == _SPACES:  # the common case, a lowercase word before, told without a regex
+        last = text[max(lo, pos - 30):pos].rsplit(None, 1)
+        if not last or not last[-1][:1].isupper():
+            return None
+    words = _words(text, max(lo, pos - 80), pos)
     if not words or not re.fullmatch(gap, text[words[-1].end():pos]):
         return None
     j = len(words) - 1
