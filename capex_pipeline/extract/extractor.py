@@ -591,8 +591,13 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     unless a company noun or legal form stands beside it (`acronym`)."""
     start, end = span
     words = clean(text[start:end]).split()
-    if words and _sentence_initial(text, lo, start) and words[0].casefold() in g.lex.determiners:
-        words = words[1:]
+    initial = _sentence_initial(text, lo, start)
+    # a leading article, company noun ("Skupina Acme") or sentence-initial word never capitalised elsewhere
+    # ("Według Acme") is not part of the name
+    while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
+                              fold(words[0]) in place_names(g.lex.lang) or
+                              (initial and not _seen_inside(text, words[0]))):
+        words, initial = words[1:], False
     name = " ".join(words)
     if len(name) < 2 or (not acronym and name.isupper() and len(name) <= 3 and name.isascii()) or \
             any(word_key(w) in g.lex.scales or word_key(w) in g.lex.currency_words for w in words):
@@ -600,7 +605,7 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     key = fold(name)
     if key in place_names(g.lex.lang) or key in g.not_names or word_key(name) in g.lex.months:
         return None
-    if len(words) == 1 and ((_sentence_initial(text, lo, start) and not _seen_inside(text, name)) or
+    if len(words) == 1 and ((initial and not _seen_inside(text, name)) or
                             (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
         return None  # German capitalises every noun: one such word alone is no name
     return name
@@ -615,9 +620,10 @@ def _full_name(text: str, name: str) -> str:
         end = start + len(name)
         if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
             return f"{name} {text[after[0]:after[1]].split()[0]}"
-        if (before := name_before(text, start, max(0, start - 40), gap=" ")) and \
-                not _sentence_initial(text, max(0, text.rfind(".", 0, before[0]) + 1), before[0]):
-            return f"{text[before[0]:before[1]].split()[-1]} {name}"
+        if before := name_before(text, start, max(0, start - 40), gap=" "):
+            first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
+            if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
+                return f"{first} {name}"
     return name
 
 
@@ -725,7 +731,9 @@ def _statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: _
         first = spans.sentence_ends[sentence - 1] if sentence else 0
         before = next((h for h in reversed(speakers.near(first, start))
                        if h.end <= start and h.start >= first), None)  # the last speaker before the verb
-        after = next((h for h in speakers.near(end, end + 41) if end <= h.start), None)
+        last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
+        after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
+                      and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
         speaker = before or after
         label = speaker.label if speaker else \
             _speaker_name(text, start, end, spans, g, parties) if sentence in sentences else ""
