@@ -812,7 +812,8 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
     company_labels = frozenset(h.label for h in companies)
     top = Counter(h.label for h in spender_list).most_common(2)
     # the article's main spender, where one company clearly dominates it
-    main_company = top[0][0] if top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > top[1][1]) else None
+    main_company = top[0][0] if top and (top[0][1] >= 3 or (len(top) == 1 and top[0][1] >= 2)) and \
+        (len(top) == 1 or top[0][1] > top[1][1]) else None
     for m in mentions:
         _qualify(text, m, g)
         if hit := _nearest(years, m, spans):
