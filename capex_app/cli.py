@@ -123,7 +123,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from capex_pipeline.evaluate import DEFAULT_GOLDS, EVALUATION, FIELDS, evaluate_many, locate_articles
+    from capex_pipeline.evaluate import DEFAULT_GOLDS, EVALUATION, FIELDS, STRICT_SOURCE, evaluate_many, locate_articles
 
     if not args.gold and not EVALUATION.is_dir():
         raise UserError("no evaluation corpus here: evaluation/ ships with the source repository, not the "
@@ -147,6 +147,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"{name:8}{score.tp + score.fn:>8}{score.precision:>7.3f}{score.recall:>7.3f}{score.f1:>7.3f}{fields}")
     print(f"precision {total.precision:.3f} recall {total.recall:.3f} f1 {total.f1:.3f} "
           f"({total.tp} matched, {total.fp} extra, {total.fn} missed)")
+    if (strict := total.accuracy(STRICT_SOURCE)) is not None:
+        print(f"source {total.accuracy('source'):.2f} counts 'company statement' as the spender's name; "
+              f"as written: {strict:.2f}")
     return 0
 
 

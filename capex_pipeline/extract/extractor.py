@@ -15,7 +15,17 @@ from typing import Any
 
 from .grammar import Grammar, grammar
 from .language import FRONT_MATTER, detect_language
-from .lexicon import QUALIFIER_STRENGTH, territory_currencies, word_key
+from .lexicon import QUALIFIER_STRENGTH, fold, territory_currencies, word_key
+from .names import (
+    NOUNS_CAPITALISED,
+    VERB_FINAL,
+    clean,
+    name_after,
+    name_before,
+    place_names,
+    quoted_after,
+    subject_before,
+)
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 
 # A sentence ends at . ! ? before a space (or the end), at 。！？ and at a line break; written to start with
@@ -58,6 +68,7 @@ class Mention:
     scale: float = field(default=1.0, repr=False)
     partner: int | None = field(default=None, repr=False)
     mark: str | None = field(default=None, repr=False)
+    weak_metric: bool = field(default=False, repr=False)  # the metric came from a generic word or the article
 
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _JSON_FIELDS}
@@ -485,45 +496,284 @@ def _named(hit: _Hit) -> bool:
     return hit.label != "other"
 
 
-def _metric(m: Mention, strong: _Hits, weak: _Hits, spans: _Spans, dominant: str | None) -> str:
-    """Sentence keyword, then a paragraph keyword (a specific word beats a generic one nearer), then a weak
-    (generic investment) word in the sentence, then the article's dominant metric; "other" only wins where no
-    named metric is near."""
-    for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
-        hit = _nearest(hits, m, spans, same=same, keep=_named) or _nearest(hits, m, spans, same=same)
-        if hit:
-            return hit.label
+# A parenthesis after an amount ("3800亿元(约合701亿新元)"), or the rest of the one it stands in.
+_PHRASE_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]|[^()（）\n]{0,12}[)）]")
+# Where a clause ends: punctuation that sets clauses apart (a comma between digits is a decimal one).
+_CLAUSE_MARK = re.compile(r"[;:()，、；：（）–—]|,(?!\d)")
+
+
+def _clause(text: str, m: Mention, spans: _Spans) -> tuple[int, int]:
+    """The amount's own clause: from the clause mark before it to the one after it, inside its sentence and
+    within MAX_SCAN_DISTANCE."""
+    lo, hi = _bounds(spans, m.start, len(text))
+    lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
+    before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
+    after = _CLAUSE_MARK.search(text, m.end, hi)
+    return (before[-1] if before else lo), (after.start() if after else hi)
+
+
+def _clause_metric(text: str, m: Mention, strong: _Hits, spans: _Spans) -> str | None:
+    """The keyword nearest the amount in its own clause, whatever it names: "the market could reach $1
+    billion", "raise GDP by €5 billion", "annual taxes of ¥360 million" are not the data centre the sentence
+    is about."""
+    if not strong.near(m.start - MAX_SCAN_DISTANCE, m.end + MAX_SCAN_DISTANCE):
+        return None
+    lo, hi = _clause(text, m, spans)
+    best: tuple[int, str] | None = None
+    for hit in strong.near(lo, hi):
+        if hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end):
+            gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
+            if best is None or gap < best[0]:
+                best = (gap, hit.label)
+    return best[1] if best else None
+
+
+def _metric(m: Mention, strong: _Hits, weak: _Hits, spans: _Spans, dominant: str | None, text: str = "") -> str:
+    """The keyword in the amount's own clause, then a sentence keyword, then a paragraph keyword (a specific word
+    beats a generic one nearer), then a weak (generic investment) word in the sentence, then the article's
+    dominant metric; "other" only wins where no named metric is near, or in the amount's clause."""
+    if text and (label := _clause_metric(text, m, strong, spans)):
+        return label
+    end = m.end  # its stated conversion is part of the phrase: "X (Y), for Z"
+    if text and (paren := _PHRASE_PAREN.match(text, m.end)):
+        m.end = paren.end()
+    try:
+        for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
+            hit = _nearest(hits, m, spans, same=same, keep=_named) or _nearest(hits, m, spans, same=same)
+            if hit:
+                m.weak_metric = hits is weak
+                return hit.label
+    finally:
+        m.end = end
+    m.weak_metric = True
     return dominant or "other"
 
 
-def _source(m: Mention, attributed: _Hits, sources: _Hits, cues: _Hits, spans: _Spans) -> str | None:
-    """An outlet named with an attribution marker ("according to Reuters") beats the spender's own statement,
-    which beats an outlet named without one (a dateline); the sentence first, then the paragraph."""
+def _source(m: Mention, attributed: _Hits, sources: _Hits, cues: _Hits, spans: _Spans,
+            companies: frozenset[str] = frozenset()) -> str | None:
+    """An outlet named with an attribution marker ("according to Reuters") beats the nearest statement or
+    attribution word with a speaker (the spender itself: "company statement"; another party by name: "said
+    Jane Roe", "según Acme"), which beats an outlet named without one (a dateline); the sentence first, then
+    the paragraph."""
+    def spoken(c: _Hit) -> bool:  # another company's statement is no source for this spender's figure
+        return bool(c.label) and (m.company is not None if c.label == PRONOUN else
+                                  c.label == m.company or c.label not in companies)
+
+    def told_next(c: _Hit) -> bool:  # across sentences, a party speaks for the sentence before ("This, X said")
+        return spoken(c) and (c.label in (m.company, PRONOUN) or spans.sentence(c.start) == spans.sentence(m.start) + 1)
+
     for same in ("sentence", "paragraph"):
         if hit := _nearest(attributed, m, spans, same=same):
             return hit.label
-        if m.company and _nearest(cues, m, spans, same=same, keep=lambda c: c.label in (m.company, PRONOUN)):
-            return STATEMENT
+        if hit := _nearest(cues, m, spans, same=same, keep=spoken if same == "sentence" else told_next):
+            return STATEMENT if hit.label in (m.company, PRONOUN) else hit.label
         if same == "sentence" and (hit := _nearest(sources, m, spans)):
             return hit.label
     return None
 
 
-def _statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: _Spans,
-                    companies: list[_Hit]) -> list[_Hit]:
-    """Statement verbs labelled with who speaks: the company named (or referred to as "the company") before
-    the verb in its sentence, or just after it ("a déclaré Google"); unlabelled when nobody is."""
+def _bounds(spans: _Spans, pos: int, n: int) -> tuple[int, int]:
+    """The start and end of the sentence holding `pos`."""
+    i = spans.sentence(pos)
+    return (spans.sentence_ends[i - 1] if i else 0), (spans.sentence_ends[i] if i < len(spans.sentence_ends) else n)
+
+
+def _sentence_initial(text: str, lo: int, start: int) -> bool:
+    return not text[lo:start].strip(" \t\n\u00a0\"“„«‘'([-–—•*#")
+
+
+def _occurrences(text: str, name: str, limit: int) -> Iterator[int]:
+    """Where the article writes `name` as a whole word (at most `limit` places): a plain search, no regex to
+    compile per name."""
+    start, found = text.find(name), 0
+    while start >= 0 and found < limit:
+        end = start + len(name)
+        if not (start and _letter(text[start - 1])) and not (end < len(text) and _letter(text[end])):
+            found += 1
+            yield start
+        start = text.find(name, start + 1)
+
+
+def _letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def _seen_inside(text: str, name: str) -> bool:
+    """Whether the article writes the word capitalised after a lowercase word too, so that its capital is no
+    mere sentence start (a few occurrences looked at)."""
+    for start in _occurrences(text, name, 8):
+        before = text[max(0, start - 3):start].rstrip(" \u00a0,;:")
+        if before and before[-1].isalpha() and before[-1].islower():
+            return True
+    return False
+
+
+def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: bool = False) -> str | None:
+    """The name at `span` when it can name a party: no sentence-initial determiner, no common word capitalised
+    only because a sentence starts with it, no country (CLDR), public body, month, or short acronym (AI, EU)
+    unless a company noun or legal form stands beside it (`acronym`)."""
+    start, end = span
+    words = clean(text[start:end]).split()
+    initial = _sentence_initial(text, lo, start)
+    # a leading article, company noun ("Skupina Acme") or sentence-initial word never capitalised elsewhere
+    # ("Według Acme") is not part of the name
+    while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
+                              fold(words[0]) in place_names(g.lex.lang) or
+                              (initial and not _seen_inside(text, words[0]))):
+        words, initial = words[1:], False
+    name = " ".join(words)
+    if len(name) < 2 or (not acronym and name.isupper() and len(name) <= 3 and name.isascii()) or \
+            any(word_key(w) in g.lex.scales or word_key(w) in g.lex.currency_words for w in words):
+        return None  # an acronym such as AI or EU, or the words of an amount ("Milliarden US-Dollar")
+    key = fold(name)
+    if key in place_names(g.lex.lang) or key in g.not_names or word_key(name) in g.lex.months:
+        return None
+    if len(words) == 1 and ((initial and not _seen_inside(text, name)) or
+                            (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
+        return None  # German capitalises every noun: one such word alone is no name
+    return name
+
+
+def _full_name(text: str, name: str) -> str:
+    """A person named once in full and later by one name ("Jane Roe" ... "Roe said"): the full name, from the
+    first occurrence that has a capitalised word beside it."""
+    if " " in name:
+        return name
+    for start in _occurrences(text, name, 8):
+        end = start + len(name)
+        if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
+            return f"{name} {text[after[0]:after[1]].split()[0]}"
+        if before := name_before(text, start, max(0, start - 40), gap=" "):
+            first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
+            if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
+                return f"{first} {name}"
+    return name
+
+
+def _window_words(text: str, spans: _Spans, g: Grammar, sentences: set[int]) -> dict[str, list[tuple[int, int]]]:
+    """Company nouns, legal forms and attribution words in the sentences with an amount; the rest of the article
+    is not read for them."""
+    n = len(text)
+    out: dict[str, list[tuple[int, int]]] = {"company_noun": [], "legal_form": [], "attribution": []}
+    if g.window_keywords is None:
+        return out
+    # those sentences only, joined into one text for one scan; each hit mapped back to its place in the article
+    starts: list[int] = []  # where each sentence starts in the joined text
+    places: list[int] = []  # and in the article
+    pieces: list[str] = []
+    reached = 0
+    for i in sorted(sentences):
+        lo = spans.sentence_ends[i - 1] if i else 0
+        hi = spans.sentence_ends[i] if i < len(spans.sentence_ends) else n
+        starts.append(reached)
+        places.append(lo)
+        pieces.append(text[lo:hi])
+        reached += hi - lo + 1
+    for kind, found in g.window_keywords.scan("\n".join(pieces)).items():
+        for a, b in found:
+            k = bisect.bisect_right(starts, a) - 1
+            start = places[k] + a - starts[k]
+            out[kind].append((start, start + b - a))
+    return out
+
+
+def _discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: _Spans, g: Grammar,
+                          sentences: set[int], known: list[_Hit]) -> list[_Hit]:
+    """Companies the tables do not list, named beside a company noun or legal form or as the subject of an
+    investment word in a sentence with an amount; returned as hits at every place the article names them."""
+    names: dict[str, None] = {}
+    n = len(text)
+
+    def add(span: tuple[int, int] | None, lo: int, acronym: bool) -> None:
+        if span and (name := _name_ok(text, span, lo, g, acronym=acronym)):
+            names[name] = None
+
+    apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
+    for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
+                                    ("weak_metric", r"[\s\u00a0]+", False)):
+        for start, end in found[kind]:
+            if not typed and spans.sentence(start) not in sentences:
+                continue
+            lo, hi = _bounds(spans, start, n)
+            if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
+                add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
+            add(name_before(text, start, lo, gap=before_gap), lo, typed)
+    if not names:
+        return []
+    labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
+    hits = []
+    for name in names:
+        if fold(name) in labels:
+            continue
+        hits += [_Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
+    return hits
+
+
+def _noun_then_name(text: str, pos: int, hi: int) -> tuple[int, int] | None:
+    """The name right after a company noun, or after one descriptive word ("la empresa española Acme"); a short
+    function word between ("the group in Berlin") leaves no name."""
+    span = name_after(text, pos, hi, skip=1)
+    if span is None:
+        return None
+    between = text[pos:span[0]].split()
+    return span if not between or len(between[0]) >= 4 else None
+
+
+def _speaker_name(text: str, start: int, end: int, spans: _Spans, g: Grammar, parties: _Hits) -> str:
+    """Who a speech or attribution word attributes to by structure: the name right before it ("Roe said",
+    "Roe'ya göre") or just after it ("said Jane Roe", "according to Jane Roe", "oznámil to premiér Jan Novák");
+    a listed outlet or company there keeps its table name; '' when nobody is named."""
+    lo, hi = _bounds(spans, start, len(text))
+    spans_ = [name_before(text, start, lo)]
+    if fold(text[start:end]) not in g.postpositions:
+        spans_.append(name_after(text, end, hi, skip=3))
+    if g.lex.lang in VERB_FINAL:  # the subject opens the clause the verb closes: "…, diyen Roe, … söyledi"
+        spans_.append(subject_before(text, lo, start))
+    for span in spans_:
+        if span is None:
+            continue
+        if listed := next((h for h in parties.near(span[0], span[1]) if h.start < span[1] and h.end > span[0]),
+                          None):
+            return listed.label
+        if name := _name_ok(text, span, lo, g):
+            return _full_name(text, name)
+    return ""
+
+
+def _statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: _Spans, companies: list[_Hit],
+                    g: Grammar, paragraphs: set[int], sentences: set[int], parties: _Hits) -> list[_Hit]:
+    """Statement and attribution words in paragraphs with an amount, labelled with who speaks: the company
+    named (or referred to as "the company") before the verb in its sentence, or just after it ("a déclaré
+    Google"), else the party the sentence structure names beside it; unlabelled when nobody is."""
     speakers = _Hits(companies + _hits(found["company_pronoun"], text, label=PRONOUN))
     cues = []
     for start, end in found["statement_cue"]:
+        if spans.paragraph(start) not in paragraphs:
+            continue
         sentence = spans.sentence(start)
         first = spans.sentence_ends[sentence - 1] if sentence else 0
         before = next((h for h in reversed(speakers.near(first, start))
                        if h.end <= start and h.start >= first), None)  # the last speaker before the verb
-        after = next((h for h in speakers.near(end, end + 41) if end <= h.start), None)
+        last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
+        after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
+                      and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
         speaker = before or after
-        cues.append(_Hit(start, end, speaker.label if speaker else ""))
+        label = speaker.label if speaker else \
+            _speaker_name(text, start, end, spans, g, parties) if sentence in sentences else ""
+        cues.append(_Hit(start, end, label))
+    # an attribution word ("according to", "laut", "podle") names its party right beside it, or nobody
+    cues += [_Hit(start, end, _speaker_name(text, start, end, spans, g, parties))
+             for start, end in found["attribution"]]
     return cues
+
+
+def _pronoun_company(m: Mention, pronouns: _Hits, spenders: _Hits, spans: _Spans) -> str | None:
+    """"The company", "la empresa", "společnost" in the amount's sentence: the last company named before it."""
+    hit = _nearest(pronouns, m, spans)
+    if hit is None:
+        return None
+    i = bisect.bisect_left(spenders.starts, hit.start) - 1
+    return spenders.hits[i].label if i >= 0 and hit.start - spenders.hits[i].end < 3000 else None
 
 
 def _headline(text: str) -> tuple[int, int] | None:
@@ -568,25 +818,37 @@ def _enrich(text: str, mentions: list[Mention], g: Grammar, spans: _Spans, publi
     counted = Counter(h.label for h in strong_list if h.label != "other").most_common(1)
     dominant = counted[0][0] if counted else None
     companies = _hits(found["company"], text, g.company_of)
+    sentences = {spans.sentence(m.start) for m in mentions}
+    near = sentences | {i + 1 for i in sentences}  # a party speaks for its own sentence or the one before
+    found = found | _window_words(text, spans, g, sentences)
+    companies += _discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     spenders = _Hits(spender_list)
     actors = _Hits(spender_list + _hits(found["public_actor"], text, label=PUBLIC))
+    pronouns = _Hits(_hits(found["company_pronoun"], text, label=PRONOUN))
     source_list = _hits(found["source"], text, g.source_of)
-    sources = _Hits(source_list)
-    attributed = sources.where(lambda h: bool(g.attribution.search(text[max(0, h.start - 30):h.end + 30])))
-    cues = _Hits(_statement_cues(found, text, spans, companies))
+    attributed = _Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
+    sources = _Hits([h for h in source_list if h.label not in g.attributed_only])
+    cues = _Hits(_statement_cues(found, text, spans, companies, g, {spans.paragraph(m.start) for m in mentions}, near,
+                                 _Hits(source_list + companies)))
     fallback_source = _headline_source(text, source_list)
+    company_labels = frozenset(h.label for h in companies)
     top = Counter(h.label for h in spender_list).most_common(2)
     # the article's main spender, where one company clearly dominates it
-    main_company = top[0][0] if top and top[0][1] >= 3 and (len(top) == 1 or top[0][1] > top[1][1]) else None
+    main_company = top[0][0] if top and (top[0][1] >= 3 or (len(top) == 1 and top[0][1] >= 2)) and \
+        (len(top) == 1 or top[0][1] > top[1][1]) else None
     for i, m in enumerate(mentions):
         _qualify(text, m, g, _after_aside(text, mentions, i))
         if hit := _nearest(years, m, spans):
             m.year = int(hit.label)
-        m.metric = _metric(m, strong, weak, spans, dominant)
-        hit = _nearest(actors, m, spans) or _nearest(spenders, m, spans, same="paragraph", before=True)
-        m.company = (None if hit.label == PUBLIC else hit.label) if hit else main_company
-        m.source = _source(m, attributed, sources, cues, spans) or fallback_source
+        m.metric = _metric(m, strong, weak, spans, dominant, text)
+        # the actor in the sentence, else the company "the company" there stands for, else the actor named last
+        # before it in the paragraph (a government there makes it a public figure), else the article's main one
+        hit = _nearest(actors, m, spans)
+        company = _pronoun_company(m, pronouns, spenders, spans) if hit is None else None
+        hit = hit or (None if company else _nearest(actors, m, spans, same="paragraph", before=True))
+        m.company = (None if hit.label == PUBLIC else hit.label) if hit else company or main_company
+        m.source = _source(m, attributed, sources, cues, spans, company_labels) or fallback_source
     previous: Mention | None = None
     for m in mentions:  # else the year of the paragraph's previous amount, else a year named before it there
         if m.year is None:
@@ -638,7 +900,9 @@ def _consolidate(mentions: list[Mention], body_start: int = 0) -> None:
     clusters = _clusters(mentions, len(groups))
     for cluster in clusters:
         # a figure any quote ties to capex is a capex figure; else the most common named metric
-        metrics = [m.metric for m in cluster if m.metric != "other"]
+        # (a specific keyword beside one quote outweighs a generic investment word beside another)
+        metrics = [m.metric for m in cluster if m.metric != "other" and not m.weak_metric] or \
+            [m.metric for m in cluster if m.metric != "other"]
         metric = "capex" if "capex" in metrics else _mode(metrics) or "other"
         year, company = _mode(m.year for m in cluster), _mode(m.company for m in cluster)
         # an outlet that reported the figure is more specific than "company statement"

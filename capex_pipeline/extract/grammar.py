@@ -81,6 +81,13 @@ class Grammar:
     abbreviations: frozenset[str]
     source_of: dict[str, str]
     attribution: re.Pattern[str]
+    # words that are never a party's name though written capitalised: public bodies, company nouns, legal forms
+    not_names: frozenset[str] = frozenset()
+    postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
+    # company nouns ("company", "empresa", "شركة"), legal forms ("Ltd", "GmbH") and attribution words: scanned
+    # only in the sentences around amounts, so kept out of the whole-article keyword tables
+    window_keywords: Scanner | None = None
+    attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
 
 
 def _alias_table(table: dict[str, list[str]]) -> dict[str, str]:
@@ -187,4 +194,13 @@ def grammar(lang: str) -> Grammar:
                                 if w.endswith(".")),
         source_of=_alias_table(entities["sources"]),
         attribution=re.compile(alternation(entities["attribution_markers"], ignore_case=True)),
+        not_names=frozenset(fold(w) for w in [*entities["public_actors"], *(entities.get("company_nouns") or ()),
+                                               *(entities.get("legal_forms") or ())]),
+        postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
+        window_keywords=Scanner({
+            "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
+            "legal_form": Table(tuple(entities.get("legal_forms") or ())),
+            "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
+        }),
+        attributed_only=frozenset(entities.get("attributed_only") or ()),
     )

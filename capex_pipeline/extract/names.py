@@ -1,0 +1,138 @@
+"""Names the entity tables do not list, read from the sentence structure around a cue word: the capitalised word
+run (in cased scripts) or the quoted name (in any script) next to a company noun or legal form ("the AI company
+Acme", "Acme Holdings Ltd", "شركة "أكمي""), before an investment or statement verb ("Acme investiert"), or
+next to a speech or attribution word ("according to Jane Roe", "said Jane Roe"). Every function reads a small
+window around one cue, never the whole article."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+
+# A word of a name: letters and digits, with inner hyphens, apostrophes, dots and ampersands ("Moody's",
+# "JD.com", "Data-Werk", "AT&T"); a trailing dot is the sentence's, not the name's.
+_WORD = re.compile(r"[^\W_](?:[\w&]|[-'’.:&](?=[^\W_]))*")
+_QUOTED = re.compile(r"[\"“„«「『]([^\"“”„«»「」『』\n]{2,40})[\"”“»」』]")
+# Lowercase words inside a name ("Bank of America", "Casa da Moeda"); conjunctions are not, so two names joined
+# by "and" stay two.
+PARTICLES = frozenset({"of", "de", "da", "do", "dos", "das", "del", "della", "di", "du", "van", "von", "der",
+                       "den", "bin", "al", "la", "le", "&"})
+MAX_WORDS = 5
+# Languages whose orthography capitalises every noun: there a single capitalised word is no evidence of a name.
+NOUNS_CAPITALISED = frozenset({"de", "lb"})
+# Cased languages whose verb ends the clause, its subject set off by a comma ("Roe, … söyledi").
+VERB_FINAL = frozenset({"tr"})
+# A Turkish or Finnish case ending after an apostrophe or colon ("Acme'nin", "AP:n"): not part of the name.
+_CASE_ENDING = re.compile(r"[':’][^\W\d_]{1,5}$")
+
+
+def capitalised(word: str) -> bool:
+    """A word a cased script writes with a capital because it names something ("Acme", "ACME", "Data4")."""
+    return word[0].isupper()
+
+
+def _words(text: str, lo: int, hi: int) -> list[re.Match[str]]:
+    return list(_WORD.finditer(text, lo, hi))
+
+
+def _run_from(words: list[re.Match[str]], i: int, text: str) -> tuple[int, int] | None:
+    """The capitalised run starting at words[i]: capitalised words joined by one space (or a particle)."""
+    if not capitalised(words[i].group()):
+        return None
+    end, j, count = i, i + 1, 1
+    while j < len(words) and count < MAX_WORDS:
+        gap = text[words[j - 1].end():words[j].start()]
+        if gap not in (" ", "\u00a0", "-"):
+            break
+        word = words[j].group()
+        if capitalised(word):
+            end, count = j, count + 1
+        elif word.casefold() not in PARTICLES or j + 1 >= len(words) or not capitalised(words[j + 1].group()):
+            break
+        j += 1
+    return words[i].start(), words[end].end()
+
+
+def name_after(text: str, pos: int, hi: int, *, skip: int = 0) -> tuple[int, int] | None:
+    """The capitalised run that starts after `pos` (before `hi`), with at most `skip` lowercase words and no
+    punctuation but spaces between: "said the prime minister Jane Roe" with skip=3."""
+    if not any(w[:1].isupper() for w in text[pos:min(hi, pos + 60)].split()[:skip + 1]):
+        return None  # the common case, told without a regex
+    words = _words(text, pos, min(hi, pos + 200))
+    for i, w in enumerate(words):
+        gap = text[words[i - 1].end() if i else pos:w.start()]
+        if gap.strip(" \u00a0\t:–—-\"“”„«»") or i > skip:
+            return None
+        if capitalised(w.group()):
+            return _run_from(words, i, text)
+    return None
+
+
+_SPACES = r"[\s\u00a0]*"
+
+
+def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[int, int] | None:
+    """The capitalised run that ends just before `pos` (after `lo`), separated from it only by `gap`."""
+    if gap == _SPACES:  # the common case, a lowercase word before, told without a regex
+        last = text[max(lo, pos - 30):pos].rsplit(None, 1)
+        if not last or not last[-1][:1].isupper():
+            return None
+    words = _words(text, max(lo, pos - 80), pos)
+    if not words or not re.fullmatch(gap, text[words[-1].end():pos]):
+        return None
+    j = len(words) - 1
+    if not capitalised(words[j].group()):
+        return None
+    start = j
+    while start > 0:
+        between = text[words[start - 1].end():words[start].start()]
+        prev = words[start - 1].group()
+        if between not in (" ", "\u00a0", "-") or len(words) - start >= MAX_WORDS:
+            break
+        if capitalised(prev):
+            start -= 1
+        elif prev.casefold() in PARTICLES and start > 1 and capitalised(words[start - 2].group()) \
+                and text[words[start - 2].end():words[start - 1].start()] == " ":
+            start -= 2
+        else:
+            break
+    return words[start].start(), words[j].end()
+
+
+def subject_before(text: str, lo: int, pos: int) -> tuple[int, int] | None:
+    """The last capitalised run between `lo` and `pos` that a comma follows: a verb-final clause's subject."""
+    best = None
+    for m in re.finditer(r",", text[max(lo, pos - 240):pos]):
+        comma = max(lo, pos - 240) + m.start()
+        if span := name_before(text, comma, max(lo, pos - 240), gap=""):
+            best = span
+    return best
+
+
+def quoted_after(text: str, pos: int, hi: int) -> tuple[int, int] | None:
+    """A name in quotation marks within a few words after `pos`: uncased scripts mark names so ("شركة "أكمي"")."""
+    m = _QUOTED.search(text, pos, min(hi, pos + 60))
+    if m is None or len(m.group(1).split()) > 4 or re.search(r"[.!?。،,]", text[pos:m.start()]):
+        return None
+    return m.start(1), m.end(1)
+
+
+def clean(name: str) -> str:
+    """The name without a case ending written after an apostrophe or colon ("Acme'nin" -> "Acme")."""
+    return _CASE_ENDING.sub("", name).strip(" -")
+
+
+@cache
+def place_names(lang: str) -> frozenset[str]:
+    """Country and region names in the language and in English (CLDR): a place that invests is a public actor,
+    never a company."""
+    names: set[str] = set()
+    for code in {lang, "en"}:
+        try:
+            locale = Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        names.update(n.casefold() for n in locale.territories.values())
+    return frozenset(names)

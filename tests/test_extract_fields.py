@@ -1,0 +1,91 @@
+"""Spender, source and metric read from the sentence structure, beyond the entity tables. Every name and sentence
+here is invented for the test (no company or person below is in any table)."""
+
+from __future__ import annotations
+
+import pytest
+
+from capex_pipeline.evaluate import _source_ok
+from capex_pipeline.extract import extract
+
+
+def _first(text: str, lang: str) -> tuple[str, str | None, str | None]:
+    m = extract(text, lang=lang)[0]
+    return m.metric, m.company, m.source
+
+
+@pytest.mark.parametrize(("text", "lang", "company"), [
+    ("The AI company Quillnet will spend $2 billion on new data centres.", "en", "Quillnet"),
+    ("El grupo Borvanta destinará 300 millones de euros a un centro de datos.", "es", "Borvanta"),
+    ("In Italia Trelvio, gruppo tedesco, ha presentato un piano da 500 milioni di euro.", "it", "Trelvio"),
+    ("Skupina Varmont investuje do datových center 2 miliardy korun.", "cs", "Varmont"),
+    ("The site is run by Ostrava Compute Holdings Ltd, which will invest $300 million.", "en",
+     "Ostrava Compute Holdings"),
+    ("Компания «Северный Узел» вложит 5 млрд рублей в новый дата-центр.", "ru", "Северный Узел"),
+    ("חברת QLX תשקיע 100 מיליון אירו בחוות שרתים.", "he", "QLX"),
+    ("Norvik investerer 4 milliarder kroner i et nytt datasenter, og Norvik sier at byggingen starter i år.",
+     "no", "Norvik"),
+])
+def test_a_company_outside_the_tables_is_read_from_its_sentence(text: str, lang: str, company: str) -> None:
+    assert _first(text, lang)[1] == company
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Australia intends to invest A$3 billion in research.", "en"),  # a country (CLDR) is no company
+    ("The AI boom will need $5 billion of new chips, the report says.", "en"),  # an acronym alone is no name
+    ("Die Stadt investiert 20 Millionen Euro in ein Rechenzentrum.", "de"),  # a public body
+    ("Zugang zu Chips kostet 7 Milliarden US-Dollar, berichtet die Zeitung.", "de"),  # German capitalised nouns
+])
+def test_no_company_is_made_up(text: str, lang: str) -> None:
+    assert _first(text, lang)[1] is None
+
+
+@pytest.mark.parametrize(("text", "lang", "source"), [
+    ("The plan is worth $4 billion, said Jane Harrowgate, the minister.", "en", "Jane Harrowgate"),
+    ("Según Marta Quiroga, la inversión alcanzará 200 millones de euros.", "es", "Marta Quiroga"),
+    ("Podle Karla Dvořáka stojí stavba 3 miliardy korun.", "cs", "Karla Dvořáka"),
+    ("Menurut Budi Santoso, nilai investasi itu sekitar 2 miliar dolar.", "id", "Budi Santoso"),
+    # a verb-final clause: its subject, named in full earlier in the article
+    ("Bakan Yardımcısı Ayşe Korkmaz konuştu.\n\nAçıklama yapan Korkmaz, altyapıya 50 milyar dolar yatırım "
+     "yapılacağını söyledi.", "tr", "Ayşe Korkmaz"),
+    # a postposition names the party before it, never the word after it
+    ("Analyytikoiden mukaan Helmivaara-hanke maksaa 2 miljardia euroa.", "fi", None),
+])
+def test_a_party_named_beside_a_speech_or_attribution_word_is_the_source(text: str, lang: str,
+                                                                          source: str | None) -> None:
+    assert _first(text, lang)[2] == source
+
+
+def test_a_party_who_speaks_in_the_next_sentence_is_the_source_but_not_two_sentences_on() -> None:
+    text = ("Orvanta investuje do Polska 3 miliardy zlotých. Oznámil to premiér Jan Kovařík. "
+            "Jiná firma dá 5 milionů dolarů na školení.")
+    first, second = extract(text, lang="cs")[0], extract(text, lang="cs")[-1]
+    assert first.source == "Jan Kovařík"
+    assert second.source is None
+
+
+def test_the_company_pronoun_stands_for_the_last_company_named() -> None:
+    text = "Oracle opened a campus last year.\n\nThe company will spend $700 million on its second phase."
+    assert _first(text, "en")[1] == "Oracle"
+
+
+@pytest.mark.parametrize(("text", "lang", "metric"), [
+    ("The data centre market could reach $2 billion by 2030.", "en", "other"),
+    ("El centro de datos elevará el PIB regional en 500 millones de euros.", "es", "other"),
+    ("项目投产后预计年产值60亿元，年税收预计超过3亿元。", "zh", "other"),
+    ("Acme plans $3 billion (about €2.8 billion) for new data centres.", "en", "ai_infrastructure"),
+])
+def test_the_metric_comes_from_the_amounts_own_clause(text: str, lang: str, metric: str) -> None:
+    assert _first(text, lang)[0] == metric
+
+
+def test_a_specific_keyword_outweighs_a_generic_investment_word_across_quotes() -> None:
+    text = ("Acme commits $5 billion to cloud computing\n\n"
+            "Acme announced a new investment of $5 billion in the country on Monday.")
+    assert {m.metric for m in extract(text, lang="en")} == {"ai_infrastructure"}
+
+
+def test_company_statement_scores_as_the_spenders_own_name() -> None:
+    assert _source_ok({"source": "Acme"}, {"source": "company statement", "company": "Acme"})
+    assert _source_ok({"source": "company statement", "company": "Acme"}, {"source": "Acme"})
+    assert not _source_ok({"source": "Reuters"}, {"source": "company statement", "company": "Acme"})
