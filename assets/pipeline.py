@@ -17,10 +17,11 @@ import duckdb as duckdb_  # the asset parameters are named `duckdb` (the resourc
 import polars as pl
 
 from capex_pipeline import charts, data_docs, fx, marts, package_data, quality, render, steps, tables, warehouse
+from capex_pipeline.cluster import ClusterMap
 
 from .gates import Gate, record_validation, run_gate
 from .images import image_metadata
-from .resources import CorpusResource, WarehouseResource
+from .resources import ClusterResource, CorpusResource, WarehouseResource
 
 GATE = "gx_gate"
 POOL = "capex_warehouse"  # DuckDB has one writer: every asset that writes the file is in this pool
@@ -186,20 +187,33 @@ def _unique_across(con: duckdb_.DuckDBPyConnection, gate: Gate, table: str, colu
 
 
 CLAIMS_BATCH = 500  # articles per batch sent to an extraction worker
+BATCHES_PER_WORKER = 4  # on a cluster, smaller batches when the work is small, so every worker gets some
+
+
+def _batch_size(articles: int, mapper: ClusterMap | None) -> int:
+    if mapper is None:
+        return CLAIMS_BATCH
+    return max(1, min(CLAIMS_BATCH, -(-articles // (BATCHES_PER_WORKER * mapper.workers()))))
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles], pool=POOL,
           check_specs=[_gate_spec("claims")], output_required=False, owners=["team:capex-data"])
-def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: WarehouseResource) -> Iterator[Any]:
+def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: WarehouseResource,
+           dask: ClusterResource) -> Iterator[Any]:
     """Every monetary mention in every article: value, currency, qualifier, year, metric, company, source,
     the article's own stated USD conversion, and the exact quote with its offsets. Incremental: only new or
-    changed articles are read; the rest keep their claims (`capex run --full-refresh` re-reads all)."""
-    with duckdb.get_connection() as con:
+    changed articles are read; the rest keep their claims (`capex run --full-refresh` re-reads all).
+    With a Dask scheduler configured (`capex run --dask-scheduler`, $CAPEX_DASK_SCHEDULER), the extraction
+    runs on its workers; the metadata says where it ran and how many batches each worker computed."""
+    with duckdb.get_connection() as con, dask.mapper() as mapper:
         current = steps.article_keys(tables.read_table(con, tables.RAW_ARTICLES, "doc, sha256, lang, published")) \
             .select("doc", key=pl.col("article_key"))
         keep, todo = _work(con, "claims", current, corpus.full_refresh)
         frame, malformed = steps.extract_batches(
-            tables.stream_docs(con, package_data.sql("article_texts.sql"), todo, CLAIMS_BATCH), todo.height)
+            tables.stream_docs(con, package_data.sql("article_texts.sql"), todo, _batch_size(todo.height, mapper)),
+            todo.height, mapper)
+        where = {"extraction": f"dask {mapper.address}" if mapper else "local",
+                 **({"dask_batches_by_worker": dg.MetadataValue.json(dict(mapper.done_by))} if mapper else {})}
         gate = run_gate(frame, "claims", "claims")
         gate.quarantine = pl.concat([malformed, gate.quarantine])
         _unique_across(con, gate, tables.CLAIMS, "claim_id", keep)
@@ -215,7 +229,8 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
                             write,
                             {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts()),
                              "articles_extracted": todo.height, "claims_extracted": frame.height,
-                             "full_refresh": corpus.full_refresh} | ({"claims_reused": reused} if gate.passed else {}))
+                             "full_refresh": corpus.full_refresh, **where}
+                            | ({"claims_reused": reused} if gate.passed else {}))
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[claims], pool=POOL,

@@ -68,7 +68,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from assets.runner import run_pipeline  # the Dagster layer, imported only here
-    from capex_pipeline import fx, progress
+    from capex_pipeline import cluster, fx, progress
 
     articles = _existing_dir(args.articles) if args.articles else None
     db = warehouse.db_path(args.db)
@@ -78,9 +78,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         fx.other_rates()  # a rates file that cannot be read stops here, in one line, before any step runs
     except fx.RatesFileError as exc:
         raise UserError(str(exc)) from exc
+    if scheduler := cluster.scheduler_address(args.dask_scheduler):
+        try:  # an unreachable or empty cluster stops here, in one line, before any step runs
+            cluster.check(scheduler)
+        except cluster.ClusterUnavailable as exc:
+            raise UserError(str(exc)) from exc
     progress.keep_terminal()
     try:
-        outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh)
+        outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh, dask_scheduler=scheduler)
     except warehouse.WarehouseUnavailable as exc:
         raise UserError(str(exc)) from exc
     print(outcome.summary)
@@ -183,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
     run.add_argument("--full-refresh", action="store_true",
                      help="re-extract every article instead of reusing the claims of unchanged ones")
+    run.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT",
+                     help="extract on the workers of this Dask scheduler (default: $CAPEX_DASK_SCHEDULER; "
+                          "without either, on this machine)")
     run.set_defaults(func=cmd_run)
 
     ext = sub.add_parser("extract", help="print the monetary mentions of files or folders")

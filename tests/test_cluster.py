@@ -1,0 +1,107 @@
+"""Extraction on a real Dask cluster on loopback (`dask scheduler` and two `dask worker` processes from the
+project's environment): the marts equal a local run's row for row, the workers did the extraction, a worker
+killed mid-task costs a retry and not the result, and an unreachable scheduler is one line, not a hang."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from assets.resources import ClusterResource
+from capex_pipeline import cluster, marts
+
+from .conftest import GOLD, materialize, rows
+from .dask_cluster import LoopbackCluster, die_once, loopback_cluster
+
+pytestmark = pytest.mark.slow
+CAPEX = Path(sys.executable).with_name("capex")
+CORPUS = GOLD / "dev2" / "articles"  # 43 real articles in many languages, with a sources.csv beside them
+RUN_TIMEOUT_S = 300  # a hung run fails the test instead of the suite
+
+
+def _capex(*args: str, env: dict[str, str] | None = None,
+           timeout: float = RUN_TIMEOUT_S) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in (cluster.SCHEDULER_ENV, "DAGSTER_HOME", "CAPEX_DB")}
+    return subprocess.run([str(CAPEX), *args], capture_output=True, text=True, timeout=timeout,
+                          env=clean | (env or {}))
+
+
+def _marts(db: Path) -> dict[str, list[tuple]]:
+    return {m.name: rows(db, f"SELECT * FROM {m.table} ORDER BY ALL") for m in marts.ALL}
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory: pytest.TempPathFactory):
+    with loopback_cluster(tmp_path_factory.mktemp("dask")) as running:
+        yield running
+
+
+def test_a_run_on_the_cluster_equals_a_local_run(dask_cluster: LoopbackCluster, tmp_path: Path) -> None:
+    from distributed import Client
+
+    local = tmp_path / "local" / "capex.duckdb"
+    local.parent.mkdir()
+    assert materialize(local, CORPUS).success
+    db = tmp_path / "dask" / "capex.duckdb"
+    home = tmp_path / "dagster_home"
+    # the environment variable, as for runs launched from the UI
+    done = _capex("run", "--articles", str(CORPUS), "--db", str(db),
+                  env={cluster.SCHEDULER_ENV: dask_cluster.address, "DAGSTER_HOME": str(home)})
+    assert done.returncode == 0, done.stderr
+    assert f"extraction on the Dask cluster at {dask_cluster.address}" in done.stdout
+
+    expected = _marts(local)
+    assert len(expected["fct_claims"]) > 100
+    assert _marts(db) == expected
+
+    # the workers did the extraction: every batch is accounted to one of the two worker processes started here
+    with Client(dask_cluster.address, timeout=30, set_as_default=False) as client:
+        pids = client.run(os.getpid)  # worker address -> its process id
+    assert sorted(pids.values()) == sorted(p.pid for p in dask_cluster.workers.values())
+    event = dg.DagsterInstance.from_config(str(home)).get_latest_materialization_event(dg.AssetKey("claims"))
+    metadata = event.asset_materialization.metadata
+    assert metadata["extraction"].value == f"dask {dask_cluster.address}"
+    done_by = metadata["dask_batches_by_worker"].value
+    assert set(done_by) == set(pids) and all(n > 0 for n in done_by.values())
+    articles = rows(db, "SELECT count(*) FROM marts.dim_articles")[0][0]
+    assert sum(done_by.values()) == -(-articles // -(-articles // 8))  # batches of ceil(n / (4 x 2 workers))
+
+
+def test_the_ui_path_reads_the_scheduler_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert ClusterResource().address() is None  # no scheduler: the local path
+    monkeypatch.setenv(cluster.SCHEDULER_ENV, "tcp://127.0.0.1:8786")
+    assert ClusterResource().address() == "tcp://127.0.0.1:8786"
+    assert ClusterResource(scheduler="tcp://10.0.0.1:8786").address() == "tcp://10.0.0.1:8786"  # config wins
+
+
+def test_a_worker_killed_mid_task_costs_a_retry_not_the_result(tmp_path: Path) -> None:
+    marker = tmp_path / "killed-once"
+    with loopback_cluster(tmp_path, workers=2) as own, cluster.connect(own.address) as client:
+        mapper = cluster.ClusterMap(client)
+        results = list(mapper(die_once, [(str(marker), i) for i in range(6)]))
+        assert results == [0, 2, 4, 6, 8, 10]
+        assert marker.exists()
+        dead = [p for p in own.workers.values() if p.poll() is not None]
+        assert [p.returncode for p in dead] == [-signal.SIGKILL]  # exactly one worker died, killed
+        assert len(mapper.done_by) == 1 and sum(mapper.done_by.values()) == 6  # the survivor did it all
+
+
+def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    db = tmp_path / "capex.duckdb"
+    done = _capex("run", "--db", str(db), "--dask-scheduler", address, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"capex: error: cannot reach the Dask scheduler at {address}: Timed out trying to connect to {address} "
+        f"after {cluster.CONNECT_TIMEOUT_S} s"]
+    assert not db.exists()  # nothing ran
