@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +156,21 @@ def split_notes(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Quarantine rows as (refused, notes): a note does not count as a refused file."""
     is_note = pl.col("rule").str.starts_with(NOTE)
     return rows.filter(~is_note), rows.filter(is_note)
+
+
+def article_audit(articles: pl.DataFrame) -> pl.DataFrame:
+    """The columns the raw_articles suite checks besides the articles' own: year and days ahead of today."""
+    return articles.with_columns(published_year=pl.col("published").dt.year(),
+                                 published_days_ahead=(pl.col("published") - pl.lit(date.today())).dt.total_days())
+
+
+def merge_duplicates(articles: pl.DataFrame) -> pl.DataFrame:
+    """One row per content hash, as `sql/fresh_articles.sql` makes them: the first file in name order holds the
+    row and the others are listed in also_named."""
+    ordered = articles.sort("doc")
+    named = ordered.group_by("sha256", maintain_order=True).agg(docs=pl.col("doc"))
+    return (ordered.unique("sha256", keep="first", maintain_order=True).join(named, on="sha256")
+            .with_columns(also_named=pl.col("docs").list.slice(1)).drop("docs").sort("doc"))
 
 
 def _article_row(a: Article) -> dict[str, Any]:
