@@ -66,11 +66,12 @@ class BackfillOutcome:
 
 
 def _failure(result: dg.ExecuteInProcessResult) -> str:
+    """Why a run failed, in one line: the GX gates that failed (their blocking check fails the step too), else
+    the first step's error."""
+    if gates := [e.asset_key.to_user_string() for e in result.get_asset_check_evaluations() if not e.passed]:
+        return f"gate failed: {', '.join(gates)} (last good files kept)"
     failed = [e for e in result.get_step_failure_events() if e.step_failure_data.error]
-    if failed:
-        return f"{failed[0].step_key}: {root_cause(failed[0].step_failure_data.error)}"
-    gates = [e.asset_key.to_user_string() for e in result.get_asset_check_evaluations() if not e.passed]
-    return f"gate failed: {', '.join(gates)}" if gates else "FAILED"
+    return f"{failed[0].step_key}: {root_cause(failed[0].step_failure_data.error)}" if failed else "FAILED"
 
 
 def run_backfill(*, db: Path, first: str, last: str, articles: Path | None = None, lake_root: str | None = None,

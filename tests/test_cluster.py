@@ -15,14 +15,13 @@ import dagster as dg
 import pytest
 
 from assets.resources import ClusterResource
-from capex_pipeline import cluster, marts
+from capex_pipeline import cluster
 
-from .conftest import GOLD, materialize, rows
+from .conftest import DEV2, MONTHS, mart_rows, month_folders, rows
 from .dask_cluster import LoopbackCluster, die_once, loopback_cluster
 
 pytestmark = pytest.mark.slow
 CAPEX = Path(sys.executable).with_name("capex")
-CORPUS = GOLD / "dev2" / "articles"  # 43 real articles in many languages, with a sources.csv beside them
 RUN_TIMEOUT_S = 300  # a hung run fails the test instead of the suite
 
 
@@ -33,42 +32,61 @@ def _capex(*args: str, env: dict[str, str] | None = None,
                           env=clean | (env or {}))
 
 
-def _marts(db: Path) -> dict[str, list[tuple]]:
-    return {m.name: rows(db, f"SELECT * FROM {m.table} ORDER BY ALL") for m in marts.ALL}
-
-
 @pytest.fixture(scope="module")
 def dask_cluster(tmp_path_factory: pytest.TempPathFactory):
     with loopback_cluster(tmp_path_factory.mktemp("dask")) as running:
         yield running
 
 
-def test_a_run_on_the_cluster_equals_a_local_run(dask_cluster: LoopbackCluster, tmp_path: Path) -> None:
+def _worker_pids(address: str) -> dict[str, int]:
     from distributed import Client
 
-    local = tmp_path / "local" / "capex.duckdb"
-    local.parent.mkdir()
-    assert materialize(local, CORPUS).success
-    db = tmp_path / "dask" / "capex.duckdb"
-    home = tmp_path / "dagster_home"
+    with Client(address, timeout=30, set_as_default=False) as client:
+        return client.run(os.getpid)  # worker address -> its process id
+
+
+def _batches_by_worker(home: Path, asset: str, partition: str | None = None) -> dict[str, int]:
+    instance = dg.DagsterInstance.from_config(str(home))
+    event = instance.get_latest_materialization_event(dg.AssetKey(asset)) if partition is None else \
+        instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=dg.AssetKey(asset),
+                                                              asset_partitions=[partition]), limit=1).records[0]
+    metadata = event.asset_materialization.metadata
+    assert metadata["extraction"].value.startswith("dask tcp://127.0.0.1:")
+    return metadata["dask_batches_by_worker"].value
+
+
+def test_a_backfill_on_the_cluster_equals_a_local_run(dask_cluster: LoopbackCluster, dev2_run: Path,
+                                                      tmp_path: Path) -> None:
+    articles, db, home = month_folders(tmp_path / "articles"), tmp_path / "capex.duckdb", tmp_path / "home"
+    done = _capex("backfill", "--from", MONTHS[0], "--to", MONTHS[-1], "--articles", str(articles),
+                  "--lake", str(tmp_path / "lake"), "--db", str(db), "--dask-scheduler", dask_cluster.address,
+                  env={"DAGSTER_HOME": str(home)})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{len(MONTHS)} of {len(MONTHS)} months published" in done.stdout
+    assert mart_rows(db.with_name("capex.lake.duckdb")) == mart_rows(dev2_run)
+
+    # the workers did the extraction: every month's batches were computed by the worker processes started here
+    pids = _worker_pids(dask_cluster.address)
+    assert sorted(pids.values()) == sorted(p.pid for p in dask_cluster.workers.values())
+    used: set[str] = set()
+    for month in MONTHS:
+        done_by = _batches_by_worker(home, "lake_claims", month)
+        assert set(done_by) <= set(pids) and sum(done_by.values()) >= 1
+        used |= set(done_by)
+    assert used == set(pids)
+
+
+def test_a_run_on_the_cluster_equals_a_local_run(dask_cluster: LoopbackCluster, dev2_run: Path,
+                                                 tmp_path: Path) -> None:
+    db, home = tmp_path / "capex.duckdb", tmp_path / "home"
     # the environment variable, as for runs launched from the UI
-    done = _capex("run", "--articles", str(CORPUS), "--db", str(db),
+    done = _capex("run", "--articles", str(DEV2), "--db", str(db),
                   env={cluster.SCHEDULER_ENV: dask_cluster.address, "DAGSTER_HOME": str(home)})
     assert done.returncode == 0, done.stderr
     assert f"extraction on the Dask cluster at {dask_cluster.address}" in done.stdout
-
-    expected = _marts(local)
-    assert len(expected["fct_claims"]) > 100
-    assert _marts(db) == expected
-
-    # the workers did the extraction: every batch is accounted to one of the two worker processes started here
-    with Client(dask_cluster.address, timeout=30, set_as_default=False) as client:
-        pids = client.run(os.getpid)  # worker address -> its process id
-    assert sorted(pids.values()) == sorted(p.pid for p in dask_cluster.workers.values())
-    event = dg.DagsterInstance.from_config(str(home)).get_latest_materialization_event(dg.AssetKey("claims"))
-    metadata = event.asset_materialization.metadata
-    assert metadata["extraction"].value == f"dask {dask_cluster.address}"
-    done_by = metadata["dask_batches_by_worker"].value
+    assert mart_rows(db) == mart_rows(dev2_run)
+    pids = _worker_pids(dask_cluster.address)
+    done_by = _batches_by_worker(home, "claims")
     assert set(done_by) == set(pids) and all(n > 0 for n in done_by.values())
     articles = rows(db, "SELECT count(*) FROM marts.dim_articles")[0][0]
     assert sum(done_by.values()) == -(-articles // -(-articles // 8))  # batches of ceil(n / (4 x 2 workers))
