@@ -18,6 +18,7 @@ SCHEDULER_ENV = "CAPEX_DASK_SCHEDULER"
 CONNECT_TIMEOUT_S = 10  # an unreachable address fails after this, in one line, instead of hanging
 WORKERS_TIMEOUT_S = 30  # a scheduler with no worker would leave the tasks waiting forever
 IN_FLIGHT_PER_WORKER = 2  # batches queued per worker: workers stay busy, texts are not all in memory
+TASK_TIMEOUT_S = 900.0  # one batch (at most 500 articles) takes seconds; this long means no worker is left
 
 
 class ClusterUnavailable(Exception):
@@ -74,8 +75,9 @@ class ClusterMap:
     once. A worker killed mid-task: the scheduler gives the task to another worker (up to Dask's
     `distributed.scheduler.allowed-failures`), then the result raises KilledWorker and the step fails."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, task_timeout: float = TASK_TIMEOUT_S) -> None:
         self.client = client
+        self.task_timeout = task_timeout
         self.address = str(client.scheduler.address)
         self.done_by: Counter[str] = Counter()  # worker address -> tasks it computed
 
@@ -93,6 +95,10 @@ class ClusterMap:
             yield self._take(running.popleft())
 
     def _take(self, future: Any) -> Any:
-        worker, result = future.result()
+        try:  # Dask waits for workers forever once it has lost them all: a step must fail instead of hanging
+            worker, result = future.result(timeout=self.task_timeout)
+        except TimeoutError:
+            raise ClusterUnavailable(f"no result from the Dask cluster at {self.address} within "
+                                     f"{self.task_timeout:g} s: are its workers alive?") from None
         self.done_by[worker] += 1
         return result

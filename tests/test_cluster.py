@@ -102,7 +102,7 @@ def test_the_ui_path_reads_the_scheduler_from_the_environment(monkeypatch: pytes
 def test_a_worker_killed_mid_task_costs_a_retry_not_the_result(tmp_path: Path) -> None:
     marker = tmp_path / "killed-once"
     with loopback_cluster(tmp_path, workers=2) as own, cluster.connect(own.address) as client:
-        mapper = cluster.ClusterMap(client)
+        mapper = cluster.ClusterMap(client, task_timeout=60)  # never a hang, whatever happens to the workers
         results = list(mapper(die_once, [(str(marker), i) for i in range(6)]))
         assert results == [0, 2, 4, 6, 8, 10]
         assert marker.exists()
@@ -123,3 +123,10 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path: Path) -> None:
         f"capex: error: cannot reach the Dask scheduler at {address}: Timed out trying to connect to {address} "
         f"after {cluster.CONNECT_TIMEOUT_S} s"]
     assert not db.exists()  # nothing ran
+
+
+def test_a_cluster_that_lost_every_worker_fails_instead_of_hanging(tmp_path: Path) -> None:
+    with loopback_cluster(tmp_path, workers=1) as own, cluster.connect(own.address) as client:
+        mapper = cluster.ClusterMap(client, task_timeout=5)
+        with pytest.raises(cluster.ClusterUnavailable, match="are its workers alive"):
+            list(mapper(die_once, [(str(tmp_path / "killed-once"), 1)]))  # the only worker dies with the task
