@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from .automation import capex_job, daily_schedule, new_articles_sensor
+from .automation import capex_job, daily_schedule, lake_job, new_articles_sensor
+from .lake import LAKE_ASSETS
 from .pipeline import PIPELINE_ASSETS
 from .resources import make_resources
 
@@ -19,9 +20,9 @@ executor = dg.ExecutorDefinition(
     executor_creation_fn=_executor.executor_creation_fn, requirements=_executor.get_requirements)
 
 defs = dg.Definitions(
-    assets=PIPELINE_ASSETS,
+    assets=[*PIPELINE_ASSETS, *LAKE_ASSETS],
     executor=executor,
-    jobs=[capex_job],
+    jobs=[capex_job, lake_job],
     schedules=[daily_schedule],
     sensors=[new_articles_sensor],
     resources=make_resources(),

@@ -6,14 +6,21 @@ from pathlib import Path
 
 import dagster as dg
 
+from .lake import GROUP, LAKE_PARTITIONED
 from .resources import default_articles_dir, fingerprint, folder_state
 
 # In one process by default: a step process costs about 10 s to start on this kind of machine, more than most
 # steps' work, and one process holds the writer lock for the whole run (see WarehouseResource). The launchpad
 # can still ask for `multiprocess` (a very large backfill).
-capex_job = dg.define_asset_job("capex_job", selection=dg.AssetSelection.all(),
+capex_job = dg.define_asset_job("capex_job", selection=dg.AssetSelection.all() - dg.AssetSelection.groups(GROUP),
                                 config={"execution": {"config": {"in_process": {}}}},
                                 description="Materialize the whole pipeline: articles -> claims -> USD -> marts")
+
+# One month of the lake per run: the job's Partitions page shows each month's status, and a backfill of a
+# range of months (the UI's "Materialize", or `capex backfill --from --to`) is one run per month.
+lake_job = dg.define_asset_job("lake_job", selection=dg.AssetSelection.assets(*LAKE_PARTITIONED),
+                               config={"execution": {"config": {"in_process": {}}}},
+                               description="One month of the lake: articles -> claims -> USD claims, as Parquet")
 
 # Off by default: the sensor already follows every change of the folder, so a daily run mostly re-reads an
 # unchanged corpus. Switch it on under Automation for a run every morning whatever happened.

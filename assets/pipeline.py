@@ -8,7 +8,6 @@ gate leaves the table at its last good state and, being blocking, stops every do
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,11 @@ import duckdb as duckdb_  # the asset parameters are named `duckdb` (the resourc
 import polars as pl
 
 from capex_pipeline import charts, data_docs, fx, marts, package_data, quality, render, steps, tables, warehouse
+from capex_pipeline.cluster import ClusterMap
 
 from .gates import Gate, record_validation, run_gate
 from .images import image_metadata
-from .resources import CorpusResource, WarehouseResource
+from .resources import ClusterResource, CorpusResource, WarehouseResource
 
 GATE = "gx_gate"
 POOL = "capex_warehouse"  # DuckDB has one writer: every asset that writes the file is in this pool
@@ -28,9 +28,9 @@ PREVIEW_ROWS = 10
 CHART_ROWS = 30  # the most-reported company / year / metric groups
 
 
-def _gate_spec(asset: str) -> dg.AssetCheckSpec:
+def gate_spec(asset: str, suite: str | None = None) -> dg.AssetCheckSpec:
     return dg.AssetCheckSpec(GATE, asset=asset, blocking=True,
-                             description=f"Great Expectations suite capex_pipeline/expectations/{asset}.json")
+                             description=f"Great Expectations suite capex_pipeline/expectations/{suite or asset}.json")
 
 
 def _markdown(frame: pl.DataFrame) -> str:
@@ -131,7 +131,7 @@ def _data_docs(context: dg.AssetExecutionContext, database: str, gate: Gate, ste
     return {"data_docs": dg.MetadataValue.path(str(page))} if page else {}
 
 
-@dg.asset(group_name="raw", kinds={"duckdb", "python"}, check_specs=[_gate_spec("raw_articles")], pool=POOL,
+@dg.asset(group_name="raw", kinds={"duckdb", "python"}, check_specs=[gate_spec("raw_articles")], pool=POOL,
           output_required=False, owners=["team:capex-data"])
 def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
                  duckdb: WarehouseResource) -> Iterator[Any]:
@@ -149,10 +149,7 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
                                    sink=lambda frame, first: tables.stage_articles(con, frame, first=first))
         rejected, notes = steps.split_notes(scan.refused)
         fresh = tables.fresh_articles(con, "* EXCLUDE (text)")
-        audit = fresh.with_columns(
-            published_year=pl.col("published").dt.year(),
-            published_days_ahead=(pl.col("published") - pl.lit(date.today())).dt.total_days())
-        gate = run_gate(audit, "raw_articles", "raw_articles")
+        gate = run_gate(steps.article_audit(fresh), "raw_articles", "raw_articles")
         gate.quarantine = pl.concat([rejected, gate.quarantine])
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
@@ -186,20 +183,33 @@ def _unique_across(con: duckdb_.DuckDBPyConnection, gate: Gate, table: str, colu
 
 
 CLAIMS_BATCH = 500  # articles per batch sent to an extraction worker
+BATCHES_PER_WORKER = 4  # on a cluster, smaller batches when the work is small, so every worker gets some
+
+
+def batch_size(articles: int, mapper: ClusterMap | None) -> int:
+    if mapper is None:
+        return CLAIMS_BATCH
+    return max(1, min(CLAIMS_BATCH, -(-articles // (BATCHES_PER_WORKER * mapper.workers()))))
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles], pool=POOL,
-          check_specs=[_gate_spec("claims")], output_required=False, owners=["team:capex-data"])
-def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: WarehouseResource) -> Iterator[Any]:
+          check_specs=[gate_spec("claims")], output_required=False, owners=["team:capex-data"])
+def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: WarehouseResource,
+           dask: ClusterResource) -> Iterator[Any]:
     """Every monetary mention in every article: value, currency, qualifier, year, metric, company, source,
     the article's own stated USD conversion, and the exact quote with its offsets. Incremental: only new or
-    changed articles are read; the rest keep their claims (`capex run --full-refresh` re-reads all)."""
-    with duckdb.get_connection() as con:
+    changed articles are read; the rest keep their claims (`capex run --full-refresh` re-reads all).
+    With a Dask scheduler configured (`capex run --dask-scheduler`, $CAPEX_DASK_SCHEDULER), the extraction
+    runs on its workers; the metadata says where it ran and how many batches each worker computed."""
+    with duckdb.get_connection() as con, dask.mapper() as mapper:
         current = steps.article_keys(tables.read_table(con, tables.RAW_ARTICLES, "doc, sha256, lang, published")) \
             .select("doc", key=pl.col("article_key"))
         keep, todo = _work(con, "claims", current, corpus.full_refresh)
         frame, malformed = steps.extract_batches(
-            tables.stream_docs(con, package_data.sql("article_texts.sql"), todo, CLAIMS_BATCH), todo.height)
+            tables.stream_docs(con, package_data.sql("article_texts.sql"), todo, batch_size(todo.height, mapper)),
+            todo.height, mapper)
+        where = {"extraction": f"dask {mapper.address}" if mapper else "local",
+                 **({"dask_batches_by_worker": dg.MetadataValue.json(dict(mapper.done_by))} if mapper else {})}
         gate = run_gate(frame, "claims", "claims")
         gate.quarantine = pl.concat([malformed, gate.quarantine])
         _unique_across(con, gate, tables.CLAIMS, "claim_id", keep)
@@ -215,11 +225,12 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
                             write,
                             {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts()),
                              "articles_extracted": todo.height, "claims_extracted": frame.height,
-                             "full_refresh": corpus.full_refresh} | ({"claims_reused": reused} if gate.passed else {}))
+                             "full_refresh": corpus.full_refresh, **where}
+                            | ({"claims_reused": reused} if gate.passed else {}))
 
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[claims], pool=POOL,
-          check_specs=[_gate_spec("usd_claims")], output_required=False, owners=["team:capex-data"])
+          check_specs=[gate_spec("usd_claims")], output_required=False, owners=["team:capex-data"])
 def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
     """Claims converted to USD at the ECB reference rate of the publication date (fx_basis says which rate
     was used), with the article's implied rate checked against the ECB rate. Incremental: only the claims of
@@ -248,7 +259,7 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
 
 
 @dg.asset(group_name="marts", kinds={"duckdb", "sql"}, deps=[usd_claims, raw_articles], pool=POOL,
-          check_specs=[_gate_spec("fct_claims")], output_required=False, owners=["team:capex-analytics"])
+          check_specs=[gate_spec("fct_claims")], output_required=False, owners=["team:capex-analytics"])
 def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
     """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote. Built in SQL;
     the gate validates the rows that differ from the published mart (new or changed), and checks uniqueness

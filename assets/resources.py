@@ -13,7 +13,7 @@ import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
-from capex_pipeline import package_data, warehouse
+from capex_pipeline import cluster, lake, package_data, warehouse
 from capex_pipeline.articles import DEFAULT_MAX_BYTES, SIDECAR, article_paths
 
 SEEDS_DIR = package_data.seeds_dir()  # the default corpus, shipped inside the package
@@ -106,15 +106,50 @@ class WarehouseResource(dg.ConfigurableResource):
             raise
 
 
+class ClusterResource(dg.ConfigurableResource):
+    """The Dask scheduler that extraction runs on: `scheduler` (`capex run --dask-scheduler`), else
+    $CAPEX_DASK_SCHEDULER as the run's process sees it (runs launched from the UI), else none: the local path."""
+
+    scheduler: str = ""
+
+    def address(self) -> str | None:
+        return cluster.scheduler_address(self.scheduler or None)
+
+    @contextmanager
+    def mapper(self) -> Iterator[cluster.ClusterMap | None]:
+        """A map over the cluster's workers while the block runs, or None without a scheduler."""
+        address = self.address()
+        if address is None:
+            yield None
+            return
+        with cluster.connect(address) as client:
+            yield cluster.ClusterMap(client)
+
+
+class LakeResource(dg.ConfigurableResource):
+    """Where the monthly partitions' Parquet files go: `root` (`capex backfill --lake`), else $CAPEX_LAKE as the
+    run's process sees it, else data/lake. A local folder or an object-store URL (s3://, gs://, az:// with their
+    fsspec package installed)."""
+
+    root: str = ""
+
+    def open(self) -> lake.Lake:
+        return lake.Lake(lake.lake_root(self.root or None))
+
+
 def default_articles_dir() -> str:
     return os.environ.get("CAPEX_ARTICLES") or str(SEEDS_DIR)
 
 
 def make_resources(db: str | Path | None = None, articles: str | Path | None = None, *,
-                   full_refresh: bool = False) -> dict[str, object]:
+                   full_refresh: bool = False, dask_scheduler: str | None = None,
+                   lake_root: str | None = None) -> dict[str, object]:
     path = warehouse.db_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     return {
+        "lake": LakeResource(root=lake_root or ""),
+        "lake_warehouse": WarehouseResource(database=str(warehouse.lake_db(path))),
         "duckdb": WarehouseResource(database=str(path)),
         "corpus": CorpusResource(articles_dir=str(articles or default_articles_dir()), full_refresh=full_refresh),
+        "dask": ClusterResource(scheduler=dask_scheduler or ""),
     }

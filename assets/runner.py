@@ -16,7 +16,7 @@ from capex_pipeline import marts, package_data, render, tables, warehouse
 
 from .health import fail_dead_runs, process_tags
 from .pipeline import PIPELINE_ASSETS
-from .resources import CorpusResource, WarehouseResource, default_articles_dir
+from .resources import ClusterResource, CorpusResource, WarehouseResource, default_articles_dir
 
 INSTANCE_YAML = files(__package__) / "dagster.yaml"  # package data, shipped in the wheel
 
@@ -51,11 +51,13 @@ class RunOutcome:
     checks: dict[str, bool] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     summary: str = ""
+    dask_scheduler: str | None = None
 
     def report(self) -> str:
         status = "SUCCESS" if self.success else "FAILED"
         lines = [f"capex run: {status} in {self.seconds:.1f} s (run {self.run_id[:8]}); "
-                 f"articles {self.articles}; database {self.db}"]
+                 f"articles {self.articles}; database {self.db}"
+                 + (f"; extraction on the Dask cluster at {self.dask_scheduler}" if self.dask_scheduler else "")]
         lines += [f"  failure: {f}" for f in self.failures]
         with warehouse.connect(self.db, read_only=True) as con:
             counts = []
@@ -99,10 +101,11 @@ def _disk_failure(result: dg.ExecuteInProcessResult) -> str | None:
 
 
 def run_pipeline(*, db: Path, articles: Path | None = None, full_refresh: bool = False,
-                 instance: dg.DagsterInstance | None = None) -> RunOutcome:
+                 instance: dg.DagsterInstance | None = None, dask_scheduler: str | None = None) -> RunOutcome:
     resources = {"corpus": CorpusResource(articles_dir=str(articles or default_articles_dir()),
                                           full_refresh=full_refresh),
-                 "duckdb": WarehouseResource(database=str(db))}
+                 "duckdb": WarehouseResource(database=str(db)),
+                 "dask": ClusterResource(scheduler=dask_scheduler or "")}
     level = os.environ.get("CAPEX_LOG_LEVEL", "WARNING").upper()
     started = time.perf_counter()
     try:
@@ -133,6 +136,7 @@ def run_pipeline(*, db: Path, articles: Path | None = None, full_refresh: bool =
         failures = [f"{e.step_key}: {root_cause(e.step_failure_data.error)}"
                     for e in result.get_step_failure_events() if e.step_failure_data.error]
         outcome = RunOutcome(success=result.success, run_id=result.run_id, seconds=time.perf_counter() - started,
-                             db=db, articles=resources["corpus"].articles_dir, checks=checks, failures=failures)
+                             db=db, articles=resources["corpus"].articles_dir, checks=checks, failures=failures,
+                             dask_scheduler=resources["dask"].address())
         outcome.summary = outcome.report()  # read while this run still holds the lock
     return outcome

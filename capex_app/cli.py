@@ -80,12 +80,44 @@ def cmd_run(args: argparse.Namespace) -> int:
         fx.other_rates()  # a rates file that cannot be read stops here, in one line, before any step runs
     except fx.RatesFileError as exc:
         raise UserError(str(exc)) from exc
+    scheduler = _check_cluster(args.dask_scheduler)
     progress.keep_terminal()
     try:
-        outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh)
+        outcome = run_pipeline(db=db, articles=articles, full_refresh=args.full_refresh, dask_scheduler=scheduler)
     except warehouse.WarehouseUnavailable as exc:
         raise UserError(str(exc)) from exc
     print(outcome.summary)
+    return 0 if outcome.success else 1
+
+
+def _check_cluster(explicit: str | None) -> str | None:
+    """The scheduler address in force, after checking it answers: an unreachable or empty cluster stops the
+    command here, in one line, before any step runs."""
+    from capex_pipeline import cluster
+
+    if scheduler := cluster.scheduler_address(explicit):
+        try:
+            cluster.check(scheduler)
+        except cluster.ClusterUnavailable as exc:
+            raise UserError(str(exc)) from exc
+    return scheduler
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from assets.backfill import BadRange, months, run_backfill  # the Dagster layer, imported only here
+
+    try:
+        months(args.first, args.last)
+    except BadRange as exc:
+        raise UserError(str(exc)) from exc
+    articles = _existing_dir(args.articles) if args.articles else None
+    scheduler = _check_cluster(args.dask_scheduler)
+    try:
+        outcome = run_backfill(db=warehouse.db_path(args.db), first=args.first, last=args.last, articles=articles,
+                               lake_root=args.lake, dask_scheduler=scheduler)
+    except warehouse.WarehouseUnavailable as exc:
+        raise UserError(str(exc)) from exc
+    print(outcome.report())
     return 0 if outcome.success else 1
 
 
@@ -188,7 +220,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", help="DuckDB file (default: $CAPEX_DB or data/capex.duckdb)")
     run.add_argument("--full-refresh", action="store_true",
                      help="re-extract every article instead of reusing the claims of unchanged ones")
+    run.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT",
+                     help="extract on the workers of this Dask scheduler (default: $CAPEX_DASK_SCHEDULER; "
+                          "without either, on this machine)")
     run.set_defaults(func=cmd_run)
+
+    fill = sub.add_parser("backfill", help="materialize a range of months into the Parquet lake (one Dagster run "
+                                           "per month), then rebuild the lake marts from every published month",
+                          description="Articles are partitioned by ingestion month: the sub-folders YYYY-MM/ of the "
+                                      "articles folder. Each month is read, extracted, converted and gated on its "
+                                      "own and published as Parquet under the lake; the marts go to the lake "
+                                      "warehouse beside --db (data/capex.lake.duckdb; analysts: capex query --db "
+                                      "data/capex.lake.duckdb).")
+    fill.add_argument("--from", dest="first", required=True, metavar="YYYY-MM", help="first month")
+    fill.add_argument("--to", dest="last", required=True, metavar="YYYY-MM", help="last month (included)")
+    fill.add_argument("--articles", help="articles folder with YYYY-MM/ sub-folders (default: $CAPEX_ARTICLES)")
+    fill.add_argument("--lake", metavar="PATH_OR_URL", help="the lake (default: $CAPEX_LAKE or data/lake)")
+    fill.add_argument("--db", help="the warehouse beside which the lake's marts go (default: $CAPEX_DB or "
+                                   "data/capex.duckdb, so data/capex.lake.duckdb)")
+    fill.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT",
+                      help="extract on the workers of this Dask scheduler (default: $CAPEX_DASK_SCHEDULER)")
+    fill.set_defaults(func=cmd_backfill)
 
     ext = sub.add_parser("extract", help="print the monetary mentions of files or folders")
     ext.add_argument("paths", nargs="+")

@@ -58,11 +58,16 @@ def publish(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
     """(Re)build one mart with its comments in one transaction; returns its row count."""
     tables.ensure_schema(con)
     with tables.transaction(con):
-        if "figures()" in mart.sql:  # the macro binds marts.fct_claims when created, so only where it is used
-            con.execute(package_data.sql("marts/figures.sql"))
-        con.execute(f"CREATE OR REPLACE TABLE {mart.table} AS {mart.sql}")
-        comment(con, mart)
-        return int(tables.scalar(con, f"SELECT count(*) FROM {mart.table}"))
+        return build(con, mart)
+
+
+def build(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
+    """(Re)build one mart with its comments within the caller's transaction; returns its row count."""
+    if "figures()" in mart.sql:  # the macro binds marts.fct_claims when created, so only where it is used
+        con.execute(package_data.sql("marts/figures.sql"))
+    con.execute(f"CREATE OR REPLACE TABLE {mart.table} AS {mart.sql}")
+    comment(con, mart)
+    return int(tables.scalar(con, f"SELECT count(*) FROM {mart.table}"))
 
 
 def comment(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:

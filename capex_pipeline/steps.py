@@ -15,6 +15,7 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +158,21 @@ def split_notes(rows: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return rows.filter(~is_note), rows.filter(is_note)
 
 
+def article_audit(articles: pl.DataFrame) -> pl.DataFrame:
+    """The columns the raw_articles suite checks besides the articles' own: year and days ahead of today."""
+    return articles.with_columns(published_year=pl.col("published").dt.year(),
+                                 published_days_ahead=(pl.col("published") - pl.lit(date.today())).dt.total_days())
+
+
+def merge_duplicates(articles: pl.DataFrame) -> pl.DataFrame:
+    """One row per content hash, as `sql/fresh_articles.sql` makes them: the first file in name order holds the
+    row and the others are listed in also_named."""
+    ordered = articles.sort("doc")
+    named = ordered.group_by("sha256", maintain_order=True).agg(docs=pl.col("doc"))
+    return (ordered.unique("sha256", keep="first", maintain_order=True).join(named, on="sha256")
+            .with_columns(also_named=pl.col("docs").list.slice(1)).drop("docs").sort("doc"))
+
+
 def _article_row(a: Article) -> dict[str, Any]:
     return {"doc": a.doc, "path": a.path, "sha256": a.sha256, "lang": a.lang, "lang_basis": a.lang_basis,
             "published": a.published, "date_basis": a.date_basis, "outlet": a.outlet, "url": a.url,
@@ -182,10 +198,16 @@ _ARTICLE_FIELDS = ("doc", "path", "sha256", "text", "encoding", "lang", "lang_ba
 PARALLEL_MIN_ARTICLES = 2000  # below this, starting worker processes costs more than it saves
 
 
-def extract_batches(batches: Iterable[pl.DataFrame], total: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+# map(fn, argument tuples) -> fn's results in order, computed elsewhere (cluster.ClusterMap on a Dask cluster)
+Mapper = Callable[[Callable[..., Any], Iterable[tuple[Any, ...]]], Iterable[Any]]
+
+
+def extract_batches(batches: Iterable[pl.DataFrame], total: int,
+                    mapper: Mapper | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Claims and malformed-number quarantine rows of articles arriving in frames (the `_ARTICLE_FIELDS` and
     `article_key`), `total` of them: large runs go to worker processes a batch at a time, with a few batches
-    in flight, so the corpus's texts are never all in memory at once. A terminal shows the progress."""
+    in flight, so the corpus's texts are never all in memory at once. With a `mapper` (a Dask cluster), every
+    batch goes to it instead, whatever the size. A terminal shows the progress."""
     claims: list[pl.DataFrame] = []
     malformed: list[pl.DataFrame] = []
     done = progress.Bar(desc="claims: extracting", unit="article", total=total)
@@ -196,7 +218,13 @@ def extract_batches(batches: Iterable[pl.DataFrame], total: int) -> tuple[pl.Dat
         done(articles)
 
     workers = min(len(os.sched_getaffinity(0)), 8)
-    if total < PARALLEL_MIN_ARTICLES or workers < 2:
+    if mapper is not None:
+        fingerprint = extractor_fingerprint()
+        frames = [frame.select(*_ARTICLE_FIELDS, "article_key") for frame in batches]
+        for frame, part in zip(frames, mapper(_extract_remote, ((f.to_dicts(), fingerprint) for f in frames)),
+                               strict=True):
+            collect(part, frame.height)
+    elif total < PARALLEL_MIN_ARTICLES or workers < 2:
         for frame in batches:
             collect(_extract_batch(frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()), frame.height)
     else:
@@ -218,6 +246,20 @@ def extract_batches(batches: Iterable[pl.DataFrame], total: int) -> tuple[pl.Dat
     out = pl.concat(claims) if claims else pl.DataFrame(schema=CLAIM_SCHEMA)
     bad = pl.concat(malformed) if malformed else quarantine_rows([])
     return out.sort("doc", "start_offset"), bad
+
+
+class ExtractorMismatch(Exception):
+    """A worker whose extractor (code, lexicons, overlays) is not the one the article keys were made with."""
+
+
+def _extract_remote(records: list[dict[str, Any]], fingerprint: str) -> tuple[dict[str, list[Any]],
+                                                                            list[dict[str, Any]]]:
+    """_extract_batch on a cluster worker, refused when the worker's extractor differs from the caller's: its
+    claims would be stored under article keys that say otherwise."""
+    if (mine := extractor_fingerprint()) != fingerprint:
+        raise ExtractorMismatch(f"a Dask worker runs another extractor (fingerprint {mine}, expected "
+                                f"{fingerprint}): install the same capex_pipeline and lexicons on every worker")
+    return _extract_batch(records)
 
 
 def _extract_batch(records: list[dict[str, Any]]) -> tuple[dict[str, list[Any]], list[dict[str, Any]]]:

@@ -246,8 +246,8 @@ def changed_rows(con: duckdb.DuckDBPyConnection, relation: str, table: str) -> p
 
 def key_counts(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> tuple[int, int]:
     """(rows, distinct non-null values of `column`) of a relation."""
-    row = con.execute(f"SELECT count(*), count(DISTINCT {column}) FROM {relation}").fetchone()
-    return (int(row[0]), int(row[1])) if row else (0, 0)
+    rows = con.execute(f"SELECT count(*), count(DISTINCT {column}) FROM {relation}").fetchall()  # all: no open result
+    return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
 
 
 def record_validation(con: duckdb.DuckDBPyConnection, *, run_id: str, step: str, suite: str, success: bool,
@@ -291,3 +291,39 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
     schema, name = table.split(".")
     return bool(scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND "
                             "table_name = ?", [schema, name]))
+
+
+# The lake's tables (capex_pipeline/lake.py) and the warehouse tables they are loaded into for the marts.
+LAKE_TABLES = {"articles": RAW_ARTICLES, "claims": CLAIMS, "usd_claims": USD_CLAIMS}
+LAKE_QUARANTINE = {step: f"quarantine_{step}" for step in ("raw_articles", "claims", "usd_claims")}
+
+
+def load_lake(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> None:
+    """The step tables and their quarantine rows, replaced by the lake's published Parquet files (`files`: lake
+    table -> file URLs, read with DuckDB's hive partitioning; each step table needs one file at least), within
+    the caller's transaction."""
+    for lake_table, table in LAKE_TABLES.items():
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * EXCLUDE (month) FROM "
+                    "read_parquet(?, hive_partitioning = true, union_by_name = true)", [files[lake_table]])
+    steps = list(LAKE_QUARANTINE)
+    con.execute(f"DELETE FROM {QUARANTINE} WHERE step IN (SELECT unnest(?))", [[*steps, "fct_claims"]])
+    quarantined = [f for step in steps for f in files.get(LAKE_QUARANTINE[step], [])]
+    if quarantined:
+        columns = ", ".join(QUARANTINE_COLUMNS)
+        con.execute(f"INSERT INTO {QUARANTINE} ({columns}, run_id) SELECT {columns}, run_id FROM "
+                    "read_parquet(?, hive_partitioning = true, union_by_name = true)", [quarantined])
+
+
+def replace_mart(con: duckdb.DuckDBPyConnection, table: str, source: str, *, drop: pl.DataFrame,
+                 quarantine: pl.DataFrame) -> None:
+    """`table` replaced by the relation `source` minus the claims in `drop`, with the quarantine rows (step,
+    doc, rule, reason, record, run_id) added, within the caller's transaction."""
+    frames = {"_drop": drop.select("claim_id"), "_q": quarantine}
+    try:
+        _register(con, frames)
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {source} "
+                    "WHERE claim_id NOT IN (SELECT claim_id FROM _drop)")
+        columns = ", ".join(QUARANTINE_COLUMNS)
+        con.execute(f"INSERT INTO {QUARANTINE} ({columns}, run_id) SELECT {columns}, run_id FROM _q")
+    finally:
+        _unregister(con, frames)

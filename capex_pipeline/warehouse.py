@@ -43,6 +43,12 @@ def publish_snapshot(db: Path) -> Path:
     return target
 
 
+def lake_db(db: Path) -> Path:
+    """The warehouse of the marts built from the lake, beside `db`: capex.duckdb -> capex.lake.duckdb (its
+    snapshot: capex.lake.published.duckdb, which `capex query --db data/capex.lake.duckdb` reads)."""
+    return db.with_name(f"{db.stem}.lake{db.suffix}")
+
+
 def published_path(db: Path) -> Path:
     """The snapshot analysts read for `db`: its published copy, or `db` itself when it already is one."""
     return db if db.stem.endswith(".published") else snapshot_path(db)

@@ -16,6 +16,8 @@ from assets.resources import make_resources
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "capex_pipeline" / "seeds"
 GOLD = REPO / "evaluation"  # the project's copy of the gold corpus (`make refresh-gold` updates it)
+DEV2 = GOLD / "dev2" / "articles"  # 43 real articles in many languages; their sources.csv is beside the folder
+MONTHS = ("2024-01", "2024-02", "2024-03")
 
 
 def read_folder(folder: Path | str, max_bytes: int = 10_000_000) -> pl.DataFrame:
@@ -58,3 +60,41 @@ def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "articles"
     shutil.copytree(SEEDS, folder)
     return folder
+
+
+def month_folders(root: Path) -> Path:
+    """DEV2 laid out as the lake reads an archive: its articles spread over MONTHS as YYYY-MM/ sub-folders, each
+    with its own sources.csv rows."""
+    import csv
+
+    names = sorted(p.name for p in DEV2.iterdir() if p.is_file())
+    with (DEV2.parent / "sources.csv").open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        header, sidecar = reader.fieldnames or [], {row["file"]: row for row in reader}
+    for i, month in enumerate(MONTHS):
+        folder = root / month
+        folder.mkdir(parents=True)
+        mine = names[i::len(MONTHS)]
+        for name in mine:
+            shutil.copy2(DEV2 / name, folder / name)
+        with (folder / "sources.csv").open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, header)
+            writer.writeheader()
+            writer.writerows(sidecar[n] for n in mine if n in sidecar)
+    return root
+
+
+def mart_rows(db: Path) -> dict[str, list[tuple]]:
+    """Every mart's rows in a fixed order; dim_articles without `path`, which names where the file was read."""
+    from capex_pipeline import marts
+
+    return {m.name: rows(db, f"SELECT * {'EXCLUDE (path) ' if m.name == 'dim_articles' else ''}FROM {m.table} "
+                             "ORDER BY ALL") for m in marts.ALL}
+
+
+@pytest.fixture(scope="session")
+def dev2_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The marts of a local run of the folder pipeline on DEV2: what the lake and the cluster must equal."""
+    db = tmp_path_factory.mktemp("dev2run") / "capex.duckdb"
+    assert materialize(db, DEV2).success
+    return db

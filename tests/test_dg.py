@@ -22,6 +22,7 @@ from .conftest import REPO
 DG = Path(sys.executable).with_name("dg")
 GATED = ("raw_articles", "claims", "usd_claims", "fct_claims")
 MARTS = ("dim_articles", "capex_consensus", "source_disagreements", "fx_audit", "published_snapshot")
+LAKE = ("lake_articles", "lake_claims", "lake_usd_claims", "lake_marts")  # monthly partitions, then the marts
 # What dg or Dagster print when a setting or command is on its way out (`dagster dev` printed a SupersessionWarning)
 DEPRECATION = re.compile(r"deprecat|supersed|warning", re.IGNORECASE)
 
@@ -53,14 +54,15 @@ def test_dg_check_defs(tmp_path: Path) -> None:
 
 
 def test_dg_list_defs_names_the_pipeline(listed: dict[str, list[dict[str, object]]]) -> None:
-    assert {a["asset_key"] for a in listed["assets"]} == {*GATED, *MARTS}
-    assert {(c["asset_key"], c["name"]) for c in listed["asset_checks"]} == {(a, GATE) for a in GATED}
-    assert {j["name"] for j in listed["jobs"]} >= {"capex_job"}
+    assert {a["asset_key"] for a in listed["assets"]} == {*GATED, *MARTS, *LAKE}
+    assert {(c["asset_key"], c["name"]) for c in listed["asset_checks"]} == {(a, GATE) for a in (*GATED, *LAKE)}
+    assert {j["name"] for j in listed["jobs"]} >= {"capex_job", "lake_job"}
     assert [s["name"] for s in listed["schedules"]] == ["daily_capex"]
     assert [s["name"] for s in listed["sensors"]] == ["new_articles_sensor"]
-    assert {r["name"] for r in listed["resources"]} == {"duckdb", "corpus"}
+    assert {r["name"] for r in listed["resources"]} == {"duckdb", "corpus", "dask", "lake", "lake_warehouse"}
     groups = {a["asset_key"]: a["group_name"] for a in listed["assets"]}
     assert (groups["raw_articles"], groups["claims"], groups["fct_claims"]) == ("raw", "staging", "marts")
+    assert {groups[a] for a in LAKE} == {"lake"}
 
 
 def test_dg_list_defs_table(tmp_path: Path) -> None:

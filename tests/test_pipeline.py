@@ -17,11 +17,18 @@ from assets.resources import make_resources
 from .conftest import SEEDS, materialize, rows
 
 
+def keys_of(repo: dg.RepositoryDefinition) -> set[dg.AssetKey]:
+    return set(repo.asset_graph.get_all_asset_keys())
+
+
 def test_definitions_load() -> None:
     repo = defs.get_repository_def()
     keys = {k.to_user_string() for k in repo.asset_graph.get_all_asset_keys()}
     assert keys == {"raw_articles", "claims", "usd_claims", "fct_claims", "dim_articles", "capex_consensus",
-                    "source_disagreements", "fx_audit", "published_snapshot"}
+                    "source_disagreements", "fx_audit", "published_snapshot",
+                    "lake_articles", "lake_claims", "lake_usd_claims", "lake_marts"}
+    partitioned = {k.to_user_string() for k in keys_of(repo) if repo.asset_graph.get(k).is_partitioned}
+    assert partitioned == {"lake_articles", "lake_claims", "lake_usd_claims"}
     groups = {k.to_user_string(): repo.asset_graph.get(k).group_name for k in repo.asset_graph.get_all_asset_keys()}
     assert groups["raw_articles"] == "raw" and groups["claims"] == "staging" and groups["capex_consensus"] == "marts"
     assert {c.name for c in repo.asset_graph.asset_check_keys} == {"gx_gate"}

@@ -53,7 +53,8 @@ def query(site: Path, sql: str, *extra: str) -> tuple[int, str, str]:
     """`capex query` in-process, run from inside `site` so that relative paths would land there."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.chdir(site), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(["query", "--db", str(site / "capex.duckdb"), *extra, sql])
+        # `--` ends the options: generated SQL may start with '-' ('-:'), which argparse would take for one
+        code = main(["query", "--db", str(site / "capex.duckdb"), *extra, "--", sql])
     return code, out.getvalue(), err.getvalue()
 
 

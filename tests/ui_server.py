@@ -59,6 +59,7 @@ class UiServer:
     home: Path
     log: Path
     process: subprocess.Popen[bytes]
+    lake: Path
 
     def log_tail(self, chars: int = 4000) -> str:
         return _tail(self.log, chars)
@@ -180,7 +181,7 @@ def dg_dev(tmp: Path, *, articles: Path = SEEDS, timeout: float = 90.0,
     port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     env = os.environ | {"DAGSTER_HOME": str(home), "CAPEX_DB": str(db), "CAPEX_ARTICLES": str(articles),
-                        "PYTHONUNBUFFERED": "1"}
+                        "CAPEX_LAKE": str(tmp / "lake"), "PYTHONUNBUFFERED": "1"}
     env.pop("VIRTUAL_ENV", None)  # as from make: dg finds the project's .venv by itself
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -189,6 +190,6 @@ def dg_dev(tmp: Path, *, articles: Path = SEEDS, timeout: float = 90.0,
             start_new_session=True)
     try:
         _wait_until_up(url, process, log, time.monotonic() + timeout)
-        yield UiServer(url=url, db=db, home=home, log=log, process=process)
+        yield UiServer(url=url, db=db, home=home, log=log, process=process, lake=tmp / "lake")
     finally:
         stop_process_group(process)

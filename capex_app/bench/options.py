@@ -29,6 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="also time extraction of one article of each size (e.g. 10k,100k,1m,5m): seconds per "
                              "MB should stay flat")
     parser.add_argument("--only-article-sizes", action="store_true", help="run only the --article-sizes part")
+    parser.add_argument("--dask-workers", metavar="COUNTS",
+                        help="only time the claims step's extraction of the first --sizes corpus on the local path "
+                             "and on a loopback Dask cluster of each number of workers (e.g. 1,2,4)")
     parser.add_argument("--real-mb", type=float, default=None, metavar="MB",
                         help="time the whole `capex extract` on about MB megabytes of real articles (the evaluation "
                              "corpus, copied; reading and language detection included) on one core; 0 skips it "

@@ -64,6 +64,16 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {"machine": machine(), "code": code_version(), "seed": args.seed,
                                "sizes": list(sizes), "runs": []}
+    if args.dask_workers:
+        from .workers import scaling_table, worker_scaling
+
+        counts = [int(c) for c in args.dask_workers.split(",") if c.strip()]
+        print(f"capex bench: {sizes[0]} articles on the local path and on {counts} Dask workers ...",
+              file=sys.stderr, flush=True)
+        summary["worker_scaling"] = worker_scaling(_corpus(out, sizes[0], args.seed)[0], counts, out)
+        print(scaling_table(summary["worker_scaling"]))
+        _write_summary(args, out, summary)
+        return 0
     if args.article_sizes:
         summary["article_size_scaling"] = article_size_scaling([_size(s) for s in args.article_sizes.split(",")])
         if args.only_article_sizes:
@@ -117,10 +127,14 @@ def run(args: argparse.Namespace) -> int:
     if plot := scaling_plot(summary["runs"], out / "scaling.png"):
         summary["plot"] = str(plot)
         print(f"\nplot: {plot}")
+    _write_summary(args, out, summary)
+    return 0
+
+
+def _write_summary(args: argparse.Namespace, out: Path, summary: dict[str, Any]) -> None:
     text = json.dumps(summary, indent=2, ensure_ascii=False, default=str)
     (Path(args.json) if args.json else out / "bench_summary.json").write_text(text, encoding="utf-8")
     print(text)
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
