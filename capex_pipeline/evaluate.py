@@ -13,8 +13,8 @@ from typing import Any
 from . import package_data
 from .articles import Article, read_corpus
 from .extract import extract_article
-from .extract.extractor import STATEMENT
 from .extract.lexicon import QUALIFIER_STRENGTH
+from .extract.mention import STATEMENT
 
 # The project's gold corpus (see its README) lives in the source repository only: the wheel does not ship it.
 EVALUATION = Path(__file__).resolve().parents[1] / "evaluation"

@@ -24,7 +24,8 @@ import polars as pl
 from . import package_data, progress, quality, tables
 from .articles import NOTE, Article, FileStat, Note, Rejected, Unchanged, read_article, read_corpus, read_sidecar
 from .extract import extract_article, extractor_fingerprint
-from .extract.extractor import Mention, malformed_amounts
+from .extract.amounts import malformed_amounts
+from .extract.mention import Mention
 
 ARTICLE_SCHEMA = {
     "doc": pl.Utf8, "path": pl.Utf8, "sha256": pl.Utf8, "lang": pl.Utf8, "lang_basis": pl.Utf8,

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .extractor import Mention, extract
+from .extractor import extract
+from .mention import Mention
 
 if TYPE_CHECKING:
     from ..articles import Article

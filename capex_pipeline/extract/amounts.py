@@ -1,0 +1,256 @@
+"""Amounts in an article: the grammar tried where one can start, each match read into a value, scale and
+currency, and the currency of amounts written without one."""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import itertools
+import math
+import re
+from collections.abc import Iterator
+
+from .figures import rounded_from
+from .grammar import Grammar, grammar
+from .language import detect_language
+from .lexicon import territory_currencies, word_key
+from .mention import Mention
+from .numbers import fold_text, parse_cjk, parse_digits, positional
+from .spans import Spans
+
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_MINUS = "-\u2212"  # hyphen-minus and the minus sign; an en dash before a number is a range, not a sign
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d")
+
+
+class _Reading:
+    """What one grammar match says: value, scale, currency (with the mark it was read from) and a note."""
+
+    __slots__ = ("basis", "currency", "end", "mark", "note", "scale", "value")
+
+    def __init__(self, value: float, scale: float, currency: str | None, mark: str | None, basis: str | None,
+                 note: str | None, end: int) -> None:
+        self.value, self.scale, self.currency, self.mark, self.basis, self.note, self.end = \
+            value, scale, currency, mark, basis, note, end
+
+
+def _core_end(match: re.Match[str]) -> int:
+    """Where the number and its scale words end (a currency may follow)."""
+    for group in ("scale", "cjk", "num", "word", "lone", "pre"):  # the last part present, in text order
+        if match.start(group) >= 0:
+            return match.end(group)
+    return match.end()
+
+
+def _name_after(g: Grammar, match: re.Match[str]) -> str | None:
+    """The currency name written after the amount, if the letters there start with one."""
+    return g.lex.currency_name(match["name"]) if match["name"] else None
+
+
+def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading:
+    lex = g.lex
+    note = None
+    if match["lone"] is not None:
+        value = 1.0
+    elif match["word"]:
+        value = lex.number_words[word_key(match["word"])]
+    elif match["cjk"]:
+        value = parse_cjk(match["num"] + match["cjk"], lex.cjk_units, lex.locale)
+    else:
+        value, note = parse_digits(match["num"], lex.locale)
+    scale = 1.0
+    if match["cjk"] and any(lex.cjk_units.get(u, 0) >= 1e4 for u in match["cjk"]):
+        scale = 1e4  # the positional units already scaled the value; mark it as scaled
+    if match["scale"]:
+        tokens: list[tuple[float, bool]] = [(value, False)]
+        for t in g.tail_token.finditer(match.string, match.start("scale"), match.end("scale")):
+            tokens.append((parse_digits(t["n"], lex.locale)[0], False) if t["n"] else (lex.scale_of(t["u"]), True))
+        units = [v for v, is_unit in tokens if is_unit]
+        if not units:
+            raise ValueError(f"no scale word in {match['scale']!r}")
+        value, scale = positional(tokens), max(scale, *units)
+    end = _core_end(match)
+    after = match["post"]
+    if after:
+        end = match.end("post")
+    elif after := name:
+        end = match.start("name") + len(after)
+    currency = mark = basis = None
+    words = [after, match["pre"]]  # a mark before the number wins ("US$5 billion dollars" is USD) ...
+    if after and match["pre"] and word_key(match["pre"]) in lex.ambiguous:
+        words = [after]  # ... unless several currencies share it and the name after says which ("¥70 billion yuan")
+    for word in words:
+        if word:
+            currency, kind = lex.currency_of(word)
+            mark, basis = word, f"{kind} {word!r}"
+            value *= lex.factor_of(word)
+    return _Reading(value, scale, currency, mark, basis, note, end)
+
+
+def _english_sentence(text: str, pos: int, spans: Spans) -> bool:
+    i = spans.sentence(pos)
+    start = spans.sentence_ends[i - 1] if i else 0
+    end = spans.sentence_ends[i] if i < len(spans.sentence_ends) else len(text)
+    return detect_language(text[start:end]) == "en"
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
+    """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
+    digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
+    before one. Most of an article is words, and the full grammar at every position cost the most."""
+    starts = sorted({m.start() for m in _DIGITS.finditer(norm)}.union(
+        (start for start, _ in found["number_word"]), (start for start, _ in found["lone_scale"])))
+    reached = 0
+    for start in starts:
+        if start < reached:
+            continue
+        match = None
+        if pre := g.mark_before.search(norm, max(reached, start - g.pre_reach), start + 1):
+            match = g.amount.match(norm, pre.start())
+        if match is None:
+            match = g.amount.match(norm, start)
+        if match is not None:
+            reached = match.end()
+            yield match
+
+
+def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
+                  words: dict[str, list[tuple[int, int]]]) -> list[Mention]:
+    english = grammar("en").lex
+    found = []
+    links = [(m.start(), m.end()) for m in _URL.finditer(norm)]
+    link_starts = [start for start, _ in links]
+    for match in _amount_matches(norm, g, words):
+        i = bisect.bisect_right(link_starts, match.start()) - 1
+        if i >= 0 and match.start() < links[i][1]:
+            continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
+        name = _name_after(g, match)
+        if not (match["pre"] or match["scale"] or match["post"] or match["cjk"] or name) and \
+                not g.range_ahead.match(norm, _core_end(match)):
+            continue  # a plain number ("in 2025", "30 percent"): the common case, dismissed before parsing
+        try:
+            r = _read_amount(g, match, name)
+        except (ValueError, KeyError, ArithmeticError):
+            continue  # malformed number such as "1.2.3": not an amount we can state
+        if not (match["pre"] or match["scale"] or r.currency or match["cjk"]) and \
+                not g.range_ahead.match(norm, r.end):
+            continue
+        if not math.isfinite(r.value):
+            continue
+        start = match.start()
+        if start and norm[start - 1] in _MINUS and (start < 2 or not norm[start - 2].isalnum()):
+            start, r.value = start - 1, -r.value  # "-$5 billion": the sign is kept (the claims gate refuses it)
+            r.note = "negative amount"
+        elif r.value == 0:
+            r.note = "zero amount"  # kept, for the claims gate to refuse with its reason
+        if r.currency is None and r.scale == 1.0 and not g.range_ahead.match(norm, r.end):
+            continue  # a bare number is money only as the first end of a range ("15-20 billion yuan")
+        if match["lone"] is not None and (r.currency is None or not g.lex.is_singular(
+                g.tail_token.match(norm, match.start("scale")).group())):
+            continue  # "триллионы долларов", "Milliarden Euro": plural scale words alone are no figure
+        if r.mark and len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha() and r.scale == 1.0:
+            continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"
+        word = match["scale"]
+        if word and g.lex.lang != "en" and (short := english.scales.get(word.casefold())) and short != r.scale \
+                and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
+            r.value, r.scale = r.value / r.scale * short, short
+        found.append(Mention(doc=doc, quote=text[start:r.end], start=start, end=r.end,
+                             value=r.value, currency=r.currency, lang=g.lex.lang, scale=r.scale,
+                             currency_basis=r.basis, note=r.note, mark=r.mark))
+    return found
+
+
+def resolve_ambiguous(mentions: list[Mention], g: Grammar) -> None:
+    """A mark several currencies share (元, kr, Rs, £) is the one the article names unambiguously elsewhere,
+    else the one of the language's region, else the most common one; the basis says which."""
+    lex = g.lex
+    # currencies the article names by a mark of their own; a name that contains a shared mark (港元 holds 元,
+    # "norska kronor" holds kr) names another country's unit, not the reading of the bare mark
+    named = {m.currency for m in mentions if m.currency and m.mark and word_key(m.mark) not in lex.ambiguous
+             and not any(k in word_key(m.mark) for k in lex.ambiguous)}
+    for m in mentions:
+        candidates = lex.ambiguous.get(word_key(m.mark)) if m.mark else None
+        if not candidates or len(candidates) < 2:
+            continue
+        in_text = [c for c in candidates if c in named]
+        if len(in_text) == 1:
+            m.currency, why = in_text[0], f"the article names {in_text[0]}"
+        elif lex.territory and (local := _territory_currency(lex.territory, candidates)):
+            m.currency, why = local, f"region {lex.territory}"
+        else:
+            m.currency, why = candidates[0], "the most common reading"
+            m.note = f"ambiguous currency {m.mark!r} ({', '.join(candidates)})"
+        m.currency_basis = f"{m.currency_basis}, shared by {len(candidates)} currencies: {why}"
+
+
+def resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: Spans) -> list[Mention]:
+    """Give a currency to amounts written without one, from a range partner, the same figure elsewhere in the
+    article, or an earlier amount in the same sentence ("20 milliards d'euros, dont 15 milliards");
+    amounts that stay without a currency are not money (tokens, users) and are dropped."""
+    for a, b in itertools.pairwise(mentions):
+        currency = a.currency or b.currency
+        gap = text[a.end:b.start]
+        joined = g.range_gap.match(gap) or \
+            (g.range_and.match(gap) and g.range_opener.search(text, max(0, a.start - 40), a.start))
+        if a.scale == 1.0 and a.currency is None and _YEAR_LIKE.fullmatch(a.quote):
+            continue  # "entre 2024 y 2030": years, not the low end of a range
+        if currency and b.currency in (None, currency) and joined:
+            if a.scale == 1.0 and b.scale != 1.0:  # "$30 to $70 billion"
+                a.value, a.scale = a.value * b.scale, b.scale
+            if a.currency is None and b.mark:  # "700 تا 1000 میلیارد تومان": the unit's factor too
+                a.value *= g.lex.factor_of(b.mark)
+            for x in (a, b):
+                if x.currency is None:
+                    x.currency_basis = "the other end of its range"
+            a.currency = b.currency = currency  # "600억∼650억 달러", "$64-72 billion"
+            a.qualifier, b.qualifier = "min", "max"
+    mentions = [m for m in mentions if m.currency or m.scale != 1.0]  # unscaled bare numbers need a range
+    known = {(round(m.value, 6)): m.currency for m in mentions if m.currency}
+    priced = [m for m in mentions if m.currency]
+    kept = []
+    last_currency: dict[int, str] = {}  # sentence -> currency of its latest amount that has one
+    for m in mentions:
+        if m.currency is None:
+            if g.non_money_after.match(text[m.end:m.end + 24]) or m.scale < 1e6:
+                continue  # "13 ezer munkahely", "5 mil personas": thousands without a currency are counts
+            m.currency = known.get(round(m.value, 6)) or next(
+                (k.currency for k in priced if rounded_from(m.value, k.value)), None)  # a headline's rounding
+            m.currency_basis = "the same figure elsewhere in the article"
+            if m.currency is None and (earlier := last_currency.get(spans.sentence(m.start))):
+                m.currency = earlier
+                m.currency_basis = "an earlier amount in the sentence"
+        if m.currency:
+            kept.append(m)
+            last_currency[spans.sentence(m.start)] = m.currency
+    return kept
+
+
+def _territory_currency(territory: str, candidates: list[str]) -> str | None:
+    local = territory_currencies(territory)
+    return next((c for c in candidates if c in local), None)
+
+
+def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, int, str]]:
+    """Money-like numbers that cannot be read ("$1.2.3 billion"): (start, end, quote), for a clear refusal."""
+    g = grammar(lang or "en")
+    norm = fold_text(text)
+    found = []
+    for match in g.malformed.finditer(norm):
+        try:
+            parse_digits(match.group(), g.lex.locale)
+            continue
+        except (ValueError, ArithmeticError):
+            pass
+        start, end = match.start(), match.end()
+        if pre := g.mark_before.search(norm, max(0, start - 12), start + 1):
+            start = pre.start()
+        after = g.amount.match("1" + norm[end:end + 80])  # the words after it, read as if after a plain 1
+        with contextlib.suppress(ValueError, KeyError, ArithmeticError):
+            if after and ((reading := _read_amount(g, after, _name_after(g, after))).currency or after["scale"]):
+                end += reading.end - 1
+        if (start, end) != match.span():
+            found.append((start, end, text[start:end]))
+    return found

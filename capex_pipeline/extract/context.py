@@ -1,0 +1,183 @@
+"""What an analyst needs around each amount: year, qualifier, metric, spender and source."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections import Counter
+from datetime import date
+
+from .conversions import after_aside, qualify
+from .grammar import Grammar
+from .language import FRONT_MATTER
+from .mention import PRONOUN, PUBLIC, STATEMENT, Mention
+from .parties import bounds, discovered_companies, pronoun_company, statement_cues, window_words
+from .spans import MAX_SCAN_DISTANCE, Hit, Hits, Spans, keyword_hits, nearest
+from .years import year_expressions, year_of
+
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+TITLE_MAX_CHARS = 100
+
+
+def _named(hit: Hit) -> bool:
+    return hit.label != "other"
+
+
+# A parenthesis after an amount ("3800亿元(约合701亿新元)"), or the rest of the one it stands in.
+_PHRASE_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]|[^()（）\n]{0,12}[)）]")
+# Where a clause ends: punctuation that sets clauses apart (a comma between digits is a decimal one).
+_CLAUSE_MARK = re.compile(r"[;:()，、；：（）–—]|,(?!\d)")
+
+
+def _clause(text: str, m: Mention, spans: Spans) -> tuple[int, int]:
+    """The amount's own clause: from the clause mark before it to the one after it, inside its sentence and
+    within MAX_SCAN_DISTANCE."""
+    lo, hi = bounds(spans, m.start, len(text))
+    lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
+    before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
+    after = _CLAUSE_MARK.search(text, m.end, hi)
+    return (before[-1] if before else lo), (after.start() if after else hi)
+
+
+def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> str | None:
+    """The keyword nearest the amount in its own clause, whatever it names: "the market could reach $1
+    billion", "raise GDP by €5 billion", "annual taxes of ¥360 million" are not the data centre the sentence
+    is about."""
+    if not strong.near(m.start - MAX_SCAN_DISTANCE, m.end + MAX_SCAN_DISTANCE):
+        return None
+    lo, hi = _clause(text, m, spans)
+    best: tuple[int, str] | None = None
+    for hit in strong.near(lo, hi):
+        if hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end):
+            gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
+            if best is None or gap < best[0]:
+                best = (gap, hit.label)
+    return best[1] if best else None
+
+
+def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | None, text: str = "") -> str:
+    """The keyword in the amount's own clause, then a sentence keyword, then a paragraph keyword (a specific word
+    beats a generic one nearer), then a weak (generic investment) word in the sentence, then the article's
+    dominant metric; "other" only wins where no named metric is near, or in the amount's clause."""
+    if text and (label := _clause_metric(text, m, strong, spans)):
+        return label
+    end = m.end  # its stated conversion is part of the phrase: "X (Y), for Z"
+    if text and (paren := _PHRASE_PAREN.match(text, m.end)):
+        m.end = paren.end()
+    try:
+        for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
+            hit = nearest(hits, m, spans, same=same, keep=_named) or nearest(hits, m, spans, same=same)
+            if hit:
+                m.weak_metric = hits is weak
+                return hit.label
+    finally:
+        m.end = end
+    m.weak_metric = True
+    return dominant or "other"
+
+
+def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Spans,
+            companies: frozenset[str] = frozenset()) -> str | None:
+    """An outlet named with an attribution marker ("according to Reuters") beats the nearest statement or
+    attribution word with a speaker (the spender itself: "company statement"; another party by name: "said
+    Jane Roe", "según Acme"), which beats an outlet named without one (a dateline); the sentence first, then
+    the paragraph."""
+    def spoken(c: Hit) -> bool:  # another company's statement is no source for this spender's figure
+        return bool(c.label) and (m.company is not None if c.label == PRONOUN else
+                                  c.label == m.company or c.label not in companies)
+
+    def told_next(c: Hit) -> bool:  # across sentences, a party speaks for the sentence before ("This, X said")
+        return spoken(c) and (c.label in (m.company, PRONOUN) or spans.sentence(c.start) == spans.sentence(m.start) + 1)
+
+    for same in ("sentence", "paragraph"):
+        if hit := nearest(attributed, m, spans, same=same):
+            return hit.label
+        if hit := nearest(cues, m, spans, same=same, keep=spoken if same == "sentence" else told_next):
+            return STATEMENT if hit.label in (m.company, PRONOUN) else hit.label
+        if same == "sentence" and (hit := nearest(sources, m, spans)):
+            return hit.label
+    return None
+
+
+def _headline(text: str) -> tuple[int, int] | None:
+    """The title line's span: the first line after any front matter, when it is short and more follows."""
+    body = FRONT_MATTER.match(text)
+    lines = itertools.islice(_LINE.finditer(text, body.end() if body else 0), 2)
+    first, second = next(lines, None), next(lines, None)
+    if first is None or second is None or first.end() - first.start() > TITLE_MAX_CHARS:
+        return None
+    return first.span()
+
+
+def body_start(text: str) -> int:
+    """Where the article's body starts: after its front matter and its title."""
+    title = _headline(text)
+    body = FRONT_MATTER.match(text)
+    return title[1] if title else body.end() if body else 0
+
+
+def _headline_source(text: str, sources: list[Hit]) -> str | None:
+    """A source named in the headline covers the whole article (inverted pyramid); used for amounts with no
+    attribution of their own."""
+    title = _headline(text)
+    if title and (hit := next((h for h in sources if title[0] <= h.start < title[1]), None)):
+        return hit.label
+    return None
+
+
+def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, published: date | None,
+            found: dict[str, list[tuple[int, int]]]) -> None:
+    starts, ends = [m.start for m in mentions], [m.end for m in mentions]
+
+    def inside_money(pos: int) -> bool:  # mentions are sorted and disjoint
+        i = bisect.bisect_right(starts, pos) - 1
+        return i >= 0 and pos < ends[i]
+
+    years = Hits([Hit(start, end, str(y)) for start, end, kind, word in year_expressions(text, found, g)
+                   if not inside_money(start) and (y := year_of(start, end, kind, word, text, published, g))
+                   is not None])
+    strong_list = keyword_hits(found["metric"], text, g.metric_of)
+    strong, weak = Hits(strong_list), Hits(keyword_hits(found["weak_metric"], text, g.metric_of))
+    counted = Counter(h.label for h in strong_list if h.label != "other").most_common(1)
+    dominant = counted[0][0] if counted else None
+    companies = keyword_hits(found["company"], text, g.company_of)
+    sentences = {spans.sentence(m.start) for m in mentions}
+    near = sentences | {i + 1 for i in sentences}  # a party speaks for its own sentence or the one before
+    found = found | window_words(text, spans, g, sentences)
+    companies += discovered_companies(text, found, spans, g, sentences, companies)
+    spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
+    spenders = Hits(spender_list)
+    actors = Hits(spender_list + keyword_hits(found["public_actor"], text, label=PUBLIC))
+    pronouns = Hits(keyword_hits(found["company_pronoun"], text, label=PRONOUN))
+    source_list = keyword_hits(found["source"], text, g.source_of)
+    attributed = Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
+    sources = Hits([h for h in source_list if h.label not in g.attributed_only])
+    cues = Hits(statement_cues(found, text, spans, companies, g, {spans.paragraph(m.start) for m in mentions}, near,
+                                 Hits(source_list + companies)))
+    fallback_source = _headline_source(text, source_list)
+    company_labels = frozenset(h.label for h in companies)
+    top = Counter(h.label for h in spender_list).most_common(2)
+    # the article's main spender, where one company clearly dominates it
+    main_company = top[0][0] if top and (top[0][1] >= 3 or (len(top) == 1 and top[0][1] >= 2)) and \
+        (len(top) == 1 or top[0][1] > top[1][1]) else None
+    for i, m in enumerate(mentions):
+        qualify(text, m, g, after_aside(text, mentions, i))
+        if hit := nearest(years, m, spans):
+            m.year = int(hit.label)
+        m.metric = _metric(m, strong, weak, spans, dominant, text)
+        # the actor in the sentence, else the company "the company" there stands for, else the actor named last
+        # before it in the paragraph (a government there makes it a public figure), else the article's main one
+        hit = nearest(actors, m, spans)
+        company = pronoun_company(m, pronouns, spenders, spans) if hit is None else None
+        hit = hit or (None if company else nearest(actors, m, spans, same="paragraph", before=True))
+        m.company = (None if hit.label == PUBLIC else hit.label) if hit else company or main_company
+        m.source = _source(m, attributed, sources, cues, spans, company_labels) or fallback_source
+    previous: Mention | None = None
+    for m in mentions:  # else the year of the paragraph's previous amount, else a year named before it there
+        if m.year is None:
+            if previous and previous.year and spans.paragraph(previous.start) == spans.paragraph(m.start):
+                m.year = previous.year
+            elif hit := nearest(years, m, spans, same="paragraph", before=True):
+                m.year = int(hit.label)
+        previous = m

@@ -1,0 +1,226 @@
+"""Spenders and speakers the tables do not list, read from the sentence around a cue word, and the
+statement cues labelled with who speaks."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+
+from .grammar import Grammar
+from .lexicon import fold, word_key
+from .mention import PRONOUN, Mention
+from .names import (
+    NOUNS_CAPITALISED,
+    VERB_FINAL,
+    clean,
+    name_after,
+    name_before,
+    place_names,
+    quoted_after,
+    subject_before,
+)
+from .spans import Hit, Hits, Spans, keyword_hits, nearest
+
+
+def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
+    """The start and end of the sentence holding `pos`."""
+    i = spans.sentence(pos)
+    return (spans.sentence_ends[i - 1] if i else 0), (spans.sentence_ends[i] if i < len(spans.sentence_ends) else n)
+
+
+def _sentence_initial(text: str, lo: int, start: int) -> bool:
+    return not text[lo:start].strip(" \t\n\u00a0\"“„«‘'([-–—•*#")
+
+
+def _occurrences(text: str, name: str, limit: int) -> Iterator[int]:
+    """Where the article writes `name` as a whole word (at most `limit` places): a plain search, no regex to
+    compile per name."""
+    start, found = text.find(name), 0
+    while start >= 0 and found < limit:
+        end = start + len(name)
+        if not (start and _letter(text[start - 1])) and not (end < len(text) and _letter(text[end])):
+            found += 1
+            yield start
+        start = text.find(name, start + 1)
+
+
+def _letter(ch: str) -> bool:
+    return ch.isalpha()
+
+
+def _seen_inside(text: str, name: str) -> bool:
+    """Whether the article writes the word capitalised after a lowercase word too, so that its capital is no
+    mere sentence start (a few occurrences looked at)."""
+    for start in _occurrences(text, name, 8):
+        before = text[max(0, start - 3):start].rstrip(" \u00a0,;:")
+        if before and before[-1].isalpha() and before[-1].islower():
+            return True
+    return False
+
+
+def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: bool = False) -> str | None:
+    """The name at `span` when it can name a party: no sentence-initial determiner, no common word capitalised
+    only because a sentence starts with it, no country (CLDR), public body, month, or short acronym (AI, EU)
+    unless a company noun or legal form stands beside it (`acronym`)."""
+    start, end = span
+    words = clean(text[start:end]).split()
+    initial = _sentence_initial(text, lo, start)
+    # a leading article, company noun ("Skupina Acme") or sentence-initial word never capitalised elsewhere
+    # ("Według Acme") is not part of the name
+    while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
+                              fold(words[0]) in place_names(g.lex.lang) or
+                              (initial and not _seen_inside(text, words[0]))):
+        words, initial = words[1:], False
+    name = " ".join(words)
+    if len(name) < 2 or (not acronym and name.isupper() and len(name) <= 3 and name.isascii()) or \
+            any(word_key(w) in g.lex.scales or word_key(w) in g.lex.currency_words for w in words):
+        return None  # an acronym such as AI or EU, or the words of an amount ("Milliarden US-Dollar")
+    key = fold(name)
+    if key in place_names(g.lex.lang) or key in g.not_names or word_key(name) in g.lex.months:
+        return None
+    if len(words) == 1 and ((initial and not _seen_inside(text, name)) or
+                            (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
+        return None  # German capitalises every noun: one such word alone is no name
+    return name
+
+
+def _full_name(text: str, name: str) -> str:
+    """A person named once in full and later by one name ("Jane Roe" ... "Roe said"): the full name, from the
+    first occurrence that has a capitalised word beside it."""
+    if " " in name:
+        return name
+    for start in _occurrences(text, name, 8):
+        end = start + len(name)
+        if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
+            return f"{name} {text[after[0]:after[1]].split()[0]}"
+        if before := name_before(text, start, max(0, start - 40), gap=" "):
+            first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
+            if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
+                return f"{first} {name}"
+    return name
+
+
+def window_words(text: str, spans: Spans, g: Grammar, sentences: set[int]) -> dict[str, list[tuple[int, int]]]:
+    """Company nouns, legal forms and attribution words in the sentences with an amount; the rest of the article
+    is not read for them."""
+    n = len(text)
+    out: dict[str, list[tuple[int, int]]] = {"company_noun": [], "legal_form": [], "attribution": []}
+    if g.window_keywords is None:
+        return out
+    # those sentences only, joined into one text for one scan; each hit mapped back to its place in the article
+    starts: list[int] = []  # where each sentence starts in the joined text
+    places: list[int] = []  # and in the article
+    pieces: list[str] = []
+    reached = 0
+    for i in sorted(sentences):
+        lo = spans.sentence_ends[i - 1] if i else 0
+        hi = spans.sentence_ends[i] if i < len(spans.sentence_ends) else n
+        starts.append(reached)
+        places.append(lo)
+        pieces.append(text[lo:hi])
+        reached += hi - lo + 1
+    for kind, found in g.window_keywords.scan("\n".join(pieces)).items():
+        for a, b in found:
+            k = bisect.bisect_right(starts, a) - 1
+            start = places[k] + a - starts[k]
+            out[kind].append((start, start + b - a))
+    return out
+
+
+def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: Spans, g: Grammar,
+                          sentences: set[int], known: list[Hit]) -> list[Hit]:
+    """Companies the tables do not list, named beside a company noun or legal form or as the subject of an
+    investment word in a sentence with an amount; returned as hits at every place the article names them."""
+    names: dict[str, None] = {}
+    n = len(text)
+
+    def add(span: tuple[int, int] | None, lo: int, acronym: bool) -> None:
+        if span and (name := _name_ok(text, span, lo, g, acronym=acronym)):
+            names[name] = None
+
+    apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
+    for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
+                                    ("weak_metric", r"[\s\u00a0]+", False)):
+        for start, end in found[kind]:
+            if not typed and spans.sentence(start) not in sentences:
+                continue
+            lo, hi = bounds(spans, start, n)
+            if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
+                add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
+            add(name_before(text, start, lo, gap=before_gap), lo, typed)
+    if not names:
+        return []
+    labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
+    hits = []
+    for name in names:
+        if fold(name) in labels:
+            continue
+        hits += [Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
+    return hits
+
+
+def _noun_then_name(text: str, pos: int, hi: int) -> tuple[int, int] | None:
+    """The name right after a company noun, or after one descriptive word ("la empresa española Acme"); a short
+    function word between ("the group in Berlin") leaves no name."""
+    span = name_after(text, pos, hi, skip=1)
+    if span is None:
+        return None
+    between = text[pos:span[0]].split()
+    return span if not between or len(between[0]) >= 4 else None
+
+
+def _speaker_name(text: str, start: int, end: int, spans: Spans, g: Grammar, parties: Hits) -> str:
+    """Who a speech or attribution word attributes to by structure: the name right before it ("Roe said",
+    "Roe'ya göre") or just after it ("said Jane Roe", "according to Jane Roe", "oznámil to premiér Jan Novák");
+    a listed outlet or company there keeps its table name; '' when nobody is named."""
+    lo, hi = bounds(spans, start, len(text))
+    spans_ = [name_before(text, start, lo)]
+    if fold(text[start:end]) not in g.postpositions:
+        spans_.append(name_after(text, end, hi, skip=3))
+    if g.lex.lang in VERB_FINAL:  # the subject opens the clause the verb closes: "…, diyen Roe, … söyledi"
+        spans_.append(subject_before(text, lo, start))
+    for span in spans_:
+        if span is None:
+            continue
+        if listed := next((h for h in parties.near(span[0], span[1]) if h.start < span[1] and h.end > span[0]),
+                          None):
+            return listed.label
+        if name := _name_ok(text, span, lo, g):
+            return _full_name(text, name)
+    return ""
+
+
+def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Spans, companies: list[Hit],
+                    g: Grammar, paragraphs: set[int], sentences: set[int], parties: Hits) -> list[Hit]:
+    """Statement and attribution words in paragraphs with an amount, labelled with who speaks: the company
+    named (or referred to as "the company") before the verb in its sentence, or just after it ("a déclaré
+    Google"), else the party the sentence structure names beside it; unlabelled when nobody is."""
+    speakers = Hits(companies + keyword_hits(found["company_pronoun"], text, label=PRONOUN))
+    cues = []
+    for start, end in found["statement_cue"]:
+        if spans.paragraph(start) not in paragraphs:
+            continue
+        sentence = spans.sentence(start)
+        first = spans.sentence_ends[sentence - 1] if sentence else 0
+        before = next((h for h in reversed(speakers.near(first, start))
+                       if h.end <= start and h.start >= first), None)  # the last speaker before the verb
+        last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
+        after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
+                      and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
+        speaker = before or after
+        label = speaker.label if speaker else \
+            _speaker_name(text, start, end, spans, g, parties) if sentence in sentences else ""
+        cues.append(Hit(start, end, label))
+    # an attribution word ("according to", "laut", "podle") names its party right beside it, or nobody
+    cues += [Hit(start, end, _speaker_name(text, start, end, spans, g, parties))
+             for start, end in found["attribution"]]
+    return cues
+
+
+def pronoun_company(m: Mention, pronouns: Hits, spenders: Hits, spans: Spans) -> str | None:
+    """"The company", "la empresa", "společnost" in the amount's sentence: the last company named before it."""
+    hit = nearest(pronouns, m, spans)
+    if hit is None:
+        return None
+    i = bisect.bisect_left(spenders.starts, hit.start) - 1
+    return spenders.hits[i].label if i >= 0 and hit.start - spenders.hits[i].end < 3000 else None

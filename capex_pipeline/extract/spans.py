@@ -1,0 +1,100 @@
+"""Where things are in an article: the sentence and paragraph of any offset, and keyword hits searched by
+bisection within reach of a mention."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .mention import Mention
+
+# A sentence ends at . ! ? before a space (or the end), at 。！？ and at a line break; written to start with
+# the mark, so the engine skips to the next one instead of trying every position.
+_SENTENCE_END = re.compile(r"[.!?。！？\n](?:(?<=[.!?])(?=[\s\u00a0]|$)|(?<![.!?]))")
+_PARAGRAPH_END = re.compile(r"\n")
+MAX_SCAN_DISTANCE = 160  # characters: beyond this a keyword says nothing about the amount
+
+
+def _word_before(text: str, pos: int) -> str:
+    start = pos
+    while start > 0 and text[start - 1].isalpha() and pos - start < 12:
+        start -= 1
+    return text[start:pos]
+
+
+class Spans:
+    """Sentence and paragraph index of any offset, by binary search over boundary positions."""
+
+    def __init__(self, text: str, abbreviations: frozenset[str] = frozenset()) -> None:
+        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)
+                              if not abbreviations or text[m.start()] != "." or
+                              _word_before(text, m.start()).casefold() not in abbreviations]
+        self.paragraph_ends = [m.end() for m in _PARAGRAPH_END.finditer(text)]
+
+    def sentence(self, pos: int) -> int:
+        return bisect.bisect_right(self.sentence_ends, pos)
+
+    def paragraph(self, pos: int) -> int:
+        return bisect.bisect_right(self.paragraph_ends, pos)
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    label: str
+
+
+def keyword_hits(spans: list[tuple[int, int]], text: str, label_of: dict[str, str] | None = None,
+          label: str = "") -> list[Hit]:
+    """Keyword spans as hits, labelled by the table's name for the words found (or by one fixed label)."""
+    if label_of is None:
+        return [Hit(start, end, label) for start, end in spans]
+    return [Hit(start, end, label_of.get((word := text[start:end]).casefold(), word)) for start, end in spans]
+
+
+class Hits:
+    """Keyword hits sorted by position, searched by bisection: each mention looks only at the hits within
+    reach (MAX_SCAN_DISTANCE), so the work per mention stays bounded however long the article is."""
+
+    __slots__ = ("hits", "longest", "starts")
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.hits = sorted(hits, key=lambda h: h.start)
+        self.starts = [h.start for h in self.hits]
+        self.longest = max((h.end - h.start for h in self.hits), default=0)
+
+    def near(self, lo: int, hi: int) -> list[Hit]:
+        """Hits that start in [lo - longest, hi): every hit overlapping [lo, hi)."""
+        return self.hits[bisect.bisect_left(self.starts, lo - self.longest):bisect.bisect_left(self.starts, hi)]
+
+    def where(self, keep: Callable[[Hit], bool]) -> Hits:
+        return Hits([h for h in self.hits if keep(h)])
+
+
+def nearest(hits: Hits, m: Mention, spans: Spans, *, same: str = "sentence", before: bool = False,
+             keep: Callable[[Hit], bool] | None = None) -> Hit | None:
+    """The hit closest to the mention in the same sentence (or paragraph); ties go to the one before. With
+    `before`, only hits that end before the mention; with `keep`, only hits it accepts."""
+    ends = spans.sentence_ends if same == "sentence" else spans.paragraph_ends
+    reach = MAX_SCAN_DISTANCE * (1 if same == "sentence" else 4)
+    unit = bisect.bisect_right(ends, m.start)
+    # hits that start in the mention's unit and within reach: the unit's bounds clip the search
+    lo = max(m.start - reach - hits.longest, ends[unit - 1] if unit else 0)
+    hi = m.start if before else m.end + reach + 1
+    if unit < len(ends):
+        hi = min(hi, ends[unit])
+    starts = hits.starts
+    best: tuple[int, int] | None = None
+    chosen = None
+    for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
+        hit = hits.hits[k]
+        if (before and hit.end > m.start) or (m.start <= hit.start < m.end) or (keep and not keep(hit)):
+            continue
+        gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
+        key = (gap, 0 if hit.end <= m.start else 1)
+        if gap <= reach and (best is None or key < best):
+            best, chosen = key, hit
+    return chosen

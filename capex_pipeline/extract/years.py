@@ -1,0 +1,67 @@
+"""Year expressions and the calendar year each names."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .grammar import Grammar
+from .lexicon import word_key
+
+_YEAR_KINDS = ("abs", "year_rel", "month", "current_period", "nmonth")  # the order a tie at one place is read
+
+
+def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
+                      g: Grammar) -> list[tuple[int, int, str, str]]:
+    """Year expressions, disjoint and in text order: (start, end, kind, what names the year or month)."""
+    candidates = [(m.start(), 0, m.end(), m.group()) for m in g.years.finditer(text)]
+    candidates += [(start, _YEAR_KINDS.index(kind), end, text[start:end])
+                   for kind in ("year_rel", "month", "current_period") for start, end in found[kind]]
+    if g.month_numbers is not None:
+        candidates += [(m.start(), 4, m.end(), m["mnum"]) for m in g.month_numbers.finditer(text)]
+    expressions: list[tuple[int, int, str, str]] = []
+    reached = 0
+    for start, kind, end, word in sorted(candidates):
+        if start < reached:
+            continue
+        if expressions and _year_span(text, expressions[-1], start, kind, word, g):
+            expressions[-1] = (expressions[-1][0], end, "span", word)  # a span of years names its last one
+        else:
+            expressions.append((start, end, _YEAR_KINDS[kind], word))
+        reached = end
+    return expressions
+
+
+def _year_span(text: str, first: tuple[int, int, str, str], start: int, kind: int, word: str, g: Grammar) -> bool:
+    """'2024–2028', 'from 2024 to 2026', 'entre 2025 et 2027': two explicit years, rising, joined as a range."""
+    if first[2] != "abs" or _YEAR_KINDS[kind] != "abs" or int(word) <= int(first[3]):
+        return False
+    gap = text[first[1]:start]
+    return bool(g.range_gap.match(gap) or
+                (g.range_and.match(gap) and g.range_opener.search(text, max(0, first[0] - 40), first[0])))
+
+
+def year_of(start: int, end: int, kind: str, word: str, text: str, published: date | None,
+             g: Grammar) -> int | None:
+    """The calendar year a year expression names: explicit, relative to the publication date, or implied by
+    a month or a current-period word ("4月19日", "last month", "in April")."""
+    if kind in ("abs", "span"):
+        # a year inside a comparison ("compared with 2023", "2023년 대비", "2025 im Vergleich zu") is its anchor,
+        # unless a horizon word stands between ("prevé que hacia 2031"); a span's opener ("from 2023 to 2025")
+        # is no comparison
+        window = text[max(0, start - 14):start]
+        compared = g.year_comparison.search(window) if kind == "abs" else None
+        if compared and g.year_horizon.search(window, compared.end()):
+            compared = None
+        compared = compared or g.year_comparison_after.match(text, end, end + 24)
+        return None if compared else int(word)
+    if published is None:
+        return None
+    if kind == "year_rel":
+        return published.year + int(_lookup_ci(g.lex.year_words, word))
+    month = int(word) if kind == "nmonth" else _lookup_ci(g.lex.months, word) if kind == "month" else 0
+    return published.year - 1 if month > published.month else published.year
+
+
+def _lookup_ci(table: dict[str, Any], key: str) -> Any:
+    return table[word_key(key)]  # the lexicon keys its word tables by word_key
