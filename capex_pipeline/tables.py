@@ -295,16 +295,20 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 # The lake's tables (capex_pipeline/lake.py) and the warehouse tables they are loaded into for the marts.
 LAKE_TABLES = {"articles": RAW_ARTICLES, "claims": CLAIMS, "usd_claims": USD_CLAIMS}
+# A crawl delivers the same article again in a later month: its rows are kept once, from the first month.
+LAKE_KEYS = {"articles": "sha256", "claims": "claim_id", "usd_claims": "claim_id"}
 LAKE_QUARANTINE = {step: f"quarantine_{step}" for step in ("raw_articles", "claims", "usd_claims")}
 
 
 def load_lake(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> None:
     """The step tables and their quarantine rows, replaced by the lake's published Parquet files (`files`: lake
     table -> file URLs, read with DuckDB's hive partitioning; each step table needs one file at least), within
-    the caller's transaction."""
+    the caller's transaction. An article published in several months counts once, from its first month."""
     for lake_table, table in LAKE_TABLES.items():
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * EXCLUDE (month) FROM "
-                    "read_parquet(?, hive_partitioning = true, union_by_name = true)", [files[lake_table]])
+                    "read_parquet(?, hive_partitioning = true, union_by_name = true) "
+                    f"QUALIFY row_number() OVER (PARTITION BY {LAKE_KEYS[lake_table]} ORDER BY month, doc) = 1",
+                    [files[lake_table]])
     steps = list(LAKE_QUARANTINE)
     con.execute(f"DELETE FROM {QUARANTINE} WHERE step IN (SELECT unnest(?))", [[*steps, "fct_claims"]])
     quarantined = [f for step in steps for f in files.get(LAKE_QUARANTINE[step], [])]

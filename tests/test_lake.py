@@ -89,6 +89,22 @@ def test_a_file_written_but_never_published_is_not_read(backfilled: dict[str, An
     assert rows(db, "SELECT count(*) FROM marts.fct_claims")[0][0] == len(before["fct_claims"])
 
 
+def test_an_article_delivered_again_in_a_later_month_counts_once(backfilled: dict[str, Any]) -> None:
+    """Crawls deliver the same story again: the marts keep its rows once, from the first month it came in."""
+    articles, db = backfilled["articles"], backfilled["outcome"].db
+    before = mart_rows(db)
+    first = sorted((articles / MONTHS[0]).glob("*.txt"))[0]
+    again = articles / MONTHS[-1] / first.name
+    again.write_bytes(first.read_bytes())
+    try:
+        outcome = run_backfill(db=backfilled["db"], first=MONTHS[-1], last=MONTHS[-1], articles=articles,
+                               lake_root=str(backfilled["root"]), instance=backfilled["instance"])
+        assert outcome.success and outcome.marts_success, outcome.report()
+        assert mart_rows(db) == before
+    finally:
+        again.unlink()
+
+
 def test_months_are_checked_before_anything_runs() -> None:
     assert months("2024-11", "2025-02") == ["2024-11", "2024-12", "2025-01", "2025-02"]
     with pytest.raises(BadRange, match="after"):
