@@ -67,7 +67,7 @@ def qualify(text: str, m: Mention, g: Grammar, after_at: int | None = None) -> N
 
 def after_aside(text: str, mentions: list[Mention], i: int) -> int | None:
     """Where to read the words after mention i: past the parenthesis that holds its stated conversion
-    ("4兆ドル(約590兆円)を突破" exceeds the dollars); -1 for that conversion, which the words do not qualify
+    ("5兆ドル(約700兆円)を突破" exceeds the dollars); -1 for that conversion, which the words do not qualify
     (it keeps its own "約"); None for the text right after the amount."""
     m = mentions[i]
     if m.partner is None:
