@@ -318,13 +318,19 @@ def _may_have_magic(data: bytes) -> bool:
 
 def binary_kind(data: bytes) -> str | None:
     """What a binary file is (by its magic number, via `filetype`), or None for text."""
-    kind = None
-    if _may_have_magic(data):
-        import filetype
+    return (magic_kind(data) if _may_have_magic(data) else None) or nul_kind(data)
 
-        kind = filetype.guess(data[:8192])
-    if kind is not None:
-        return f"{kind.mime} (.{kind.extension})"
+
+def magic_kind(data: bytes) -> str | None:
+    """What `filetype` makes of the file's head, asked whatever the head holds."""
+    import filetype
+
+    kind = filetype.guess(data[:8192])
+    return f"{kind.mime} (.{kind.extension})" if kind is not None else None
+
+
+def nul_kind(data: bytes) -> str | None:
+    """Binary data no signature names: NUL bytes outside UTF-16."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary data (NUL bytes)"
     return None

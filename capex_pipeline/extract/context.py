@@ -144,7 +144,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     companies = keyword_hits(found["company"], text, g.company_of)
     sentences = {spans.sentence(m.start) for m in mentions}
     near = sentences | {i + 1 for i in sentences}  # a party speaks for its own sentence or the one before
-    found = found | window_words(text, spans, g, sentences)
+    found = found | window_words(found, spans, sentences)
     companies += discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     spenders = Hits(spender_list)

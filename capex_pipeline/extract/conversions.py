@@ -56,7 +56,8 @@ def qualify(text: str, m: Mention, g: Grammar, after_at: int | None = None) -> N
     if before:
         found += [g.qualifier_kind.get(f"before:{w.group().casefold()}", "") for w in
                   g.qualifier_word.finditer(before.group())]
-    after = g.qualifier_after.match(text[m.end if after_at is None else after_at:][:16]) if after_at != -1 else None
+    at = m.end if after_at is None else after_at
+    after = g.qualifier_after.match(text[at:at + 16]) if at >= 0 else None  # the pattern is anchored with ^
     if after:
         found += [g.qualifier_kind.get(f"after:{w.group().casefold()}", "") for w in
                   g.qualifier_word.finditer(after.group())]

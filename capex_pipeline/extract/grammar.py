@@ -73,7 +73,8 @@ class Grammar:
     year_horizon: re.Pattern[str]
     # whole-article keyword tables, found in one pass: where an amount can start without a digit
     # (number_word, lone_scale: see `amount`), and the context words (metric, weak_metric, company,
-    # public_actor, source, statement_cue, company_pronoun, year_rel, month, current_period)
+    # public_actor, source, statement_cue, company_pronoun, year_rel, month, current_period, and company_noun,
+    # legal_form, attribution, which count only in a sentence with an amount)
     keywords: Scanner
     metric_of: dict[str, str]
     company_of: dict[str, str]
@@ -86,7 +87,6 @@ class Grammar:
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
     # company nouns ("company", "empresa", "شركة"), legal forms ("Ltd", "GmbH") and attribution words: scanned
     # only in the sentences around amounts, so kept out of the whole-article keyword tables
-    window_keywords: Scanner | None = None
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
 
 
@@ -153,6 +153,10 @@ def grammar(lang: str) -> Grammar:
         "year_rel": Table(tuple(lex.year_words), ignore_case=True),
         "month": Table(tuple(lex.months), ignore_case=True),
         "current_period": Table(tuple(lex.current_period), ignore_case=True),
+        # read only in the sentences with an amount (see `parties.window_words`)
+        "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
+        "legal_form": Table(tuple(entities.get("legal_forms") or ())),
+        "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
     })
     pre_words = [*lex.currency_marks, *lex.prefix_words]
     return Grammar(
@@ -197,10 +201,5 @@ def grammar(lang: str) -> Grammar:
         not_names=frozenset(fold(w) for w in [*entities["public_actors"], *(entities.get("company_nouns") or ()),
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
-        window_keywords=Scanner({
-            "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
-            "legal_form": Table(tuple(entities.get("legal_forms") or ())),
-            "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
-        }),
         attributed_only=frozenset(entities.get("attributed_only") or ()),
     )

@@ -100,31 +100,14 @@ def _full_name(text: str, name: str) -> str:
     return name
 
 
-def window_words(text: str, spans: Spans, g: Grammar, sentences: set[int]) -> dict[str, list[tuple[int, int]]]:
-    """Company nouns, legal forms and attribution words in the sentences with an amount; the rest of the article
-    is not read for them."""
-    n = len(text)
-    out: dict[str, list[tuple[int, int]]] = {"company_noun": [], "legal_form": [], "attribution": []}
-    if g.window_keywords is None:
-        return out
-    # those sentences only, joined into one text for one scan; each hit mapped back to its place in the article
-    starts: list[int] = []  # where each sentence starts in the joined text
-    places: list[int] = []  # and in the article
-    pieces: list[str] = []
-    reached = 0
-    for i in sorted(sentences):
-        lo = spans.sentence_ends[i - 1] if i else 0
-        hi = spans.sentence_ends[i] if i < len(spans.sentence_ends) else n
-        starts.append(reached)
-        places.append(lo)
-        pieces.append(text[lo:hi])
-        reached += hi - lo + 1
-    for kind, found in g.window_keywords.scan("\n".join(pieces)).items():
-        for a, b in found:
-            k = bisect.bisect_right(starts, a) - 1
-            start = places[k] + a - starts[k]
-            out[kind].append((start, start + b - a))
-    return out
+WINDOW_TABLES = ("company_noun", "legal_form", "attribution")
+
+
+def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans,
+                 sentences: set[int]) -> dict[str, list[tuple[int, int]]]:
+    """Company nouns, legal forms and attribution words of the sentences with an amount (the keyword scan finds
+    them everywhere; elsewhere they say nothing about an amount)."""
+    return {kind: [(a, b) for a, b in found[kind] if spans.sentence(a) in sentences] for kind in WINDOW_TABLES}
 
 
 def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: Spans, g: Grammar,
