@@ -182,6 +182,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if (strict := total.accuracy(STRICT_SOURCE)) is not None:
         print(f"source {total.accuracy('source'):.2f} counts 'company statement' as the spender's name; "
               f"as written: {strict:.2f}")
+    if total.unread:
+        print(f"capex: warning: {len(total.unread)} gold documents have no readable file, their amounts count as "
+              f"missed ({', '.join(total.unread[:3])}{', ...' if len(total.unread) > 3 else ''}); give --articles DIR",
+              file=sys.stderr)
     return 0
 
 

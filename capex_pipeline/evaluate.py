@@ -34,6 +34,7 @@ class Score:
     field_hits: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     field_total: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     misses: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)  # gold documents with no readable file: scored as all missed
 
     @property
     def precision(self) -> float:
@@ -151,8 +152,8 @@ def score_document(gold: dict[str, Any], predicted: list[dict[str, Any]], score:
 def locate_articles(gold_path: Path) -> Path:
     """The folder holding a gold file's documents when none is given: `<dir>/<stem>/articles`,
     `<dir>/../<stem>` or the gold file's own folder (the layout of ../shared/gold)."""
-    if gold_path in KNOWN_ARTICLES:
-        return KNOWN_ARTICLES[gold_path]
+    if (known := KNOWN_ARTICLES.get(gold_path.resolve())) is not None:
+        return known
     for candidate in (gold_path.parent / gold_path.stem / "articles", gold_path.parent.parent / gold_path.stem,
                       gold_path.parent / "articles"):
         if candidate.is_dir():
@@ -184,6 +185,7 @@ def evaluate(gold_path: Path, articles_dir: Path, *, total: Score | None = None,
         predicted = predicted_amounts(article) if article else []
         if article is None:
             total.misses.append(f"NOFILE {gold['doc']} not found or not readable in {articles_dir}")
+            total.unread.append(gold["doc"])
         for score in (total, by_lang[gold.get("lang") or "?"]):
             score_document(gold, predicted, score)
     return total, dict(by_lang)

@@ -89,6 +89,22 @@ def test_evaluate_without_the_repository_corpus(tmp_path: Path, capsys: pytest.C
     assert err.startswith("capex: error:") and "--gold" in err and len(err.splitlines()) == 1
 
 
+def test_evaluate_finds_the_seeds_by_a_relative_path_and_warns_of_documents_it_cannot_read(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--gold evaluation/seeds.jsonl` typed from the repository scores the shipped seeds; a folder without the
+    gold's documents is one warning line, not a silent recall of 0."""
+    from capex_pipeline.evaluate import EVALUATION
+
+    monkeypatch.chdir(EVALUATION.parent)
+    assert main(["evaluate", "--gold", "evaluation/seeds.jsonl"]) == 0
+    out = capsys.readouterr()
+    assert "(16 matched, 0 extra, 0 missed)" in out.out and "warning" not in out.err
+    assert main(["evaluate", "--gold", "evaluation/seeds.jsonl", "--articles", "evaluation/dev/articles"]) == 0
+    out = capsys.readouterr()
+    assert "0 matched" in out.out
+    assert out.err.startswith("capex: warning: 4 gold documents have no readable file") and "--articles" in out.err
+
+
 def test_usd_amounts_read_in_billions_while_csv_keeps_every_digit() -> None:
     from capex_pipeline import render
 
