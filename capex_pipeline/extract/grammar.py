@@ -25,6 +25,9 @@ _TAIL_NUM = r"\d+(?:[.,]\d+)?"
 _NAME_CHAR = r"[^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「」【】]"
 _NAME_RUN = rf"[^\W\d_]{_NAME_CHAR}{{0,40}}(?:[ \u00a0][^\W\d_]{_NAME_CHAR}{{0,30}}){{0,3}}"
 _SP = r"[ \u00a0]?"
+# A letter or a combining mark (Bengali and Devanagari vowel signs are not \w): a word's inflection, never a
+# digit, space or punctuation.
+_GLUED = r"(?:[^\W\d_]|[\u0300-\u036f\u0900-\u0dff\u0e31-\u0e4e\u0eb1-\u0ecd\u1000-\u109f])"
 # A year 1950-2099 not inside a longer number; written to start with its first digit, so the engine skips
 # to the next 1 or 2 instead of trying the pattern at every position.
 _YEAR = r"[12](?<![\d.,][12])(?:(?<=1)9[5-9]|(?<=2)0\d)\d(?![\d.,]?\d)"
@@ -167,8 +170,10 @@ def grammar(lang: str) -> Grammar:
         mark_before=mark_before,
         # a qualifier just before the number, or before an article that stands before it ("hasta los 200")
         qualifier_before=re.compile(rf"(?:(?:{before_alt})(?:[\s\u00a0]+(?:{determiners}))?[\s\u00a0(（:]*)+$"),
-        # after the amount, or after the parenthesis of its conversion: "3兆ドル(約450兆円)以上"
-        qualifier_after=re.compile(rf"^[ \t\u00a0)）]*(?:을|를|가|이|은|는)?[ \t\u00a0]*(?:{after_alt})"),
+        # after the amount, or after the parenthesis of its conversion: "3兆ドル(約450兆円)以上"; a case ending or
+        # particle glued to the amount's last word comes first, before a space ("৮০ বিলিয়ন ডলারের বেশি",
+        # "1조 원을 넘어", "10 milyar dolardan fazla")
+        qualifier_after=re.compile(rf"^(?:{_GLUED}{{1,4}}(?=[ \t\u00a0]))?[ \t\u00a0)）]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),
         qualifier_kind=qualifier_kind,
         range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
