@@ -9,12 +9,14 @@ import itertools
 import math
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from .figures import rounded_from
 from .grammar import Grammar, grammar
 from .language import detect_language
-from .lexicon import territory_currencies, word_key
+from .lexicon import alternation, lexicon, lookup, territory_currencies, word_key
 from .mention import Mention
+from .names import places
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 from .spans import Spans
 
@@ -69,6 +71,9 @@ def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading
         if not units:
             raise ValueError(f"no scale word in {match['scale']!r}")
         value, scale = positional(tokens), max(scale, *units)
+    elif match["first"]:
+        scale = lex.scale_of(match["first"])
+        value *= scale
     end = _core_end(match)
     after = match["post"]
     if after:
@@ -163,21 +168,29 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
     return found
 
 
-def resolve_ambiguous(mentions: list[Mention], g: Grammar) -> None:
-    """A mark several currencies share (元, kr, Rs, £) is the one the article names unambiguously elsewhere,
+def resolve_ambiguous(text: str, mentions: list[Mention], g: Grammar) -> None:
+    """A mark several currencies share (元, kr, Rs, ¥) is the one the article names unambiguously elsewhere,
+    else the one of the only country among theirs the article names ("Rs 500 crore" in a story on India),
     else the one of the language's region, else the most common one; the basis says which."""
     lex = g.lex
     # currencies the article names by a mark of their own; a name that contains a shared mark (港元 holds 元,
     # "norska kronor" holds kr) names another country's unit, not the reading of the bare mark
     named = {m.currency for m in mentions if m.currency and m.mark and word_key(m.mark) not in lex.ambiguous
              and not any(k in word_key(m.mark) for k in lex.ambiguous)}
+    regions: set[str] | None = None  # read once, when a mark needs them
     for m in mentions:
         candidates = lex.ambiguous.get(word_key(m.mark)) if m.mark else None
         if not candidates or len(candidates) < 2:
             continue
         in_text = [c for c in candidates if c in named]
+        if len(in_text) != 1 and regions is None:
+            regions = _named_regions(text, g)
+        placed = [c for c in candidates if any(c in territory_currencies(r) for r in regions or ())]
         if len(in_text) == 1:
             m.currency, why = in_text[0], f"the article names {in_text[0]}"
+        elif len(placed) == 1:
+            where = sorted(r for r in regions or () if placed[0] in territory_currencies(r))
+            m.currency, why = placed[0], f"the article names region {', '.join(where)}"
         elif lex.territory and (local := _territory_currency(lex.territory, candidates)):
             m.currency, why = local, f"region {lex.territory}"
         else:
@@ -226,6 +239,21 @@ def resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: Spans) -
             kept.append(m)
             last_currency[spans.sentence(m.start)] = m.currency
     return kept
+
+
+@cache
+def _place_pattern(lang: str) -> re.Pattern[str]:
+    return re.compile(alternation(places(lang), ignore_case=True, endings=lexicon(lang).inflects))
+
+
+def _named_regions(text: str, g: Grammar) -> set[str]:
+    """The regions whose country names (CLDR, in the language or English) the article writes."""
+    table = places(g.lex.lang)
+    found = set()
+    for match in _place_pattern(g.lex.lang).finditer(text):
+        with contextlib.suppress(KeyError):
+            found.add(table[lookup(table, match.group(), g.lex.inflects)])
+    return found
 
 
 def _territory_currency(territory: str, candidates: list[str]) -> str | None:

@@ -21,7 +21,7 @@ def extract(text: str, *, doc: str = "", lang: str | None = "en", published: dat
     spans = Spans(norm, g.abbreviations)
     words = g.keywords.scan(norm)
     found = find_amounts(text, norm, doc, g, spans, words)
-    resolve_ambiguous(found, g)
+    resolve_ambiguous(norm, found, g)
     mentions = resolve_bare(norm, found, g, spans)
     if not mentions:
         return mentions

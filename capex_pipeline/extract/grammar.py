@@ -109,9 +109,11 @@ def grammar(lang: str) -> Grammar:
     pre = f"{marks}|{alternation(lex.prefix_words, ignore_case=True)}"
     lone = alternation(lex.singular_scales, ignore_case=True, endings=lex.inflects)
     currency = rf"(?P<post>{marks})|(?=(?P<name>{_NAME_RUN}))"
+    # where the scale word comes first, it stands between the currency and the number ("dola milioni 500")
+    first = rf"(?:(?P<first>{scales}){_SP})?" if lex.scale_first else "(?P<first>)"
     amount = re.compile(
         rf"(?<![A-Za-z0-9_.,])"
-        rf"(?:(?P<pre>{pre}){_SP})?"
+        rf"(?:(?P<pre>{pre}){_SP}{first})?"
         rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})(?![.,]?\d)"
         rf"|(?P<word>{words})(?={_SP}(?:{scales}))"
         # a singular scale word alone before a currency is one of it ("miljardin euron", "Milliarde Euro")
@@ -126,7 +128,7 @@ def grammar(lang: str) -> Grammar:
     malformed = re.compile(r"(?<![A-Za-z0-9_.,])\d+(?:[.,]\d+){2,}")
     # a mark ending just before the amount's first character: searched up to that character, included, so
     # marks that look ahead at the number ("R5 billion") see it
-    mark_before = re.compile(rf"(?:{pre}){_SP}(?=[\s\S]\Z)")
+    mark_before = re.compile(rf"(?:{pre}){_SP}{first.replace('?P<first>', '')}(?=[\s\S]\Z)")
     qualifier_kind: dict[str, str] = {}
     for kind, table in (("before", lex.qualifiers), ("after", lex.qualifiers_after)):
         for q, ws in table.items():
@@ -165,7 +167,8 @@ def grammar(lang: str) -> Grammar:
     return Grammar(
         lex=lex,
         amount=amount,
-        pre_reach=max(map(len, pre_words), default=0) + 1,
+        pre_reach=max(map(len, pre_words), default=0) + 1 + (max(map(len, lex.scales), default=0) + 1
+                                                             if lex.scale_first else 0),
         malformed=malformed,
         mark_before=mark_before,
         # a qualifier just before the number, or before an article that stands before it ("hasta los 200")

@@ -93,6 +93,7 @@ class Lexicon:
     locale: str
     territory: str | None
     inflects: bool
+    scale_first: bool  # "dola milioni 500": a currency word, then the scale word, then the number
     scales: dict[str, float]
     singular_scales: list[str]
     currency_marks: dict[str, str]
@@ -125,14 +126,14 @@ class Lexicon:
     company_pronouns: list[str]
 
     def scale_of(self, word: str) -> float:
-        return self.scales.get(word) or self.scales[_lookup(self.scales, word, self.inflects)]
+        return self.scales.get(word) or self.scales[lookup(self.scales, word, self.inflects)]
 
     def is_singular(self, word: str) -> bool:
         """A singular scale word, possibly with a case ending ("miljardilla"), not another listed form."""
         key = word_key(word)
         singular = {word_key(w) for w in self.singular_scales}
         try:
-            return key in singular or (key not in self.scales and _lookup(self.scales, word, self.inflects) in singular)
+            return key in singular or (key not in self.scales and lookup(self.scales, word, self.inflects) in singular)
         except KeyError:
             return False
 
@@ -145,7 +146,7 @@ class Lexicon:
         key = word_key(word)
         if key in self.prefix_words:
             return self.prefix_words[key], "name"
-        return self.currency_words[_lookup(self.currency_words, word, self.inflects)], "name"
+        return self.currency_words[lookup(self.currency_words, word, self.inflects)], "name"
 
     def currency_name(self, run: str) -> str | None:
         """The longest currency name `run` starts with ("dolarów amerykańskich wydał" -> "dolarów amerykańskich",
@@ -169,7 +170,7 @@ class Lexicon:
             if name[-1] in " \u00a0-":
                 continue
             try:
-                _lookup(self.currency_words, name, self.inflects)
+                lookup(self.currency_words, name, self.inflects)
             except KeyError:
                 continue
             return name
@@ -177,12 +178,12 @@ class Lexicon:
 
     def factor_of(self, word: str) -> float:
         try:
-            return float(self.currency_factors.get(_lookup(self.currency_words, word, self.inflects), 1.0))
+            return float(self.currency_factors.get(lookup(self.currency_words, word, self.inflects), 1.0))
         except KeyError:
             return 1.0
 
 
-def _lookup(table: dict[str, Any], word: str, inflects: bool) -> str:
+def lookup(table: dict[str, Any], word: str, inflects: bool) -> str:
     """The table key a matched word stands for: itself, or (where nouns inflect) its longest prefix in the
     table ("dolarů" -> "dolar", "miljardin" -> "miljardi")."""
     key = word_key(word)
@@ -254,6 +255,7 @@ def lexicon(lang: str) -> Lexicon:
         locale=merged.get("locale", "en"),
         territory=merged.get("territory"),
         inflects=bool(registry().get(code, {}).get("inflects")),
+        scale_first=bool(registry().get(code, {}).get("scale_first")),
         scales=_numbers(merged, "scales"),
         singular_scales=[w for w in merged.get("singular_scales") or [] if code != "en" or w != "billion"],
         currency_marks={**iso, **merged["currency_prefix"]},

@@ -11,6 +11,8 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
+from .lexicon import fold
+
 # A word of a name: letters and digits, with inner hyphens, apostrophes, dots and ampersands ("Moody's",
 # "JD.com", "Data-Werk", "AT&T"); a trailing dot is the sentence's, not the name's.
 _WORD = re.compile(r"[^\W_](?:[\w&]|[-'’.:&](?=[^\W_]))*")
@@ -125,14 +127,19 @@ def clean(name: str) -> str:
 
 
 @cache
-def place_names(lang: str) -> frozenset[str]:
-    """Country and region names in the language and in English (CLDR): a place that invests is a public actor,
-    never a company."""
-    names: set[str] = set()
-    for code in {lang, "en"}:
+def places(lang: str) -> dict[str, str]:
+    """Country and region names in the language and in English (CLDR), folded, with their region code."""
+    names: dict[str, str] = {}
+    for code in ("en", lang):  # the language's own name wins where both spell one name
         try:
             locale = Locale.parse(code.replace("-", "_"))
         except (ValueError, UnknownLocaleError):
             continue
-        names.update(n.casefold() for n in locale.territories.values())
-    return frozenset(names)
+        names.update((fold(n), region) for region, n in locale.territories.items())
+    return names
+
+
+@cache
+def place_names(lang: str) -> frozenset[str]:
+    """A place that invests is a public actor, never a company."""
+    return frozenset(places(lang))
