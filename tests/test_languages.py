@@ -117,7 +117,10 @@ def test_overlays_that_extend_each_other_in_a_loop_still_load(tmp_path: Path,
     ("O grupo vai investir R$ 5 bi em data centers.", "pt", [("R$ 5 bi", "BRL")]),
     ("see https://example.com/plans-20-billion-capex and more", "en", []),
     ("It will invest \u200b5 billion euros.", "en", [("5 billion euros", "EUR")]),
-    ("Ayala will spend P10 billion on data centres.", "en", []),
+    # the Philippine press's peso mark, also Botswana's pula: the country the article names decides
+    ("The Manila group will spend P10 billion on data centres.", "en", [("P10 billion", "PHP")]),
+    ("Botswana's utility will spend P2 billion on a data centre.", "en", [("P2 billion", "BWP")]),
+    ("The P60 phone sold well.", "en", []),
 ])
 def test_currency_and_quote_boundaries(text: str, lang: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.quote, m.currency) for m in extract(text, lang=lang)] == expected
