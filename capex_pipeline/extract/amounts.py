@@ -177,20 +177,17 @@ def resolve_ambiguous(text: str, mentions: list[Mention], g: Grammar) -> None:
     # "norska kronor" holds kr) names another country's unit, not the reading of the bare mark
     named = {m.currency for m in mentions if m.currency and m.mark and word_key(m.mark) not in lex.ambiguous
              and not any(k in word_key(m.mark) for k in lex.ambiguous)}
-    regions: set[str] | None = None  # read once, when a mark needs them
+    regions: dict[tuple[str, ...], set[str]] = {}  # the candidates' countries the article names, read once
     for m in mentions:
         candidates = lex.ambiguous.get(word_key(m.mark)) if m.mark else None
         if not candidates or len(candidates) < 2:
             continue
         in_text = [c for c in candidates if c in named]
-        if len(in_text) != 1 and regions is None:
-            regions = _named_regions(text, g)
-        placed = [c for c in candidates if any(c in territory_currencies(r) for r in regions or ())]
         if len(in_text) == 1:
             m.currency, why = in_text[0], f"the article names {in_text[0]}"
-        elif len(placed) == 1:
-            where = sorted(r for r in regions or () if placed[0] in territory_currencies(r))
-            m.currency, why = placed[0], f"the article names region {', '.join(where)}"
+        elif len(placed := _named_places(text, g, tuple(candidates), regions)) == 1:
+            (m.currency, where), = placed.items()
+            why = f"the article names region {', '.join(sorted(where))}"
         elif lex.territory and (local := _territory_currency(lex.territory, candidates)):
             m.currency, why = local, f"region {lex.territory}"
         else:
@@ -242,18 +239,28 @@ def resolve_bare(text: str, mentions: list[Mention], g: Grammar, spans: Spans) -
 
 
 @cache
-def _place_pattern(lang: str) -> re.Pattern[str]:
-    return re.compile(alternation(places(lang), ignore_case=True, endings=lexicon(lang).inflects))
+def _place_pattern(lang: str, candidates: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, str]] | None:
+    """The names (CLDR, in the language or English) of the countries whose currency is one of `candidates`."""
+    table = {name: region for name, region in places(lang).items() if territory_currencies(region) & set(candidates)}
+    return (re.compile(alternation(table, ignore_case=True, endings=lexicon(lang).inflects)), table) if table else None
 
 
-def _named_regions(text: str, g: Grammar) -> set[str]:
-    """The regions whose country names (CLDR, in the language or English) the article writes."""
-    table = places(g.lex.lang)
-    found = set()
-    for match in _place_pattern(g.lex.lang).finditer(text):
-        with contextlib.suppress(KeyError):
-            found.add(table[lookup(table, match.group(), g.lex.inflects)])
-    return found
+def _named_places(text: str, g: Grammar, candidates: tuple[str, ...],
+                  seen: dict[tuple[str, ...], set[str]]) -> dict[str, set[str]]:
+    """Candidate -> the regions of it the article names."""
+    if candidates not in seen:
+        seen[candidates] = set()
+        if places := _place_pattern(g.lex.lang, candidates):
+            pattern, table = places
+            for match in pattern.finditer(text):
+                with contextlib.suppress(KeyError):
+                    seen[candidates].add(table[lookup(table, match.group(), g.lex.inflects)])
+    out: dict[str, set[str]] = {}
+    for region in seen[candidates]:
+        for c in candidates:
+            if c in territory_currencies(region):
+                out.setdefault(c, set()).add(region)
+    return out
 
 
 def _territory_currency(territory: str, candidates: list[str]) -> str | None:
