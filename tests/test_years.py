@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from capex_pipeline.extract import extract
@@ -44,3 +46,16 @@ def test_a_horizon_after_a_comparison_word_is_the_year(lang: str, text: str, yea
 def test_a_compared_year_is_not_the_amounts_year(lang: str, text: str) -> None:
     (m,) = extract(text, lang=lang)
     assert m.year is None
+
+
+@pytest.mark.parametrize(("lang", "text", "year"), [
+    ("de", "Im kommenden Jahr fließen 4 Milliarden Euro in neue Rechenzentren.", 2027),
+    ("sw", "Mwaka ujao benki itawekeza dola milioni 200 katika seva.", 2027),
+    ("hr", "Prošle godine tvrtka je uložila 80 milijuna eura u podatkovni centar.", 2025),
+    ("lt", "Kitais metais bendrovė investuos 300 milijonų eurų į duomenų centrą.", 2027),
+    ("ur", "کمپنی اگلے سال 40 ارب روپے کی سرمایہ کاری کرے گی۔", 2027),
+    ("tl", "Gagastos ang bangko ng P3 bilyon ngayong taon para sa mga server.", 2026),
+])
+def test_this_next_and_last_year_in_the_language_of_the_article(lang: str, text: str, year: int) -> None:
+    (m,) = extract(text, lang=lang, published=date(2026, 5, 4))
+    assert m.year == year
