@@ -124,3 +124,19 @@ def test_overlays_that_extend_each_other_in_a_loop_still_load(tmp_path: Path,
 ])
 def test_currency_and_quote_boundaries(text: str, lang: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.quote, m.currency) for m in extract(text, lang=lang)] == expected
+
+
+def test_cldr_data_of_one_language_never_holds_another_languages_names() -> None:
+    """Babel resolved inherited stand-alone names into a shared cache, so Japanese read the Hebrew months
+    generated just before it; the shipped data and a fresh generation are clean."""
+    from capex_pipeline.extract import cldr
+    from capex_pipeline.extract.registry import shipped
+
+    def hebrew(names: list[str]) -> bool:
+        return any("\u0590" <= ch <= "\u05ff" for name in names for ch in name)
+
+    cldr.generate("he", "he")
+    japanese = cldr.generate("ja", "ja")
+    assert not hebrew([*japanese["months"], *japanese["quarters"]]) and japanese["quarters"]["第3四半期"] == 3
+    for lang in ("ja", "zh", "ko", "hi", "th", "vi"):
+        assert not hebrew(list(shipped(f"cldr/{lang}")["months"])), lang

@@ -59,3 +59,19 @@ def test_a_compared_year_is_not_the_amounts_year(lang: str, text: str) -> None:
 def test_this_next_and_last_year_in_the_language_of_the_article(lang: str, text: str, year: int) -> None:
     (m,) = extract(text, lang=lang, published=date(2026, 5, 4))
     assert m.year == year
+
+
+@pytest.mark.parametrize(("lang", "text", "published", "year"), [
+    ("en", "In the third quarter the group spent $9 billion on servers.", date(2026, 11, 2), 2026),
+    ("en", "Fourth-quarter capital spending reached $12 billion.", date(2026, 2, 10), 2025),  # not begun yet
+    ("en", "It spent $9 billion on servers in the third quarter of 2024.", date(2026, 11, 2), 2024),
+    ("zh", "第三季度，该公司资本开支为90亿元。", date(2026, 11, 2), 2026),
+    ("zh", "2024年第三季度，该公司资本开支为90亿元。", date(2026, 11, 2), 2024),
+    ("ko", "이 회사의 3분기 설비투자는 2조 원이었다.", date(2026, 11, 2), 2026),
+    ("de", "Im dritten Quartal flossen 2 Milliarden Euro in Rechenzentren.", date(2026, 11, 2), 2026),
+    ("pl", "W III kwartale spółka wydała 1 mld zł na serwery.", date(2026, 11, 2), 2026),
+])
+def test_a_quarter_dates_a_figure_unless_a_year_stands_beside_it(lang: str, text: str, published: date,
+                                                                  year: int) -> None:
+    (m,) = extract(text, lang=lang, published=published)
+    assert m.year == year

@@ -1,5 +1,5 @@
-"""Language data generated from CLDR through Babel: scale words, currency names and symbols, separators and
-month names. `python -m capex_pipeline.extract.cldr` regenerates `lexicons/cldr/` for every language in
+"""Language data generated from CLDR through Babel: scale words, currency names and symbols, separators,
+month and quarter names. `python -m capex_pipeline.extract.cldr` regenerates `lexicons/cldr/` for every language in
 `lexicons/languages.yaml`; a language added only in a user's overlay folder is generated on the fly."""
 
 from __future__ import annotations
@@ -96,6 +96,20 @@ def months(locale: Locale) -> dict[str, int]:
     return out
 
 
+def quarters(locale: Locale) -> dict[str, int]:
+    """Quarter names ("3rd quarter", "第三季度", "3분기", "III kwartał", "Q3"); an abbreviation of one Latin letter
+    and a digit other than Q ("T3", "K3") is too often a terminal or a model to date anything."""
+    out: dict[str, int] = {}
+    for context in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for number, name in (locale.quarters.get(context, {}).get(width) or {}).items():
+                name = _clean(name)
+                if width == "abbreviated" and len(name) <= 2 and name.isascii() and not name.startswith("Q"):
+                    continue
+                out.setdefault(name, int(number))
+    return out
+
+
 def home_symbols() -> dict[str, list[str]]:
     """Symbol -> currencies whose home locales write it so ("zł" in pl_PL, "R" in en_ZA, "₺" in tr_TR): the
     local symbols any article may quote. A symbol with several currencies is resolved by the article's
@@ -119,6 +133,10 @@ def home_symbols() -> dict[str, list[str]]:
 
 
 def generate(lang: str, locale_id: str) -> dict[str, Any]:
+    # Babel resolves a locale's inherited aliases (root's stand-alone months and quarters point at the format
+    # ones) into its shared cache, so the next locale read the previous one's names (Hebrew months in
+    # Japanese): each language starts from a fresh cache.
+    getattr(babel.localedata, "_cache", {}).clear()
     locale = Locale.parse(locale_id)
     return {
         "lang": lang,
@@ -132,6 +150,7 @@ def generate(lang: str, locale_id: str) -> dict[str, Any]:
         "currency_names": currency_names(locale),
         "currency_symbols": currency_symbols(locale),
         "months": months(locale),
+        "quarters": quarters(locale),
     }
 
 

@@ -76,7 +76,7 @@ class Grammar:
     year_horizon: re.Pattern[str]
     # whole-article keyword tables, found in one pass: where an amount can start without a digit
     # (number_word, lone_scale: see `amount`), and the context words (metric, weak_metric, company,
-    # public_actor, source, statement_cue, company_pronoun, year_rel, month, current_period, and company_noun,
+    # public_actor, source, statement_cue, company_pronoun, year_rel, month, quarter, current_period, and company_noun,
     # legal_form, attribution, which count only in a sentence with an amount)
     keywords: Scanner
     metric_of: dict[str, str]
@@ -157,6 +157,7 @@ def grammar(lang: str) -> Grammar:
                                         *(english.company_pronouns if lex.lang != "en" else [])])),
         "year_rel": Table(tuple(lex.year_words), ignore_case=True),
         "month": Table(tuple(lex.months), ignore_case=True),
+        "quarter": Table(tuple(lex.quarters), ignore_case=True),
         "current_period": Table(tuple(lex.current_period), ignore_case=True),
         # read only in the sentences with an amount (see `parties.window_words`)
         "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),

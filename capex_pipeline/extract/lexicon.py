@@ -17,8 +17,8 @@ from .registry import UNDETERMINED, LexiconError, overlay_dirs, registry, shippe
 from .registry import normalize_lang as normalize_lang
 
 QUALIFIER_STRENGTH = {"exact": 0, "approx": 1, "min": 2, "max": 2}
-_TABLES = ("scales", "currency_words", "currency_prefix", "prefix_words", "number_words", "months", "year_words",
-           "currency_factors")
+_TABLES = ("scales", "currency_words", "currency_prefix", "prefix_words", "number_words", "months", "quarters",
+           "year_words", "currency_factors")
 _EXACT = ("currency_prefix",)  # symbols and ISO codes: "kr", "Kč", "ALL" (lek) are not "all"
 # Arabic-script letters written two ways (Arabic ي/ك, Persian ی/ک): folded so both spellings match
 ARABIC_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
@@ -72,6 +72,7 @@ def _cldr_layer(lang: str) -> dict[str, Any]:
         "currency_words": data.get("currency_names") or {},
         "currency_prefix": symbols,
         "months": data.get("months") or {},
+        "quarters": data.get("quarters") or {},
     }
 
 
@@ -117,6 +118,7 @@ class Lexicon:
     currency_connectors: list[str]
     scale_connectors: list[str]
     months: dict[str, int]
+    quarters: dict[str, int]  # "third quarter", "第三季度", "Q3" -> 3
     current_period: list[str]
     year_comparison: list[str]
     year_horizon: list[str]
@@ -279,6 +281,7 @@ def lexicon(lang: str) -> Lexicon:
         currency_connectors=merged.get("currency_connectors") or [],
         scale_connectors=merged.get("scale_connectors") or [],
         months=merged.get("months") or {},
+        quarters=merged.get("quarters") or {},
         current_period=merged.get("current_period") or [],
         year_comparison=merged.get("year_comparison") or [],
         year_horizon=merged.get("year_horizon") or [],

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from datetime import date
 from typing import Any
 
 from .grammar import Grammar
 from .lexicon import word_key
 
-_YEAR_KINDS = ("abs", "year_rel", "month", "current_period", "nmonth")  # the order a tie at one place is read
+_YEAR_KINDS = ("abs", "year_rel", "month", "current_period", "nmonth", "quarter")  # how a tie at one place is read
+_BESIDE_YEAR = 8  # characters: "Q3 2025", "2025年第三季度", "third quarter of 2024" name that year, not their own
+_NOT_BETWEEN = re.compile(r"[\d.!?。\n]")
 
 
 def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
@@ -19,6 +23,10 @@ def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
                    for kind in ("year_rel", "month", "current_period") for start, end in found[kind]]
     if g.month_numbers is not None:
         candidates += [(m.start(), 4, m.end(), m["mnum"]) for m in g.month_numbers.finditer(text)]
+    if found["quarter"]:
+        years = [(start, end) for start, kind, end, _ in candidates if kind == 0]  # in text order
+        candidates += [(start, 5, end, text[start:end]) for start, end in found["quarter"]
+                       if not _beside_year(text, start, end, years)]
     expressions: list[tuple[int, int, str, str]] = []
     reached = 0
     for start, kind, end, word in sorted(candidates):
@@ -30,6 +38,15 @@ def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
             expressions.append((start, end, _YEAR_KINDS[kind], word))
         reached = end
     return expressions
+
+
+def _beside_year(text: str, start: int, end: int, years: list[tuple[int, int]]) -> bool:
+    """Whether an explicit year (`years`: sorted spans) stands right before or after [start, end), nothing but
+    a few letters and spaces between."""
+    i = bisect.bisect_left(years, (start,))
+    gaps = ([(years[i - 1][1], start)] if i and years[i - 1][1] <= start else []) + \
+        ([(end, years[i][0])] if i < len(years) and years[i][0] >= end else [])
+    return any(hi - lo <= _BESIDE_YEAR and not _NOT_BETWEEN.search(text, lo, hi) for lo, hi in gaps)
 
 
 def _year_span(text: str, first: tuple[int, int, str, str], start: int, kind: int, word: str, g: Grammar) -> bool:
@@ -44,7 +61,8 @@ def _year_span(text: str, first: tuple[int, int, str, str], start: int, kind: in
 def year_of(start: int, end: int, kind: str, word: str, text: str, published: date | None,
              g: Grammar) -> int | None:
     """The calendar year a year expression names: explicit, relative to the publication date, or implied by
-    a month or a current-period word ("4月19日", "last month", "in April")."""
+    a month, a quarter or a current-period word ("4月19日", "last month", "in April", "the third quarter"): the
+    publication year, or the year before where that month or quarter has not begun yet."""
     if kind in ("abs", "span"):
         # a year inside a comparison ("compared with 2023", "2023년 대비", "2025 im Vergleich zu") is its anchor,
         # unless a horizon word stands between ("prevé que hacia 2031"); a span's opener ("from 2023 to 2025")
@@ -59,7 +77,8 @@ def year_of(start: int, end: int, kind: str, word: str, text: str, published: da
         return None
     if kind == "year_rel":
         return published.year + int(_lookup_ci(g.lex.year_words, word))
-    month = int(word) if kind == "nmonth" else _lookup_ci(g.lex.months, word) if kind == "month" else 0
+    month = int(word) if kind == "nmonth" else _lookup_ci(g.lex.months, word) if kind == "month" else \
+        3 * int(_lookup_ci(g.lex.quarters, word)) - 2 if kind == "quarter" else 0  # a quarter from its first month
     return published.year - 1 if month > published.month else published.year
 
 
