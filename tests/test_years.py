@@ -75,3 +75,15 @@ def test_a_quarter_dates_a_figure_unless_a_year_stands_beside_it(lang: str, text
                                                                   year: int) -> None:
     (m,) = extract(text, lang=lang, published=published)
     assert m.year == year
+
+
+@pytest.mark.parametrize(("lang", "text", "year"), [
+    ("th", "ในปี 2569 ธนาคารจะลงทุน 5 พันล้านบาท ในระบบคลาวด์", 2026),
+    ("th", "รัฐบาลตั้งงบ 3 พันล้านบาท ในปีงบประมาณ 2569", 2026),
+    ("th", "ธนาคารจะลงทุน 2569 ล้านบาท ในระบบคลาวด์", None),  # an amount, no year
+    ("fa", "این بانک تا سال ۱۴۰۵ حدود ۲۰۰ میلیون دلار سرمایه گذاری می کند.", 2026),
+    ("fa", "این بانک ۱۴۰۵ میلیارد تومان سرمایه گذاری می کند.", None),
+])
+def test_years_of_another_era_as_the_press_writes_them(lang: str, text: str, year: int | None) -> None:
+    (m,) = extract(text, lang=lang)
+    assert m.year == year

@@ -71,6 +71,7 @@ class Grammar:
     non_money_after: re.Pattern[str]
     years: re.Pattern[str]  # a year in digits; year and month words are keywords
     month_numbers: re.Pattern[str] | None  # "4月", where the language writes months so
+    era_years: re.Pattern[str] | None  # "ปี 2568", where the press counts years in another era
     year_comparison: re.Pattern[str]
     year_comparison_after: re.Pattern[str]
     year_horizon: re.Pattern[str]
@@ -194,6 +195,7 @@ def grammar(lang: str) -> Grammar:
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
         years=re.compile(_YEAR),
         month_numbers=re.compile(lex.numeric_month) if lex.numeric_month else None,
+        era_years=re.compile(lex.era_year) if lex.era_year else None,
         year_comparison=re.compile(comparison),
         year_comparison_after=re.compile(rf"(?:년도|년|年度|年)?[\s\u00a0]*(?:{comparison})"),
         year_horizon=re.compile(alternation(lex.year_horizon, ignore_case=True)),

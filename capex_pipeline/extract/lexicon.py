@@ -124,6 +124,8 @@ class Lexicon:
     year_horizon: list[str]
     conversion_connectors: list[str]
     numeric_month: str  # a regex with group mnum, where the language writes month numbers ("4月")
+    era_year: str  # a regex with group eyear, where the press counts years in another era ("ปี 2568", "سال ۱۴۰۴")
+    era_offset: int  # added to such a year for the Gregorian year it mostly falls in
     statement_cues: list[str]
     company_pronouns: list[str]
 
@@ -287,6 +289,8 @@ def lexicon(lang: str) -> Lexicon:
         year_horizon=merged.get("year_horizon") or [],
         conversion_connectors=merged.get("conversion_connectors") or [],
         numeric_month=merged.get("numeric_month") or "",
+        era_year=merged.get("era_year") or "",
+        era_offset=int(merged.get("era_offset") or 0),
         statement_cues=merged.get("statement_cues") or [],
         company_pronouns=merged.get("company_pronouns") or [],
     )

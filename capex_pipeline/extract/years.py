@@ -19,6 +19,9 @@ def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
                       g: Grammar) -> list[tuple[int, int, str, str]]:
     """Year expressions, disjoint and in text order: (start, end, kind, what names the year or month)."""
     candidates = [(m.start(), 0, m.end(), m.group()) for m in g.years.finditer(text)]
+    if g.era_years is not None:  # a Buddhist or Solar Hijri year, as the Gregorian year it mostly falls in
+        candidates += [(m.start("eyear"), 0, m.end("eyear"), str(int(m["eyear"]) + g.lex.era_offset))
+                       for m in g.era_years.finditer(text)]
     candidates += [(start, _YEAR_KINDS.index(kind), end, text[start:end])
                    for kind in ("year_rel", "month", "current_period") for start, end in found[kind]]
     if g.month_numbers is not None:
