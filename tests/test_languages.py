@@ -140,3 +140,11 @@ def test_cldr_data_of_one_language_never_holds_another_languages_names() -> None
     assert not hebrew([*japanese["months"], *japanese["quarters"]]) and japanese["quarters"]["第3四半期"] == 3
     for lang in ("ja", "zh", "ko", "hi", "th", "vi"):
         assert not hebrew(list(shipped(f"cldr/{lang}")["months"])), lang
+
+
+def test_a_currency_name_that_starts_with_a_mark_is_quoted_whole() -> None:
+    """"ரூ" is the rupee's mark and "ரூபாய்" its name: the quote ends after the name, not inside it."""
+    (m,) = extract("அரசு தரவு மையங்களுக்கு 2,500 கோடி ரூபாய் ஒதுக்கியது.", lang="ta")
+    assert m.quote == "2,500 கோடி ரூபாய்"
+    (m,) = extract("公司投资100亿元的项目。", lang="zh")  # a mark glued to the next word stays the mark
+    assert m.quote == "100亿元"

@@ -49,6 +49,16 @@ def _name_after(g: Grammar, match: re.Match[str]) -> str | None:
     return g.lex.currency_name(match["name"]) if match["name"] else None
 
 
+def _name_over_mark(g: Grammar, match: re.Match[str]) -> str | None:
+    """A currency name that starts with the mark found after the number and goes on ("ரூபாய்" over "ரூ"): the
+    whole word is the quote."""
+    end = match.end("post")
+    if end >= len(match.string) or not match.string[end].isalpha():
+        return None
+    name = g.lex.currency_name(match.string[match.start("post"):match.start("post") + g.lex.longest_name])
+    return name if name and len(name) > len(match["post"]) else None
+
+
 def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading:
     lex = g.lex
     note = None
@@ -76,7 +86,9 @@ def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading
         value *= scale
     end = _core_end(match)
     after = match["post"]
-    if after:
+    if after and (longer := _name_over_mark(g, match)):
+        after, end = longer, match.start("post") + len(longer)
+    elif after:
         end = match.end("post")
     elif after := name:
         end = match.start("name") + len(after)
