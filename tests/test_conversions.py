@@ -59,3 +59,14 @@ def test_no_pairing_across_a_sentence_a_number_or_one_currency(lang: str, text: 
 ])
 def test_qualifiers_of_an_amount_and_its_conversion(lang: str, text: str, expected: dict[str, str]) -> None:
     assert {m.quote: m.qualifier for m in extract(text, lang=lang)} == expected
+
+
+@pytest.mark.parametrize(("lang", "text", "usd"), [
+    ("es", "La firma destinará 6.000 millones de reales, unos 1.100 millones de dólares, a la nube.", 1.1e9),
+    ("en", "The bank will spend 40 billion rupees, about $480 million, on servers.", 4.8e8),
+    ("en", "Sales reached 5 billion yuan, about $1 billion more than the $2 billion forecast.", None),
+])
+def test_an_apposition_with_an_approximation_word_restates_the_amount(lang: str, text: str,
+                                                                       usd: float | None) -> None:
+    first = extract(text, lang=lang)[0]
+    assert first.usd_stated == usd

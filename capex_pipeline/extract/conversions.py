@@ -10,6 +10,7 @@ from .lexicon import QUALIFIER_STRENGTH
 from .mention import Mention
 
 _CLOSE_PAREN = re.compile(r"[^()（）\n]*?[)）]")  # the parenthesis closes before the next amount
+_APPOSITION_END = re.compile(r"[ \u00a0]*(?:[,;:.!?，、；。]|$)", re.MULTILINE)  # "X, about Y," not "X, about Y more"
 
 
 def pair_conversions(text: str, mentions: list[Mention], g: Grammar) -> None:
@@ -24,7 +25,8 @@ def pair_conversions(text: str, mentions: list[Mention], g: Grammar) -> None:
         gap = text[a.end:b.start]
         after = mentions[i + 2].start if i + 2 < len(mentions) else len(text)
         inside = g.conversion_gap.match(gap) and _CLOSE_PAREN.match(text, b.end, min(after, b.end + 40))
-        if not (inside or g.restatement_gap.match(gap)):
+        restated = None if inside else g.restatement_gap.match(gap)
+        if not (inside or restated) or (restated and restated["apposition"] and not _APPOSITION_END.match(text, b.end)):
             continue
         if a.qualifier == "max" and b.qualifier == "min" and i and i + 2 < len(mentions) and \
                 mentions[i - 1].qualifier == "min" and mentions[i - 1].partner is None and \

@@ -138,6 +138,7 @@ def grammar(lang: str) -> Grammar:
     before_alt = alternation([w for ws in lex.qualifiers.values() for w in ws], ignore_case=True)
     determiners = alternation(lex.determiners, ignore_case=True)
     after_alt = alternation([w for ws in lex.qualifiers_after.values() for w in ws], ignore_case=True)
+    approx = alternation(lex.qualifiers.get("approx") or [], ignore_case=True)
     metrics = shared_table("metrics")
     entities = shared_table("entities")
     comparison = alternation(lex.year_comparison, ignore_case=True)
@@ -188,10 +189,12 @@ def grammar(lang: str) -> Grammar:
                                rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
-        # the sentence may not end on either side of the connector; its own dots ("i.e.", "т.е.") are no end
+        # the sentence may not end on either side of the connector; its own dots ("i.e.", "т.е.") are no end;
+        # an apposition of the amount with an approximation word is one too ("5.000 millones de reales, unos …")
         restatement_gap=re.compile(rf"^(?=[^\d\n]{{0,40}}$)[^\d\n.!?。]*?"
                                    rf"(?:{alternation(lex.conversion_connectors, ignore_case=True)})"
-                                   rf"[^\d\n.!?。]*$"),
+                                   rf"[^\d\n.!?。]*$"
+                                   rf"|^(?P<apposition>[ \u00a0]*[,，、][ \u00a0]*(?:{approx})[ \u00a0]*)$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
         years=re.compile(_YEAR),
         month_numbers=re.compile(lex.numeric_month) if lex.numeric_month else None,
