@@ -148,3 +148,16 @@ def test_a_currency_name_that_starts_with_a_mark_is_quoted_whole() -> None:
     assert m.quote == "2,500 கோடி ரூபாய்"
     (m,) = extract("公司投资100亿元的项目。", lang="zh")  # a mark glued to the next word stays the mark
     assert m.quote == "100亿元"
+
+
+@pytest.mark.parametrize(("lang", "text", "currency"), [
+    ("de", "Der Konzern investiert 800 Millionen Rupien in Bangalore.", "INR"),
+    ("fr", "Au Pakistan, l'opérateur investira 900 millions de roupies.", "PKR"),
+    ("fr", "La banque genevoise investira 300 millions de francs.", "CHF"),
+    ("ru", "Компания вложит 40 млрд тенге в дата-центр.", "KZT"),
+    ("pt", "A Samsung vai investir 5 bilhões de wons.", "KRW"),
+    ("ja", "同社はインドに500億ルピーを投資する。", "INR"),
+])
+def test_bare_currency_nouns_of_the_press(lang: str, text: str, currency: str) -> None:
+    (m,) = extract(text, lang=lang)
+    assert m.currency == currency
