@@ -89,3 +89,37 @@ def test_company_statement_scores_as_the_spenders_own_name() -> None:
     assert _source_ok({"source": "Acme"}, {"source": "company statement", "company": "Acme"})
     assert _source_ok({"source": "company statement", "company": "Acme"}, {"source": "Acme"})
     assert not _source_ok({"source": "Reuters"}, {"source": "company statement", "company": "Acme"})
+
+
+@pytest.mark.parametrize(("text", "lang", "source"), [
+    # a declined name read back to its base form, and completed from where the article writes it in full
+    ("Společnost Dalvex se sešla s ministrem Petrem Novakem. Podle Novaka stojí nové datové centrum 2 miliardy "
+     "korun.", "cs", "Petr Novak"),
+    ("Spotkanie z wiceministrem Tomaszem Wilkiem trwało godzinę. Według Wilka projekt kosztuje 500 mln zł.", "pl",
+     "Tomasz Wilk"),
+    # a genitive-like ending stays where the article never writes the name otherwise
+    ("Podle Karla Dvořáka stojí stavba 3 miliardy korun.", "cs", "Karla Dvořáka"),
+])
+def test_a_declined_speakers_name_is_given_in_its_base_form(text: str, lang: str, source: str) -> None:
+    assert _first(text, lang)[2] == source
+
+
+@pytest.mark.parametrize(("text", "lang", "source"), [
+    ("Vorig jaar maakte Google al bekend 300 miljoen euro in het datacenter te steken.", "nl", "company statement"),
+    ("Im Mai gab Google bereits bekannt, 300 Millionen Euro in das Rechenzentrum zu stecken.", "de",
+     "company statement"),
+    ("Vorig jaar maakte Google al 300 miljoen euro vrij voor het datacenter.", "nl", None),  # no particle: no cue
+])
+def test_a_separable_statement_verb_split_around_its_subject_is_a_cue(text: str, lang: str,
+                                                                       source: str | None) -> None:
+    assert _first(text, lang)[2] == source
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("The new campus is valued at $200 million. It is developed and run by Tarnwell Holdings Ltd of Singapore.",
+     "Tarnwell Holdings"),  # named only in the next sentence
+    ("The developer firm Quorvix won the tender. The site will cost $100 million.", "Quorvix"),  # the one before
+    ("The new campus is valued at $200 million.\n\nLater, Tarnwell Holdings Ltd of Singapore bought land.", None),
+])
+def test_a_spender_named_in_a_neighbouring_sentence_of_the_paragraph(text: str, company: str | None) -> None:
+    assert _first(text, "en")[1] == company

@@ -100,6 +100,18 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
     return None
 
 
+def _next_sentence(hits: Hits, m: Mention, spans: Spans, n: int) -> Hit | None:
+    """The first hit of the sentence after the mention's, in its paragraph: a party named only there ("The site
+    is worth $2 billion. It is built by Acme.")"""
+    i = spans.sentence(m.start)
+    if i >= len(spans.sentence_ends):
+        return None
+    lo, hi = bounds(spans, spans.sentence_ends[i], n)
+    hi = min(hi, lo + MAX_SCAN_DISTANCE)
+    paragraph = spans.paragraph(m.start)
+    return next((h for h in hits.near(lo, hi) if lo <= h.start < hi and spans.paragraph(h.start) == paragraph), None)
+
+
 def _headline(text: str) -> tuple[int, int] | None:
     """The title line's span: the first line after any front matter, when it is short and more follows."""
     body = FRONT_MATTER.match(text)
@@ -144,7 +156,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     companies = keyword_hits(found["company"], text, g.company_of)
     sentences = {spans.sentence(m.start) for m in mentions}
     near = sentences | {i + 1 for i in sentences}  # a party speaks for its own sentence or the one before
-    found = found | window_words(found, spans, sentences)
+    found = found | window_words(found, spans, sentences, near | {i - 1 for i in sentences if i})
     companies += discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     spenders = Hits(spender_list)
@@ -170,7 +182,8 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         # before it in the paragraph (a government there makes it a public figure), else the article's main one
         hit = nearest(actors, m, spans)
         company = pronoun_company(m, pronouns, spenders, spans) if hit is None else None
-        hit = hit or (None if company else nearest(actors, m, spans, same="paragraph", before=True))
+        hit = hit or (None if company else nearest(actors, m, spans, same="paragraph", before=True)
+                      or _next_sentence(actors, m, spans, len(text)))
         m.company = (None if hit.label == PUBLIC else hit.label) if hit else company or main_company
         m.source = _source(m, attributed, sources, cues, spans, company_labels) or fallback_source
     previous: Mention | None = None

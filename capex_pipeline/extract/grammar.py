@@ -88,6 +88,9 @@ class Grammar:
     # company nouns ("company", "empresa", "شركة"), legal forms ("Ltd", "GmbH") and attribution words: scanned
     # only in the sentences around amounts, so kept out of the whole-article keyword tables
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
+    # a separable statement verb whose particle closes its clause ("maakte Acme bekend"): the verb, matched
+    # where the particle follows within a few words of the same clause
+    split_cue: re.Pattern[str] | None = None
 
 
 def _alias_table(table: dict[str, list[str]]) -> dict[str, str]:
@@ -202,4 +205,7 @@ def grammar(lang: str) -> Grammar:
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
         attributed_only=frozenset(entities.get("attributed_only") or ()),
+        split_cue=re.compile("|".join(
+            rf"(?<![^\W\d_]){re.escape(verb)}(?=(?:[\s\u00a0]+[^\s.!?;:,]+){{1,6}}?[\s\u00a0]+{re.escape(particle)}"
+            rf"(?![^\W\d_]))" for verb, particle in lex.split_cues), re.IGNORECASE) if lex.split_cues else None,
     )

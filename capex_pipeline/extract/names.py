@@ -136,3 +136,43 @@ def place_names(lang: str) -> frozenset[str]:
             continue
         names.update(n.casefold() for n in locale.territories.values())
     return frozenset(names)
+
+
+# A masculine name declined with these endings has a consonant stem ("Smith-em"); a vowel before the ending
+# means the ending is part of the name ("Nováková", "Ewa").
+_VOWELS = frozenset("aeiouyáéíóúýěąęůаеиоуыэюяіє")
+
+
+def _attested(text: str, word: str, stem: str, endings: dict[str, list[str]]) -> bool:
+    """Whether the article writes `stem` bare or with another listed ending (a few places looked at)."""
+    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
+    start, seen = text.find(stem), 0
+    while start >= 0 and seen < 12:
+        seen += 1
+        end = start + len(stem)
+        while end < len(text) and text[end].isalpha() and end - start - len(stem) <= 4:
+            end += 1
+        form = text[start:end]
+        if form != word and form[len(stem):] in forms and not (start and text[start - 1].isalpha()):
+            return True
+        start = text.find(stem, start + 1)
+    return False
+
+
+def base_word(text: str, word: str, endings: dict[str, list[str]]) -> str:
+    """A name's word without its case ending: an ending no nominative has ("Bradem" -> "Brad"), or one a
+    nominative may have where the article also writes the name otherwise ("Smithe" beside "Smithem")."""
+    for kind in ("always", "attested"):
+        for ending in endings.get(kind, ()):
+            stem = word[:-len(ending)]
+            if word.endswith(ending) and len(stem) >= 3 and stem[-1].lower() not in _VOWELS \
+                    and (kind == "always" or _attested(text, word, stem, endings)):
+                return stem
+    return word
+
+
+def base_name(text: str, name: str, endings: dict[str, list[str]]) -> str:
+    """Each word of a name in its base form (the languages that decline names; others as written)."""
+    if not endings:
+        return name
+    return " ".join(base_word(text, w, endings) for w in name.split())

@@ -12,6 +12,7 @@ from .mention import PRONOUN, Mention
 from .names import (
     NOUNS_CAPITALISED,
     VERB_FINAL,
+    base_name,
     clean,
     name_after,
     name_before,
@@ -26,6 +27,13 @@ def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
     """The start and end of the sentence holding `pos`."""
     i = spans.sentence(pos)
     return (spans.sentence_ends[i - 1] if i else 0), (spans.sentence_ends[i] if i < len(spans.sentence_ends) else n)
+
+
+def _window(spans: Spans, i: int, n: int) -> tuple[int, int]:
+    """Sentence `i`, at most 600 characters of it."""
+    lo = spans.sentence_ends[i - 1] if i else 0
+    hi = spans.sentence_ends[i] if i < len(spans.sentence_ends) else n
+    return lo, min(hi, lo + 600)
 
 
 def _sentence_initial(text: str, lo: int, start: int) -> bool:
@@ -84,30 +92,55 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     return name
 
 
-def _full_name(text: str, name: str) -> str:
+def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None) -> str:
     """A person named once in full and later by one name ("Jane Roe" ... "Roe said"): the full name, from the
-    first occurrence that has a capitalised word beside it."""
+    first occurrence that has a capitalised word beside it; in the languages that decline names, in base form
+    ("podle Smithe" ... "s Bradem Smithem": "Brad Smith")."""
+    if endings:
+        name = base_name(text, name, endings)
     if " " in name:
         return name
-    for start in _occurrences(text, name, 8):
+    for start in _occurrences(text, name, 8) if not endings else _inflected(text, name, endings):
         end = start + len(name)
+        if endings:
+            while end < len(text) and text[end].isalpha():
+                end += 1
         if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
-            return f"{name} {text[after[0]:after[1]].split()[0]}"
+            return f"{name} {base_name(text, text[after[0]:after[1]].split()[0], endings or {})}"
         if before := name_before(text, start, max(0, start - 40), gap=" "):
             first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
             if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
-                return f"{first} {name}"
+                return f"{base_name(text, first, endings or {})} {name}"
     return name
+
+
+def _inflected(text: str, stem: str, endings: dict[str, list[str]]) -> Iterator[int]:
+    """Where the article writes `stem` bare or with a listed case ending (at most 8 places)."""
+    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
+    start, found = text.find(stem), 0
+    while start >= 0 and found < 8:
+        end = start + len(stem)
+        tail = end
+        while tail < len(text) and _letter(text[tail]) and tail - end <= 4:
+            tail += 1
+        if not (start and _letter(text[start - 1])) and text[end:tail] in forms:
+            found += 1
+            yield start
+        start = text.find(stem, start + 1)
 
 
 WINDOW_TABLES = ("company_noun", "legal_form", "attribution")
 
 
-def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans,
-                 sentences: set[int]) -> dict[str, list[tuple[int, int]]]:
-    """Company nouns, legal forms and attribution words of the sentences with an amount (the keyword scan finds
-    them everywhere; elsewhere they say nothing about an amount)."""
-    return {kind: [(a, b) for a, b in found[kind] if spans.sentence(a) in sentences] for kind in WINDOW_TABLES}
+def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans, sentences: set[int],
+                 around: set[int] | None = None) -> dict[str, list[tuple[int, int]]]:
+    """Company nouns and legal forms of the sentences with an amount and their neighbours (a party is often
+    introduced in the sentence before its figure, or named in the one after), attribution words of the sentences
+    with an amount (the keyword scan finds them everywhere; elsewhere they say nothing about an amount)."""
+    around = sentences if around is None else around
+    return {kind: [(a, b) for a, b in found[kind] if spans.sentence(a) in (sentences if kind == "attribution"
+                                                                           else around)]
+            for kind in WINDOW_TABLES}
 
 
 def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: Spans, g: Grammar,
@@ -169,7 +202,7 @@ def _speaker_name(text: str, start: int, end: int, spans: Spans, g: Grammar, par
                           None):
             return listed.label
         if name := _name_ok(text, span, lo, g):
-            return _full_name(text, name)
+            return _full_name(text, name, g.lex.name_endings)
     return ""
 
 
@@ -180,7 +213,13 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
     Google"), else the party the sentence structure names beside it; unlabelled when nobody is."""
     speakers = Hits(companies + keyword_hits(found["company_pronoun"], text, label=PRONOUN))
     cues = []
-    for start, end in found["statement_cue"]:
+    found_cues = found["statement_cue"]
+    if g.split_cue is not None:  # "maakte Acme bekend": searched in the sentences around amounts only
+        n = len(text)
+        split = [m.span() for i in sorted(sentences) if i < len(spans.sentence_ends) + 1
+                 for m in g.split_cue.finditer(text, *_window(spans, i, n))]
+        found_cues = sorted({*found_cues, *split})
+    for start, end in found_cues:
         if spans.paragraph(start) not in paragraphs:
             continue
         sentence = spans.sentence(start)
