@@ -123,3 +123,25 @@ def test_a_separable_statement_verb_split_around_its_subject_is_a_cue(text: str,
 ])
 def test_a_spender_named_in_a_neighbouring_sentence_of_the_paragraph(text: str, company: str | None) -> None:
     assert _first(text, "en")[1] == company
+
+
+@pytest.mark.parametrize(("text", "company", "metric"), [
+    ("Shares of Intel rose after its quarterly revenue reached $14 billion.", "Intel", "other"),  # its own figure
+    ("Intel picked a site near the river. The company will invest $3 billion in the campus.", "Intel", None),
+    ("Microsoft will spend $2 billion on Nvidia chips for its data centres.", "Microsoft", None),  # it sells
+])
+def test_a_supplier_owns_its_own_figures_but_never_what_it_sells(text: str, company: str,
+                                                                  metric: str | None) -> None:
+    got_metric, got_company, _ = _first(text, "en")
+    assert got_company == company
+    assert metric is None or got_metric == metric
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # the data centre is named in the sentence, but the amount's own clause goes on past its conversion
+    ("For its new data centre, Google also pledged $5 million (€4.6 million) for the education of engineers.", "en"),
+    ("Firma staví datové centrum, a navíc slíbila pět milionů dolarů (120 milionů korun) na vzdělávání studentů.",
+     "cs"),
+])
+def test_a_conversion_in_parentheses_shares_its_amounts_clause(text: str, lang: str) -> None:
+    assert [m.metric for m in extract(text, lang=lang)] == ["other", "other"]

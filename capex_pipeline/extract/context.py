@@ -26,6 +26,7 @@ def _named(hit: Hit) -> bool:
 
 # A parenthesis after an amount ("3800亿元(约合701亿新元)"), or the rest of the one it stands in.
 _PHRASE_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]|[^()（）\n]{0,12}[)）]")
+_CONVERSION_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]")
 # Where a clause ends: punctuation that sets clauses apart (a comma between digits is a decimal one).
 _CLAUSE_MARK = re.compile(r"[;:()，、；：（）–—]|,(?!\d)")
 
@@ -36,7 +37,9 @@ def _clause(text: str, m: Mention, spans: Spans) -> tuple[int, int]:
     lo, hi = bounds(spans, m.start, len(text))
     lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
     before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
-    after = _CLAUSE_MARK.search(text, m.end, hi)
+    # its stated conversion is part of the phrase: "5 millions of dollars (120 million crowns) for schools"
+    paren = _CONVERSION_PAREN.match(text, m.end, hi)
+    after = _CLAUSE_MARK.search(text, paren.end() if paren else m.end, hi)
     return (before[-1] if before else lo), (after.start() if after else hi)
 
 
@@ -56,11 +59,13 @@ def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> str | N
     return best[1] if best else None
 
 
-def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | None, text: str = "") -> str:
+def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | None, text: str = "",
+            anchor: Mention | None = None) -> str:
     """The keyword in the amount's own clause, then a sentence keyword, then a paragraph keyword (a specific word
     beats a generic one nearer), then a weak (generic investment) word in the sentence, then the article's
-    dominant metric; "other" only wins where no named metric is near, or in the amount's clause."""
-    if text and (label := _clause_metric(text, m, strong, spans)):
+    dominant metric; "other" only wins where no named metric is near, or in the amount's clause. A conversion in
+    parentheses takes the clause of the amount it converts (`anchor`)."""
+    if text and (label := _clause_metric(text, anchor or m, strong, spans)):
         return label
     end = m.end  # its stated conversion is part of the phrase: "X (Y), for Z"
     if text and (paren := _PHRASE_PAREN.match(text, m.end)):
@@ -98,6 +103,15 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
         if same == "sentence" and (hit := nearest(sources, m, spans)):
             return hit.label
     return None
+
+
+def _converted(text: str, mentions: list[Mention], i: int) -> Mention | None:
+    """The amount the i-th mention converts in parentheses right after it ("$5 billion (¥700 billion)")."""
+    j = mentions[i].partner
+    if j is None or j >= i:
+        return None
+    between = text[mentions[j].end:mentions[i].start]
+    return mentions[j] if "(" in between or "（" in between else None
 
 
 def _next_sentence(hits: Hits, m: Mention, spans: Spans, n: int) -> Hit | None:
@@ -159,8 +173,12 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     found = found | window_words(found, spans, sentences, near | {i - 1 for i in sentences if i})
     companies += discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
-    spenders = Hits(spender_list)
-    actors = Hits(spender_list + keyword_hits(found["public_actor"], text, label=PUBLIC))
+    public = keyword_hits(found["public_actor"], text, label=PUBLIC)
+    actors = Hits(spender_list + public)
+    # a supplier's own revenue or market value is its figure: suppliers count as parties for "other" amounts,
+    # and "the company" stands for the company named last, supplier or not
+    every_company = Hits(companies)
+    sellers = Hits(companies + public) if len(every_company.hits) > len(spender_list) else actors
     pronouns = Hits(keyword_hits(found["company_pronoun"], text, label=PRONOUN))
     source_list = keyword_hits(found["source"], text, g.source_of)
     attributed = Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
@@ -177,13 +195,14 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         qualify(text, m, g, after_aside(text, mentions, i))
         if hit := nearest(years, m, spans):
             m.year = int(hit.label)
-        m.metric = _metric(m, strong, weak, spans, dominant, text)
+        m.metric = _metric(m, strong, weak, spans, dominant, text, _converted(text, mentions, i))
         # the actor in the sentence, else the company "the company" there stands for, else the actor named last
         # before it in the paragraph (a government there makes it a public figure), else the article's main one
-        hit = nearest(actors, m, spans)
-        company = pronoun_company(m, pronouns, spenders, spans) if hit is None else None
-        hit = hit or (None if company else nearest(actors, m, spans, same="paragraph", before=True)
-                      or _next_sentence(actors, m, spans, len(text)))
+        parties = sellers if m.metric == "other" else actors
+        hit = nearest(parties, m, spans)
+        company = pronoun_company(m, pronouns, every_company, spans) if hit is None else None
+        hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
+                      or _next_sentence(parties, m, spans, len(text)))
         m.company = (None if hit.label == PUBLIC else hit.label) if hit else company or main_company
         m.source = _source(m, attributed, sources, cues, spans, company_labels) or fallback_source
     previous: Mention | None = None

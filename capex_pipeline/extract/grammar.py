@@ -139,14 +139,16 @@ def grammar(lang: str) -> Grammar:
     entities = shared_table("entities")
     comparison = alternation(lex.year_comparison, ignore_case=True)
     strong = {m: ws for m, ws in metrics.items() if m != "weak"}
+    suppliers = entities["suppliers"]  # canonical name -> aliases; a plain list (a user's overlay) names itself
+    suppliers = {s: [s] for s in suppliers} if isinstance(suppliers, list) else suppliers
     english = lexicon("en")
     keywords = Scanner({
         "number_word": Table(tuple(lex.number_words), ignore_case=True, prefix=True),
         "lone_scale": Table(tuple(lex.singular_scales), ignore_case=True, endings=lex.inflects),
         "metric": Table(tuple(w for ws in strong.values() for w in ws), ignore_case=True, prefix=True),
         "weak_metric": Table(tuple(w for ws in metrics["weak"].values() for w in ws), ignore_case=True, prefix=True),
-        "company": Table(tuple([a for aliases in entities["companies"].values() for a in aliases]
-                               + entities["suppliers"])),
+        "company": Table(tuple(a for table in (entities["companies"], suppliers) for aliases in table.values()
+                               for a in aliases)),
         "public_actor": Table(tuple(entities["public_actors"])),
         "source": Table(tuple(a for aliases in entities["sources"].values() for a in aliases)),
         "statement_cue": Table(tuple([*lex.statement_cues, *(english.statement_cues if lex.lang != "en" else [])]),
@@ -193,8 +195,8 @@ def grammar(lang: str) -> Grammar:
         year_horizon=re.compile(alternation(lex.year_horizon, ignore_case=True)),
         keywords=keywords,
         metric_of={fold(w): m for m, ws in [*strong.items(), *metrics["weak"].items()] for w in ws},
-        company_of=_alias_table(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},
-        suppliers=frozenset(s.casefold() for s in entities["suppliers"]),
+        company_of=_alias_table(entities["companies"]) | _alias_table(suppliers),
+        suppliers=frozenset(s.casefold() for s in suppliers),
         # "Mrd.", "ca.", "Rs.": a period that ends one of these does not end the sentence
         abbreviations=frozenset(w[:-1].casefold() for w in [*lex.scales, *lex.currency_words, *lex.currency_marks,
                                                               *(q for qs in lex.qualifiers.values() for q in qs)]
