@@ -145,3 +145,12 @@ def test_a_supplier_owns_its_own_figures_but_never_what_it_sells(text: str, comp
 ])
 def test_a_conversion_in_parentheses_shares_its_amounts_clause(text: str, lang: str) -> None:
     assert [m.metric for m in extract(text, lang=lang)] == ["other", "other"]
+
+
+@pytest.mark.parametrize(("text", "lang", "company"), [
+    ("네이버가 아마존과 함께 새 데이터센터에 2조원을 투자하기로 했다.", "ko", "Naver"),  # 가 marks the subject
+    ("ソフトバンクはマイクロソフトと組み、新しい拠点に3000億円を投じる。", "ja", "SoftBank Group"),  # は, not と
+    ("아마존과 손잡은 네이버 측은 2조원 규모라고 전했다.", "ko", "Naver"),  # nearest, where no particle marks one
+])
+def test_the_party_a_particle_marks_as_subject_is_the_spender(text: str, lang: str, company: str) -> None:
+    assert _first(text, lang)[1] == company

@@ -105,6 +105,17 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
     return None
 
 
+def _subject(hits: Hits, m: Mention, spans: Spans, text: str, particles: list[str]) -> Hit | None:
+    """In a language that marks its subject with a particle ("KT가 … MS와 … 2조원을"), the party so marked
+    before the amount in its sentence, rather than a nearer one marked otherwise ("with MS")."""
+    if not particles:
+        return None
+    lo = max(bounds(spans, m.start, len(text))[0], m.start - MAX_SCAN_DISTANCE)
+    marked = [h for h in hits.near(lo, m.start) if lo <= h.start and h.end <= m.start
+              and text.startswith(tuple(particles), h.end)]
+    return marked[-1] if marked else None
+
+
 def _converted(text: str, mentions: list[Mention], i: int) -> Mention | None:
     """The amount the i-th mention converts in parentheses right after it ("$5 billion (¥700 billion)")."""
     j = mentions[i].partner
@@ -199,7 +210,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         # the actor in the sentence, else the company "the company" there stands for, else the actor named last
         # before it in the paragraph (a government there makes it a public figure), else the article's main one
         parties = sellers if m.metric == "other" else actors
-        hit = nearest(parties, m, spans)
+        hit = _subject(parties, m, spans, text, g.lex.subject_particles) or nearest(parties, m, spans)
         company = pronoun_company(m, pronouns, every_company, spans) if hit is None else None
         hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
                       or _next_sentence(parties, m, spans, len(text)))
