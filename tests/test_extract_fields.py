@@ -154,3 +154,9 @@ def test_a_conversion_in_parentheses_shares_its_amounts_clause(text: str, lang: 
 ])
 def test_the_party_a_particle_marks_as_subject_is_the_spender(text: str, lang: str, company: str) -> None:
     assert _first(text, lang)[1] == company
+
+
+def test_a_company_noun_in_another_paragraph_introduces_the_articles_spender() -> None:
+    text = ("The tender was won by the Danish group Halverkamp, and Halverkamp will run the site.\n\n"
+            "Construction starts next year. The campus will cost €400 million.")
+    assert _first(text, "en")[1] == "Halverkamp"

@@ -125,16 +125,21 @@ def _converted(text: str, mentions: list[Mention], i: int) -> Mention | None:
     return mentions[j] if "(" in between or "（" in between else None
 
 
-def _next_sentence(hits: Hits, m: Mention, spans: Spans, n: int) -> Hit | None:
+def _next_sentence(hits: Hits, m: Mention, spans: Spans, n: int,
+                   seen: dict[tuple[int, bool], Hit | None]) -> Hit | None:
     """The first hit of the sentence after the mention's, in its paragraph: a party named only there ("The site
-    is worth $2 billion. It is built by Acme.")"""
+    is worth $2 billion. It is built by Acme."); `seen` keeps the answer per sentence and kind of figure."""
     i = spans.sentence(m.start)
     if i >= len(spans.sentence_ends):
         return None
-    lo, hi = bounds(spans, spans.sentence_ends[i], n)
-    hi = min(hi, lo + MAX_SCAN_DISTANCE)
-    paragraph = spans.paragraph(m.start)
-    return next((h for h in hits.near(lo, hi) if lo <= h.start < hi and spans.paragraph(h.start) == paragraph), None)
+    key = (i, m.metric == "other")
+    if key not in seen:
+        lo, hi = bounds(spans, spans.sentence_ends[i], n)
+        hi = min(hi, lo + MAX_SCAN_DISTANCE)
+        paragraph = spans.paragraph(m.start)
+        seen[key] = next((h for h in hits.near(lo, hi) if lo <= h.start < hi
+                          and spans.paragraph(h.start) == paragraph), None)
+    return seen[key]
 
 
 def _headline(text: str) -> tuple[int, int] | None:
@@ -181,7 +186,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     companies = keyword_hits(found["company"], text, g.company_of)
     sentences = {spans.sentence(m.start) for m in mentions}
     near = sentences | {i + 1 for i in sentences}  # a party speaks for its own sentence or the one before
-    found = found | window_words(found, spans, sentences, near | {i - 1 for i in sentences if i})
+    found = found | window_words(found, spans, sentences)
     companies += discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     public = keyword_hits(found["public_actor"], text, label=PUBLIC)
@@ -202,6 +207,8 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     # the article's main spender, where one company clearly dominates it
     main_company = top[0][0] if top and (top[0][1] >= 3 or (len(top) == 1 and top[0][1] >= 2)) and \
         (len(top) == 1 or top[0][1] > top[1][1]) else None
+    particles = g.lex.subject_particles
+    following: dict[tuple[int, bool], Hit | None] = {}  # the next sentence's party, per sentence
     for i, m in enumerate(mentions):
         qualify(text, m, g, after_aside(text, mentions, i))
         if hit := nearest(years, m, spans):
@@ -210,10 +217,10 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         # the actor in the sentence, else the company "the company" there stands for, else the actor named last
         # before it in the paragraph (a government there makes it a public figure), else the article's main one
         parties = sellers if m.metric == "other" else actors
-        hit = _subject(parties, m, spans, text, g.lex.subject_particles) or nearest(parties, m, spans)
+        hit = (particles and _subject(parties, m, spans, text, particles)) or nearest(parties, m, spans)
         company = pronoun_company(m, pronouns, every_company, spans) if hit is None else None
         hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
-                      or _next_sentence(parties, m, spans, len(text)))
+                      or _next_sentence(parties, m, spans, len(text), following))
         m.company = (None if hit.label == PUBLIC else hit.label) if hit else company or main_company
         m.source = _source(m, attributed, sources, cues, spans, company_labels) or fallback_source
     previous: Mention | None = None

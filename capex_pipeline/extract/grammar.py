@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from babel.numbers import get_group_symbol
@@ -73,8 +73,8 @@ class Grammar:
     year_horizon: re.Pattern[str]
     # whole-article keyword tables, found in one pass: where an amount can start without a digit
     # (number_word, lone_scale: see `amount`), and the context words (metric, weak_metric, company,
-    # public_actor, source, statement_cue, company_pronoun, year_rel, month, current_period, and company_noun,
-    # legal_form, attribution, which count only in a sentence with an amount)
+    # public_actor, source, statement_cue, company_pronoun, year_rel, month, current_period, company_noun,
+    # legal_form, split_verb, and attribution, which counts only in a sentence with an amount)
     keywords: Scanner
     metric_of: dict[str, str]
     company_of: dict[str, str]
@@ -85,12 +85,20 @@ class Grammar:
     # words that are never a party's name though written capitalised: public bodies, company nouns, legal forms
     not_names: frozenset[str] = frozenset()
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
-    # company nouns ("company", "empresa", "شركة"), legal forms ("Ltd", "GmbH") and attribution words: scanned
-    # only in the sentences around amounts, so kept out of the whole-article keyword tables
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
-    # a separable statement verb whose particle closes its clause ("maakte Acme bekend"): the verb, matched
-    # where the particle follows within a few words of the same clause
-    split_cue: re.Pattern[str] | None = None
+    # separable statement verbs whose particle closes the clause ("maakte Acme bekend"): the verb (a keyword,
+    # `split_verb`) -> the pattern of its particle within a few words of the same clause after it
+    split_particle: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+
+def _split_particles(pairs: list[list[str]]) -> dict[str, re.Pattern[str]]:
+    """Each separable verb's particles, as a pattern matched right after the verb: one to six words of the
+    same clause, then the particle as a whole word."""
+    particles: dict[str, list[str]] = {}
+    for verb, particle in pairs:
+        particles.setdefault(fold(verb), []).append(particle)
+    return {verb: re.compile(rf"(?:[\s\u00a0]+[^\s.!?;:,]+){{1,6}}?[\s\u00a0]+(?:{alternation(ps, ignore_case=True)})"
+                             rf"(?![^\W\d_])", re.IGNORECASE) for verb, ps in particles.items()}
 
 
 def _alias_table(table: dict[str, list[str]]) -> dict[str, str]:
@@ -158,10 +166,12 @@ def grammar(lang: str) -> Grammar:
         "year_rel": Table(tuple(lex.year_words), ignore_case=True),
         "month": Table(tuple(lex.months), ignore_case=True),
         "current_period": Table(tuple(lex.current_period), ignore_case=True),
-        # read only in the sentences with an amount (see `parties.window_words`)
+        # names read beside them (company nouns, legal forms), or attribution words of the sentences with an
+        # amount (see `parties.window_words`)
         "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
         "legal_form": Table(tuple(entities.get("legal_forms") or ())),
         "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
+        "split_verb": Table(tuple(verb for verb, _ in lex.split_cues), ignore_case=True),
     })
     pre_words = [*lex.currency_marks, *lex.prefix_words]
     return Grammar(
@@ -207,7 +217,5 @@ def grammar(lang: str) -> Grammar:
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
         attributed_only=frozenset(entities.get("attributed_only") or ()),
-        split_cue=re.compile("|".join(
-            rf"(?<![^\W\d_]){re.escape(verb)}(?=(?:[\s\u00a0]+[^\s.!?;:,]+){{1,6}}?[\s\u00a0]+{re.escape(particle)}"
-            rf"(?![^\W\d_]))" for verb, particle in lex.split_cues), re.IGNORECASE) if lex.split_cues else None,
+        split_particle=_split_particles(lex.split_cues),
     )

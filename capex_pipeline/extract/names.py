@@ -79,6 +79,8 @@ def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[in
         last = text[max(lo, pos - 30):pos].rsplit(None, 1)
         if not last or not last[-1][:1].isupper():
             return None
+    elif (tail := text[max(lo, pos - 40):pos]) == tail.lower():  # no capital within reach of any gap
+        return None
     words = _words(text, max(lo, pos - 80), pos)
     if not words or not re.fullmatch(gap, text[words[-1].end():pos]):
         return None

@@ -29,13 +29,6 @@ def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
     return (spans.sentence_ends[i - 1] if i else 0), (spans.sentence_ends[i] if i < len(spans.sentence_ends) else n)
 
 
-def _window(spans: Spans, i: int, n: int) -> tuple[int, int]:
-    """Sentence `i`, at most 600 characters of it."""
-    lo = spans.sentence_ends[i - 1] if i else 0
-    hi = spans.sentence_ends[i] if i < len(spans.sentence_ends) else n
-    return lo, min(hi, lo + 600)
-
-
 def _sentence_initial(text: str, lo: int, start: int) -> bool:
     return not text[lo:start].strip(" \t\n\u00a0\"“„«‘'([-–—•*#")
 
@@ -129,24 +122,19 @@ def _inflected(text: str, stem: str, endings: dict[str, list[str]]) -> Iterator[
         start = text.find(stem, start + 1)
 
 
-WINDOW_TABLES = ("company_noun", "legal_form", "attribution")
-
-
-def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans, sentences: set[int],
-                 around: set[int] | None = None) -> dict[str, list[tuple[int, int]]]:
-    """Company nouns and legal forms of the sentences with an amount and their neighbours (a party is often
-    introduced in the sentence before its figure, or named in the one after), attribution words of the sentences
-    with an amount (the keyword scan finds them everywhere; elsewhere they say nothing about an amount)."""
-    around = sentences if around is None else around
-    return {kind: [(a, b) for a, b in found[kind] if spans.sentence(a) in (sentences if kind == "attribution"
-                                                                           else around)]
-            for kind in WINDOW_TABLES}
+def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans,
+                 sentences: set[int]) -> dict[str, list[tuple[int, int]]]:
+    """Attribution words of the sentences with an amount (the keyword scan finds them everywhere; elsewhere they
+    say nothing about an amount). Company nouns and legal forms count anywhere: a party is often introduced in
+    one paragraph and its figure given in another."""
+    return {"attribution": [(a, b) for a, b in found["attribution"] if spans.sentence(a) in sentences]}
 
 
 def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: Spans, g: Grammar,
                           sentences: set[int], known: list[Hit]) -> list[Hit]:
-    """Companies the tables do not list, named beside a company noun or legal form or as the subject of an
-    investment word in a sentence with an amount; returned as hits at every place the article names them."""
+    """Companies the tables do not list, named beside a company noun or legal form anywhere in the article, or as
+    the subject of an investment word in a sentence with an amount; returned as hits at every place the article
+    names them."""
     names: dict[str, None] = {}
     n = len(text)
 
@@ -214,11 +202,9 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
     speakers = Hits(companies + keyword_hits(found["company_pronoun"], text, label=PRONOUN))
     cues = []
     found_cues = found["statement_cue"]
-    if g.split_cue is not None:  # "maakte Acme bekend": searched in the sentences around amounts only
-        n = len(text)
-        split = [m.span() for i in sorted(sentences) if i < len(spans.sentence_ends) + 1
-                 for m in g.split_cue.finditer(text, *_window(spans, i, n))]
-        found_cues = sorted({*found_cues, *split})
+    if found["split_verb"]:  # "maakte Acme bekend": the verb, where its particle closes the clause after it
+        found_cues = sorted([*found_cues, *((a, b) for a, b in found["split_verb"] if spans.sentence(a) in sentences
+                                            and g.split_particle[fold(text[a:b])].match(text, b, b + 120))])
     for start, end in found_cues:
         if spans.paragraph(start) not in paragraphs:
             continue
