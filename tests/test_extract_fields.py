@@ -160,3 +160,12 @@ def test_a_company_noun_in_another_paragraph_introduces_the_articles_spender() -
     text = ("The tender was won by the Danish group Halverkamp, and Halverkamp will run the site.\n\n"
             "Construction starts next year. The campus will cost €400 million.")
     assert _first(text, "en")[1] == "Halverkamp"
+
+
+@pytest.mark.parametrize(("text", "lang", "metric"), [
+    ("Beside its data centre, the group will build a $2 billion factory for batteries.", "en", "capex"),
+    ("A Foxwell 3 milliárd dolláros gyárat épít az adatközpont mellett.", "hu", "capex"),
+    ("The firm will spend $20 billion on chip factories.", "en", "ai_chips"),  # the chip word is nearer
+])
+def test_a_factory_is_capital_spending(text: str, lang: str, metric: str) -> None:
+    assert _first(text, lang)[0] == metric
