@@ -169,3 +169,13 @@ def test_a_company_noun_in_another_paragraph_introduces_the_articles_spender() -
 ])
 def test_a_factory_is_capital_spending(text: str, lang: str, metric: str) -> None:
     assert _first(text, lang)[0] == metric
+
+
+@pytest.mark.parametrize(("investor", "metric"), [
+    ("The Lyon group Varnexa", "ai_infrastructure"),  # a company's investment in an article about data centres
+    ("The government", "capex"),  # a public one may be a broader plan
+])
+def test_a_generic_investment_word_in_an_article_about_data_centres(investor: str, metric: str) -> None:
+    text = ("Data centres are spreading across Europe, and data centre demand keeps rising.\n\n"
+            f"{investor} said it would make an investment of €300 million.")
+    assert _first(text, "en")[0] == metric

@@ -222,6 +222,10 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
                       or _next_sentence(parties, m, spans, len(text), following))
         m.company = (None if hit.label == PUBLIC else hit.label) if hit else company or main_company
+        # a generic investment word says what is spent, not on what: in an article about data centres, a
+        # company's investment is its data-centre investment (a public or unowned one is often a broader plan)
+        if m.weak_metric and m.metric == "capex" and dominant == "ai_infrastructure" and m.company:
+            m.metric = dominant
         m.source = _source(m, attributed, sources, cues, spans, company_labels) or fallback_source
     previous: Mention | None = None
     for m in mentions:  # else the year of the paragraph's previous amount, else a year named before it there
