@@ -59,3 +59,14 @@ def test_no_pairing_across_a_sentence_a_number_or_one_currency(lang: str, text: 
 ])
 def test_qualifiers_of_an_amount_and_its_conversion(lang: str, text: str, expected: dict[str, str]) -> None:
     assert {m.quote: m.qualifier for m in extract(text, lang=lang)} == expected
+
+
+@pytest.mark.parametrize(("lang", "text", "paired"), [
+    ("cs", "Vláda slíbila investice za 700 miliard zlotých. V přepočtu jde o více než čtyři biliony korun.", True),
+    ("en", "The plan is worth 500 billion yen. That is about $3.4 billion.", True),
+    ("en", "The plan is worth 500 billion yen. Separately, $3 billion goes to chips.", False),
+])
+def test_a_next_sentence_that_opens_with_a_connector_restates_the_amount(lang: str, text: str,
+                                                                          paired: bool) -> None:
+    first, second = extract(text, lang=lang)
+    assert (first.partner == 1 and second.partner == 0) is paired

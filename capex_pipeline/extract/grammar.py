@@ -174,6 +174,7 @@ def grammar(lang: str) -> Grammar:
         "split_verb": Table(tuple(verb for verb, _ in lex.split_cues), ignore_case=True),
     })
     pre_words = [*lex.currency_marks, *lex.prefix_words]
+    long_connectors = alternation([c for c in lex.conversion_connectors if len(c) >= 6], ignore_case=True)
     return Grammar(
         lex=lex,
         amount=amount,
@@ -193,9 +194,13 @@ def grammar(lang: str) -> Grammar:
                                rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
-        # the sentence may not end on either side of the connector; its own dots ("i.e.", "т.е.") are no end
-        restatement_gap=re.compile(rf"^(?=[^\d\n]{{0,40}}$)[^\d\n.!?。]*?"
+        # the sentence may not end on either side of the connector (its own dots, "i.e.", "т.е.", are no end),
+        # unless the next sentence opens with it ("… 700 bn zlotys. That is over 4 trillion crowns")
+        restatement_gap=re.compile(rf"^(?=[^\d\n]{{0,40}}$)(?:[^\d\n.!?。]*?"
                                    rf"(?:{alternation(lex.conversion_connectors, ignore_case=True)})"
+                                   # a new sentence opens with a connector of some length, never a bare "or"
+                                   rf"|[ \u00a0]*[.!?][ \u00a0]+"
+                                   rf"(?:{long_connectors}))"
                                    rf"[^\d\n.!?。]*$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
         years=re.compile(_YEAR),
