@@ -179,3 +179,15 @@ def test_a_generic_investment_word_in_an_article_about_data_centres(investor: st
     text = ("Data centres are spreading across Europe, and data centre demand keeps rising.\n\n"
             f"{investor} said it would make an investment of €300 million.")
     assert _first(text, "en")[0] == metric
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    # the verb opens the sentence, its subject left out: the speaker of the sentence before goes on
+    ("Na konferencji minister Jan Wolski zapowiedział nowy program dla regionu. Przypomniał, że spółka Tervola "
+     "zainwestowała 2 mld zł w centrum danych.", "Jan Wolski"),
+    # a subject of its own
+    ("Na konferencji minister Jan Wolski zapowiedział nowy program. Spółka Tervola przypomniała, że zainwestuje "
+     "2 mld zł w centrum danych.", "company statement"),
+])
+def test_a_statement_verb_without_its_subject_continues_the_speaker_before(text: str, source: str) -> None:
+    assert _first(text, "pl")[2] == source

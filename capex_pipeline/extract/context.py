@@ -185,7 +185,8 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     dominant = counted[0][0] if counted else None
     companies = keyword_hits(found["company"], text, g.company_of)
     sentences = {spans.sentence(m.start) for m in mentions}
-    near = sentences | {i + 1 for i in sentences}  # a party speaks for its own sentence or the one before
+    # a party speaks for its own sentence or the one before, and a subject left out goes on from the one before
+    near = sentences | {i + 1 for i in sentences} | {i - 1 for i in sentences if i}
     found = found | window_words(found, spans, sentences)
     companies += discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]

@@ -205,11 +205,17 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
     if found["split_verb"]:  # "maakte Acme bekend": the verb, where its particle closes the clause after it
         found_cues = sorted([*found_cues, *((a, b) for a, b in found["split_verb"] if spans.sentence(a) in sentences
                                             and g.split_particle[fold(text[a:b])].match(text, b, b + 120))])
+    said: dict[int, str] = {}  # the last named speaker of each sentence
     for start, end in found_cues:
         if spans.paragraph(start) not in paragraphs:
             continue
         sentence = spans.sentence(start)
         first = spans.sentence_ends[sentence - 1] if sentence else 0
+        if said.get(sentence - 1) and text.startswith(",", end) and _sentence_initial(text, first, start):
+            # a verb with its subject left out opens the sentence ("Recalled, that …" in the languages that
+            # drop subjects): the speaker of the sentence before goes on
+            cues.append(Hit(start, end, said[sentence - 1]))
+            continue
         before = next((h for h in reversed(speakers.near(first, start))
                        if h.end <= start and h.start >= first), None)  # the last speaker before the verb
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
@@ -218,6 +224,8 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         speaker = before or after
         label = speaker.label if speaker else \
             _speaker_name(text, start, end, spans, g, parties) if sentence in sentences else ""
+        if label:
+            said[sentence] = label
         cues.append(Hit(start, end, label))
     # an attribution word ("according to", "laut", "podle") names its party right beside it, or nobody
     cues += [Hit(start, end, _speaker_name(text, start, end, spans, g, parties))
