@@ -191,3 +191,8 @@ def test_a_generic_investment_word_in_an_article_about_data_centres(investor: st
 ])
 def test_a_statement_verb_without_its_subject_continues_the_speaker_before(text: str, source: str) -> None:
     assert _first(text, "pl")[2] == source
+
+
+def test_a_name_after_an_attribution_word_is_a_speaker_not_a_spender() -> None:
+    _, company, source = _first("Według Marka Lisa inwestycja w centrum danych kosztuje 300 mln zł.", "pl")
+    assert (company, source) == (None, "Marka Lisa")

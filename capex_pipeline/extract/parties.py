@@ -151,7 +151,10 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             lo, hi = bounds(spans, start, n)
             if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
-            add(name_before(text, start, lo, gap=before_gap), lo, typed)
+            span = name_before(text, start, lo, gap=before_gap)
+            if span and not typed and _attributed(text, span, found["attribution"]):
+                continue  # "according to Roe, the investment": a speaker, not a spender
+            add(span, lo, typed)
     if not names:
         return []
     labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
@@ -161,6 +164,13 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             continue
         hits += [Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
     return hits
+
+
+def _attributed(text: str, span: tuple[int, int], attribution: list[tuple[int, int]]) -> bool:
+    """Whether an attribution word ("according to", "Według", "podle") ends just before the name at `span` or
+    opens it (a capitalised one at the start of a sentence)."""
+    i = bisect.bisect_left(attribution, (span[1], span[1])) - 1
+    return i >= 0 and (attribution[i][1] > span[0] or not text[attribution[i][1]:span[0]].strip(" \u00a0"))
 
 
 def _noun_then_name(text: str, pos: int, hi: int) -> tuple[int, int] | None:
