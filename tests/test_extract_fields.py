@@ -129,8 +129,10 @@ def test_a_spender_named_in_a_neighbouring_sentence_of_the_paragraph(text: str, 
     ("Shares of Intel rose after its quarterly revenue reached $14 billion.", "Intel", "other"),  # its own figure
     ("Intel picked a site near the river. The company will invest $3 billion in the campus.", "Intel", None),
     ("Microsoft will spend $2 billion on Nvidia chips for its data centres.", "Microsoft", None),  # it sells
+    ("In 2019 Intel promised a $10 billion factory in Ohio.", "Intel", "capex"),  # its own capital spending
+    ("Nvidia chips will fill the new $5 billion data centre.", None, "ai_infrastructure"),  # what it sells into
 ])
-def test_a_supplier_owns_its_own_figures_but_never_what_it_sells(text: str, company: str,
+def test_a_supplier_owns_its_own_figures_but_never_what_it_sells(text: str, company: str | None,
                                                                   metric: str | None) -> None:
     got_metric, got_company, _ = _first(text, "en")
     assert got_company == company

@@ -126,13 +126,13 @@ def _converted(text: str, mentions: list[Mention], i: int) -> Mention | None:
 
 
 def _next_sentence(hits: Hits, m: Mention, spans: Spans, n: int,
-                   seen: dict[tuple[int, bool], Hit | None]) -> Hit | None:
+                   seen: dict[tuple[int, int], Hit | None]) -> Hit | None:
     """The first hit of the sentence after the mention's, in its paragraph: a party named only there ("The site
-    is worth $2 billion. It is built by Acme."); `seen` keeps the answer per sentence and kind of figure."""
+    is worth $2 billion. It is built by Acme."); `seen` keeps the answer per sentence and table of parties."""
     i = spans.sentence(m.start)
     if i >= len(spans.sentence_ends):
         return None
-    key = (i, m.metric == "other")
+    key = (i, id(hits))
     if key not in seen:
         lo, hi = bounds(spans, spans.sentence_ends[i], n)
         hi = min(hi, lo + MAX_SCAN_DISTANCE)
@@ -192,8 +192,9 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     public = keyword_hits(found["public_actor"], text, label=PUBLIC)
     actors = Hits(spender_list + public)
-    # a supplier's own revenue or market value is its figure: suppliers count as parties for "other" amounts,
-    # and "the company" stands for the company named last, supplier or not
+    # a supplier's own revenue, market value or capital spending (a factory, a capex plan) is its figure:
+    # suppliers count as parties for those, never for what they sell into (chips, data centres); and "the
+    # company" stands for the company named last, supplier or not
     every_company = Hits(companies)
     sellers = Hits(companies + public) if len(every_company.hits) > len(spender_list) else actors
     pronouns = Hits(keyword_hits(found["company_pronoun"], text, label=PRONOUN))
@@ -209,7 +210,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     main_company = top[0][0] if top and (top[0][1] >= 3 or (len(top) == 1 and top[0][1] >= 2)) and \
         (len(top) == 1 or top[0][1] > top[1][1]) else None
     particles = g.lex.subject_particles
-    following: dict[tuple[int, bool], Hit | None] = {}  # the next sentence's party, per sentence
+    following: dict[tuple[int, int], Hit | None] = {}  # the next sentence's party, per sentence
     for i, m in enumerate(mentions):
         qualify(text, m, g, after_aside(text, mentions, i))
         if hit := nearest(years, m, spans):
@@ -217,7 +218,8 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         m.metric = _metric(m, strong, weak, spans, dominant, text, _converted(text, mentions, i))
         # the actor in the sentence, else the company "the company" there stands for, else the actor named last
         # before it in the paragraph (a government there makes it a public figure), else the article's main one
-        parties = sellers if m.metric == "other" else actors
+        own = m.metric == "other" or (m.metric == "capex" and not m.weak_metric)  # a supplier's own figure
+        parties = sellers if own else actors
         hit = (particles and _subject(parties, m, spans, text, particles)) or nearest(parties, m, spans)
         company = pronoun_company(m, pronouns, every_company, spans) if hit is None else None
         hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
