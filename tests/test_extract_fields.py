@@ -198,3 +198,9 @@ def test_a_statement_verb_without_its_subject_continues_the_speaker_before(text:
 def test_a_name_after_an_attribution_word_is_a_speaker_not_a_spender() -> None:
     _, company, source = _first("Według Marka Lisa inwestycja w centrum danych kosztuje 300 mln zł.", "pl")
     assert (company, source) == (None, "Marka Lisa")
+
+
+@pytest.mark.parametrize("credit", ["KUALA LUMPUR, 3 Mac (Bernama) -- ", "JAKARTA [Antara] - "])
+def test_an_agency_credit_in_brackets_is_no_attribution(credit: str) -> None:
+    assert _first(f"{credit}Negeri itu dijangka menerima pelaburan lebih RM2 bilion untuk pusat data.", "ms")[2] \
+        is None

@@ -198,7 +198,10 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     every_company = Hits(companies)
     sellers = Hits(companies + public) if len(every_company.hits) > len(spender_list) else actors
     pronouns = Hits(keyword_hits(found["company_pronoun"], text, label=PRONOUN))
-    source_list = keyword_hits(found["source"], text, g.source_of)
+    # an agency's credit in brackets ("MELAKA, 4 Feb (Bernama) --", "[Antara]") says who wrote the copy, not
+    # whom the figures are attributed to
+    source_list = [h for h in keyword_hits(found["source"], text, g.source_of)
+                   if not (h.start and text[h.start - 1] in "([" and text[h.end:h.end + 1] in (")", "]"))]
     attributed = Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
     sources = Hits([h for h in source_list if h.label not in g.attributed_only])
     cues = Hits(statement_cues(found, text, spans, companies, g, {spans.paragraph(m.start) for m in mentions}, near,
