@@ -204,3 +204,13 @@ def test_a_name_after_an_attribution_word_is_a_speaker_not_a_spender() -> None:
 def test_an_agency_credit_in_brackets_is_no_attribution(credit: str) -> None:
     assert _first(f"{credit}Negeri itu dijangka menerima pelaburan lebih RM2 bilion untuk pusat data.", "ms")[2] \
         is None
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("Google, Microsoft, Amazon and Apple were invited. One such site could cost $2 billion.", None),
+    ("Microsoft and OpenAI will spend $10 billion on the campus.", None),  # a figure two share
+    ("腾讯、阿里巴巴和百度将共同投资500亿元建设数据中心。", None),
+    ("Unlike Amazon, Microsoft will spend $10 billion on the campus.", "Microsoft"),  # a comma alone: no list
+])
+def test_parties_named_in_a_row_share_a_figure_that_is_no_single_ones(text: str, company: str | None) -> None:
+    assert _first(text, "zh" if text.isascii() is False else "en")[1] == company

@@ -116,6 +116,28 @@ def _subject(hits: Hits, m: Mention, spans: Spans, text: str, particles: list[st
     return marked[-1] if marked else None
 
 
+def _listed(text: str, hit: Hit, parties: Hits, gap: re.Pattern[str]) -> bool:
+    """Whether the party is one of several named in a row ("Google, Microsoft, Amazon and Apple", "Acme and
+    Borvex"): no single one of them is the spender. Two names with only a comma between ("Unlike Acme, Borvex
+    …") are no list."""
+    row = [h for h in parties.near(hit.start - 200, hit.end + 200) if h.label != PUBLIC]
+    k = next((n for n, h in enumerate(row) if h is hit), None)
+    if k is None:
+        return False
+    members, joined = {hit.label}, False
+    for step in (-1, 1):  # walk the row both ways from the party
+        n = k
+        while 0 <= n + step < len(row):
+            a, b = (row[n + step], row[n]) if step < 0 else (row[n], row[n + step])
+            link = gap.fullmatch(text, a.end, b.start) if a.end <= b.start else None
+            if link is None:
+                break
+            joined = joined or not any(mark in link.group() for mark in ",、，")  # an "and" joins them
+            members.add(row[n + step].label)
+            n += step
+    return len(members) >= 3 or (len(members) == 2 and joined)
+
+
 def _converted(text: str, mentions: list[Mention], i: int) -> Mention | None:
     """The amount the i-th mention converts in parentheses right after it ("$5 billion (¥700 billion)")."""
     j = mentions[i].partner
@@ -227,7 +249,10 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         company = pronoun_company(m, pronouns, every_company, spans) if hit is None else None
         hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
                       or _next_sentence(parties, m, spans, len(text), following))
-        m.company = (None if hit.label == PUBLIC else hit.label) if hit else company or main_company
+        if hit:
+            m.company = None if hit.label == PUBLIC or _listed(text, hit, parties, g.list_gap) else hit.label
+        else:
+            m.company = company or main_company
         # a generic investment word says what is spent, not on what: in an article about data centres, a
         # company's investment is its data-centre investment (a public or unowned one is often a broader plan)
         if m.weak_metric and m.metric == "capex" and dominant == "ai_infrastructure" and m.company:

@@ -86,6 +86,8 @@ class Grammar:
     not_names: frozenset[str] = frozenset()
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
+    # what may stand between two parties named in a row: a comma or an "and" ("Google, Microsoft and Apple")
+    list_gap: re.Pattern[str] = re.compile(r"[ \u00a0]*[,、，][ \u00a0]*")
     # separable statement verbs whose particle closes the clause ("maakte Acme bekend"): the verb (a keyword,
     # `split_verb`) -> the pattern of its particle within a few words of the same clause after it
     split_particle: dict[str, re.Pattern[str]] = field(default_factory=dict)
@@ -174,6 +176,7 @@ def grammar(lang: str) -> Grammar:
         "split_verb": Table(tuple(verb for verb, _ in lex.split_cues), ignore_case=True),
     })
     pre_words = [*lex.currency_marks, *lex.prefix_words]
+    conjunctions = "|".join(map(re.escape, entities.get("list_conjunctions") or ["and"]))
     long_connectors = alternation([c for c in lex.conversion_connectors if len(c) >= 6], ignore_case=True)
     return Grammar(
         lex=lex,
@@ -222,5 +225,6 @@ def grammar(lang: str) -> Grammar:
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
         attributed_only=frozenset(entities.get("attributed_only") or ()),
+        list_gap=re.compile(rf"[ \u00a0]*(?:[,、，][ \u00a0]*|(?:{conjunctions})[ \u00a0]*)"),
         split_particle=_split_particles(lex.split_cues),
     )
