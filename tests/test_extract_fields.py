@@ -214,3 +214,12 @@ def test_an_agency_credit_in_brackets_is_no_attribution(credit: str) -> None:
 ])
 def test_parties_named_in_a_row_share_a_figure_that_is_no_single_ones(text: str, company: str | None) -> None:
     assert _first(text, "zh" if text.isascii() is False else "en")[1] == company
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("The campus of Acmex Holdings Ltd will raise the region's GDP by €500 million.", None),
+    ("The campus of Acmex Holdings Ltd will pay €50 million in taxes.", "Acmex Holdings"),  # taxes are its own
+])
+def test_a_gdp_or_market_size_figure_has_no_spender(text: str, company: str | None) -> None:
+    metric, got, _ = _first(text, "en")
+    assert (metric, got) == ("other", company)

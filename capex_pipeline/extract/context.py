@@ -11,6 +11,7 @@ from datetime import date
 from .conversions import after_aside, qualify
 from .grammar import Grammar
 from .language import FRONT_MATTER
+from .lexicon import fold
 from .mention import PRONOUN, PUBLIC, STATEMENT, Mention
 from .parties import bounds, discovered_companies, pronoun_company, statement_cues, window_words
 from .spans import MAX_SCAN_DISTANCE, Hit, Hits, Spans, keyword_hits, nearest
@@ -43,30 +44,31 @@ def _clause(text: str, m: Mention, spans: Spans) -> tuple[int, int]:
     return (before[-1] if before else lo), (after.start() if after else hi)
 
 
-def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> str | None:
+def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> Hit | None:
     """The keyword nearest the amount in its own clause, whatever it names: "the market could reach $1
     billion", "raise GDP by €5 billion", "annual taxes of ¥360 million" are not the data centre the sentence
     is about."""
     if not strong.near(m.start - MAX_SCAN_DISTANCE, m.end + MAX_SCAN_DISTANCE):
         return None
     lo, hi = _clause(text, m, spans)
-    best: tuple[int, str] | None = None
+    best: tuple[int, Hit] | None = None
     for hit in strong.near(lo, hi):
         if hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end):
             gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
             if best is None or gap < best[0]:
-                best = (gap, hit.label)
+                best = (gap, hit)
     return best[1] if best else None
 
 
 def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | None, text: str = "",
-            anchor: Mention | None = None) -> str:
+            anchor: Mention | None = None, aggregates: frozenset[str] = frozenset()) -> str:
     """The keyword in the amount's own clause, then a sentence keyword, then a paragraph keyword (a specific word
     beats a generic one nearer), then a weak (generic investment) word in the sentence, then the article's
     dominant metric; "other" only wins where no named metric is near, or in the amount's clause. A conversion in
     parentheses takes the clause of the amount it converts (`anchor`)."""
-    if text and (label := _clause_metric(text, anchor or m, strong, spans)):
-        return label
+    if text and (clause := _clause_metric(text, anchor or m, strong, spans)):
+        m.aggregate = clause.label == "other" and fold(text[clause.start:clause.end]) in aggregates
+        return clause.label
     end = m.end  # its stated conversion is part of the phrase: "X (Y), for Z"
     if text and (paren := _PHRASE_PAREN.match(text, m.end)):
         m.end = paren.end()
@@ -240,7 +242,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         qualify(text, m, g, after_aside(text, mentions, i))
         if hit := nearest(years, m, spans):
             m.year = int(hit.label)
-        m.metric = _metric(m, strong, weak, spans, dominant, text, _converted(text, mentions, i))
+        m.metric = _metric(m, strong, weak, spans, dominant, text, _converted(text, mentions, i), g.aggregates)
         # the actor in the sentence, else the company "the company" there stands for, else the actor named last
         # before it in the paragraph (a government there makes it a public figure), else the article's main one
         own = m.metric == "other" or (m.metric == "capex" and not m.weak_metric)  # a supplier's own figure
@@ -249,7 +251,9 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         company = pronoun_company(m, pronouns, every_company, spans) if hit is None else None
         hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
                       or _next_sentence(parties, m, spans, len(text), following))
-        if hit:
+        if m.aggregate:  # a market's size or a country's GDP is no one company's
+            m.company = None
+        elif hit:
             m.company = None if hit.label == PUBLIC or _listed(text, hit, parties, g.list_gap) else hit.label
         else:
             m.company = company or main_company

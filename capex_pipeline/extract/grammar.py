@@ -86,6 +86,7 @@ class Grammar:
     not_names: frozenset[str] = frozenset()
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
+    aggregates: frozenset[str] = frozenset()  # "other" words that name a market or economy, no one's figure
     # what may stand between two parties named in a row: a comma or an "and" ("Google, Microsoft and Apple")
     list_gap: re.Pattern[str] = re.compile(r"[ \u00a0]*[,、，][ \u00a0]*")
     # separable statement verbs whose particle closes the clause ("maakte Acme bekend"): the verb (a keyword,
@@ -148,7 +149,7 @@ def grammar(lang: str) -> Grammar:
     metrics = shared_table("metrics")
     entities = shared_table("entities")
     comparison = alternation(lex.year_comparison, ignore_case=True)
-    strong = {m: ws for m, ws in metrics.items() if m != "weak"}
+    strong = {m: ws for m, ws in metrics.items() if m not in ("weak", "aggregates")}
     suppliers = entities["suppliers"]  # canonical name -> aliases; a plain list (a user's overlay) names itself
     suppliers = {s: [s] for s in suppliers} if isinstance(suppliers, list) else suppliers
     english = lexicon("en")
@@ -225,6 +226,7 @@ def grammar(lang: str) -> Grammar:
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
         attributed_only=frozenset(entities.get("attributed_only") or ()),
+        aggregates=frozenset(fold(w) for w in metrics.get("aggregates") or ()),
         list_gap=re.compile(rf"[ \u00a0]*(?:[,、，][ \u00a0]*|(?:{conjunctions})[ \u00a0]*)"),
         split_particle=_split_particles(lex.split_cues),
     )
