@@ -122,20 +122,23 @@ def _listed(text: str, hit: Hit, parties: Hits, gap: re.Pattern[str]) -> bool:
     """Whether the party is one of several named in a row ("Google, Microsoft, Amazon and Apple", "Acme and
     Borvex"): no single one of them is the spender. Two names with only a comma between ("Unlike Acme, Borvex
     …") are no list."""
-    row = [h for h in parties.near(hit.start - 200, hit.end + 200) if h.label != PUBLIC]
-    k = next((n for n, h in enumerate(row) if h is hit), None)
-    if k is None:
+    hits, k = parties.hits, bisect.bisect_left(parties.starts, hit.start)
+    while k < len(hits) and hits[k] is not hit:
+        k += 1
+    if k == len(hits):
         return False
     members, joined = {hit.label}, False
-    for step in (-1, 1):  # walk the row both ways from the party
+    for step in (-1, 1):  # walk the row both ways from the party, over commas and "and"s only
         n = k
-        while 0 <= n + step < len(row):
-            a, b = (row[n + step], row[n]) if step < 0 else (row[n], row[n + step])
-            link = gap.fullmatch(text, a.end, b.start) if a.end <= b.start else None
+        while 0 <= n + step < len(hits):
+            a, b = (hits[n + step], hits[n]) if step < 0 else (hits[n], hits[n + step])
+            if b.start - a.end > 12 or b.start < a.end or b.label == PUBLIC or a.label == PUBLIC:
+                break
+            link = gap.fullmatch(text, a.end, b.start)
             if link is None:
                 break
             joined = joined or not any(mark in link.group() for mark in ",、，")  # an "and" joins them
-            members.add(row[n + step].label)
+            members.add(hits[n + step].label)
             n += step
     return len(members) >= 3 or (len(members) == 2 and joined)
 
@@ -212,7 +215,9 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     # a party speaks for its own sentence or the one before, and a subject left out goes on from the one before
     near = sentences | {i + 1 for i in sentences} | {i - 1 for i in sentences if i}
     found = found | window_words(found, spans, sentences)
-    companies += discovered_companies(text, found, spans, g, sentences, companies)
+    companies += discovered_companies(text, found, spans, g, sentences, companies, near)
+    if not companies:  # none named near an amount: one introduced anywhere in the article (its other paragraphs)
+        companies = discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     public = keyword_hits(found["public_actor"], text, label=PUBLIC)
     actors = Hits(spender_list + public)
@@ -238,6 +243,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         (len(top) == 1 or top[0][1] > top[1][1]) else None
     particles = g.lex.subject_particles
     following: dict[tuple[int, int], Hit | None] = {}  # the next sentence's party, per sentence
+    in_row: dict[int, bool] = {}  # whether a party is public or one of several in a row, per party
     for i, m in enumerate(mentions):
         qualify(text, m, g, after_aside(text, mentions, i))
         if hit := nearest(years, m, spans):
@@ -254,7 +260,9 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         if m.aggregate:  # a market's size or a country's GDP is no one company's
             m.company = None
         elif hit:
-            m.company = None if hit.label == PUBLIC or _listed(text, hit, parties, g.list_gap) else hit.label
+            if (listed := in_row.get(id(hit))) is None:
+                listed = in_row[id(hit)] = hit.label == PUBLIC or _listed(text, hit, parties, g.list_gap)
+            m.company = None if listed else hit.label
         else:
             m.company = company or main_company
         # a generic investment word says what is spent, not on what: in an article about data centres, a

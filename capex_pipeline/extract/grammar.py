@@ -174,7 +174,8 @@ def grammar(lang: str) -> Grammar:
         "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
         "legal_form": Table(tuple(entities.get("legal_forms") or ())),
         "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
-        "split_verb": Table(tuple(verb for verb, _ in lex.split_cues), ignore_case=True),
+        # only where the language has them: an empty table still costs its share of every scan
+        **({"split_verb": Table(tuple(v for v, _ in lex.split_cues), ignore_case=True)} if lex.split_cues else {}),
     })
     pre_words = [*lex.currency_marks, *lex.prefix_words]
     conjunctions = "|".join(map(re.escape, entities.get("list_conjunctions") or ["and"]))

@@ -75,11 +75,9 @@ _SPACES = r"[\s\u00a0]*"
 
 def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[int, int] | None:
     """The capitalised run that ends just before `pos` (after `lo`), separated from it only by `gap`."""
-    if gap == _SPACES:  # the common case, a lowercase word before, told without a regex
-        last = text[max(lo, pos - 30):pos].rsplit(None, 1)
-        if not last or not last[-1][:1].isupper():
-            return None
-    elif (tail := text[max(lo, pos - 40):pos]) == tail.lower():  # no capital within reach of any gap
+    # the common case, a lowercase word before (past the gap's spaces and comma), told without a regex
+    last = text[max(lo, pos - 40):pos].rstrip(" \t\n\u00a0,").rsplit(None, 1)
+    if not last or not last[-1][:1].isupper():
         return None
     words = _words(text, max(lo, pos - 80), pos)
     if not words or not re.fullmatch(gap, text[words[-1].end():pos]):

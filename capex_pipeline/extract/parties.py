@@ -131,10 +131,10 @@ def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans,
 
 
 def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: Spans, g: Grammar,
-                          sentences: set[int], known: list[Hit]) -> list[Hit]:
-    """Companies the tables do not list, named beside a company noun or legal form anywhere in the article, or as
-    the subject of an investment word in a sentence with an amount; returned as hits at every place the article
-    names them."""
+                          sentences: set[int], known: list[Hit], around: set[int] | None = None) -> list[Hit]:
+    """Companies the tables do not list, named beside a company noun or legal form in the sentences `around` the
+    amounts (None: anywhere in the article), or as the subject of an investment word in a sentence with an
+    amount; returned as hits at every place the article names them."""
     names: dict[str, None] = {}
     n = len(text)
 
@@ -146,7 +146,7 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
     for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
                                     ("weak_metric", r"[\s\u00a0]+", False)):
         for start, end in found[kind]:
-            if not typed and spans.sentence(start) not in sentences:
+            if (around is not None or not typed) and spans.sentence(start) not in (around if typed else sentences):
                 continue
             lo, hi = bounds(spans, start, n)
             if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
@@ -212,7 +212,7 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
     speakers = Hits(companies + keyword_hits(found["company_pronoun"], text, label=PRONOUN))
     cues = []
     found_cues = found["statement_cue"]
-    if found["split_verb"]:  # "maakte Acme bekend": the verb, where its particle closes the clause after it
+    if found.get("split_verb"):  # "maakte Acme bekend": the verb, where its particle closes the clause after it
         found_cues = sorted([*found_cues, *((a, b) for a, b in found["split_verb"] if spans.sentence(a) in sentences
                                             and g.split_particle[fold(text[a:b])].match(text, b, b + 120))])
     said: dict[int, str] = {}  # the last named speaker of each sentence
