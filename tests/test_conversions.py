@@ -70,3 +70,14 @@ def test_an_apposition_with_an_approximation_word_restates_the_amount(lang: str,
                                                                        usd: float | None) -> None:
     first = extract(text, lang=lang)[0]
     assert first.usd_stated == usd
+
+
+@pytest.mark.parametrize(("lang", "text", "paired"), [
+    ("cs", "Polská vláda na sítě vyčlení 300 miliard zlotých. V přepočtu to představuje 1,7 bilionu korun.", True),
+    ("en", "The plan is worth 500 billion yen. That is about $3.4 billion.", True),
+    ("en", "The plan is worth 500 billion yen. Separately, $3 billion goes to chips.", False),
+])
+def test_a_next_sentence_that_opens_with_a_connector_restates_the_amount(lang: str, text: str,
+                                                                          paired: bool) -> None:
+    first, second = extract(text, lang=lang)
+    assert (first.partner == 1 and second.partner == 0) is paired

@@ -89,3 +89,137 @@ def test_company_statement_scores_as_the_spenders_own_name() -> None:
     assert _source_ok({"source": "Acme"}, {"source": "company statement", "company": "Acme"})
     assert _source_ok({"source": "company statement", "company": "Acme"}, {"source": "Acme"})
     assert not _source_ok({"source": "Reuters"}, {"source": "company statement", "company": "Acme"})
+
+
+@pytest.mark.parametrize(("text", "lang", "source"), [
+    # a declined name read back to its base form, and completed from where the article writes it in full
+    ("Společnost Dalvex se sešla s ministrem Petrem Novakem. Podle Novaka stojí nové datové centrum 2 miliardy "
+     "korun.", "cs", "Petr Novak"),
+    ("Spotkanie z wiceministrem Tomaszem Wilkiem trwało godzinę. Według Wilka projekt kosztuje 500 mln zł.", "pl",
+     "Tomasz Wilk"),
+    # a genitive-like ending stays where the article never writes the name otherwise
+    ("Podle Karla Dvořáka stojí stavba 3 miliardy korun.", "cs", "Karla Dvořáka"),
+])
+def test_a_declined_speakers_name_is_given_in_its_base_form(text: str, lang: str, source: str) -> None:
+    assert _first(text, lang)[2] == source
+
+
+@pytest.mark.parametrize(("text", "lang", "source"), [
+    ("In maart maakte Microsoft al bekend 200 miljoen euro in de serverhal te steken.", "nl", "company statement"),
+    ("Im Mai gab Google bereits bekannt, 300 Millionen Euro in das Rechenzentrum zu stecken.", "de",
+     "company statement"),
+    ("In maart maakte Microsoft al 200 miljoen euro vrij voor de serverhal.", "nl", None),  # no particle: no cue
+])
+def test_a_separable_statement_verb_split_around_its_subject_is_a_cue(text: str, lang: str,
+                                                                       source: str | None) -> None:
+    assert _first(text, lang)[2] == source
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("The new campus is valued at $200 million. It is developed and run by Tarnwell Holdings Ltd of Singapore.",
+     "Tarnwell Holdings"),  # named only in the next sentence
+    ("The developer firm Quorvix won the tender. The site will cost $100 million.", "Quorvix"),  # the one before
+    ("The new campus is valued at $200 million.\n\nLater, Tarnwell Holdings Ltd of Singapore bought land.", None),
+])
+def test_a_spender_named_in_a_neighbouring_sentence_of_the_paragraph(text: str, company: str | None) -> None:
+    assert _first(text, "en")[1] == company
+
+
+@pytest.mark.parametrize(("text", "company", "metric"), [
+    ("Shares of Intel rose after its quarterly revenue reached $14 billion.", "Intel", "other"),  # its own figure
+    ("Intel picked a site near the river. The company will invest $3 billion in the campus.", "Intel", None),
+    ("Microsoft will spend $2 billion on Nvidia chips for its data centres.", "Microsoft", None),  # it sells
+    ("In 2019 Intel promised a $10 billion factory in Ohio.", "Intel", "capex"),  # its own capital spending
+    ("Nvidia chips will fill the new $5 billion data centre.", None, "ai_infrastructure"),  # what it sells into
+])
+def test_a_supplier_owns_its_own_figures_but_never_what_it_sells(text: str, company: str | None,
+                                                                  metric: str | None) -> None:
+    got_metric, got_company, _ = _first(text, "en")
+    assert got_company == company
+    assert metric is None or got_metric == metric
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # the data centre is named in the sentence, but the amount's own clause goes on past its conversion
+    ("For its new data centre, Google also pledged $5 million (€4.6 million) for the education of engineers.", "en"),
+    ("Podnik otevírá datové centrum, k tomu přidá osm milionů dolarů (190 milionů korun) na vzdělávání techniků.",
+     "cs"),
+])
+def test_a_conversion_in_parentheses_shares_its_amounts_clause(text: str, lang: str) -> None:
+    assert [m.metric for m in extract(text, lang=lang)] == ["other", "other"]
+
+
+@pytest.mark.parametrize(("text", "lang", "company"), [
+    ("네이버가 아마존과 함께 새 데이터센터에 2조원을 투자하기로 했다.", "ko", "Naver"),  # 가 marks the subject
+    ("ソフトバンクはマイクロソフトと組み、新しい拠点に3000億円を投じる。", "ja", "SoftBank Group"),  # は, not と
+    ("아마존과 손잡은 네이버 측은 2조원 규모라고 전했다.", "ko", "Naver"),  # nearest, where no particle marks one
+])
+def test_the_party_a_particle_marks_as_subject_is_the_spender(text: str, lang: str, company: str) -> None:
+    assert _first(text, lang)[1] == company
+
+
+def test_a_company_noun_in_another_paragraph_introduces_the_articles_spender() -> None:
+    text = ("The tender was won by the Danish group Halverkamp, and Halverkamp will run the site.\n\n"
+            "Construction starts next year. The campus will cost €400 million.")
+    assert _first(text, "en")[1] == "Halverkamp"
+
+
+@pytest.mark.parametrize(("text", "lang", "metric"), [
+    ("Beside its data centre, the group will build a $2 billion factory for batteries.", "en", "capex"),
+    ("A Foxwell 2 milliárd dollárért új gyárat húz fel a szerverpark szomszédságában.", "hu", "capex"),
+    ("The firm will spend $20 billion on chip factories.", "en", "ai_chips"),  # the chip word is nearer
+])
+def test_a_factory_is_capital_spending(text: str, lang: str, metric: str) -> None:
+    assert _first(text, lang)[0] == metric
+
+
+@pytest.mark.parametrize(("investor", "metric"), [
+    ("The Lyon group Varnexa", "ai_infrastructure"),  # a company's investment in an article about data centres
+    ("The government", "capex"),  # a public one may be a broader plan
+])
+def test_a_generic_investment_word_in_an_article_about_data_centres(investor: str, metric: str) -> None:
+    text = ("Data centres are spreading across Europe, and data centre demand keeps rising.\n\n"
+            f"{investor} said it would make an investment of €300 million.")
+    assert _first(text, "en")[0] == metric
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    # the verb opens the sentence, its subject left out: the speaker of the sentence before goes on
+    ("Na konferencji minister Jan Wolski zapowiedział nowy program dla regionu. Przypomniał, że spółka Tervola "
+     "zainwestowała 2 mld zł w centrum danych.", "Jan Wolski"),
+    # a subject of its own
+    ("Na konferencji minister Jan Wolski zapowiedział nowy program. Spółka Tervola przypomniała, że zainwestuje "
+     "2 mld zł w centrum danych.", "company statement"),
+])
+def test_a_statement_verb_without_its_subject_continues_the_speaker_before(text: str, source: str) -> None:
+    assert _first(text, "pl")[2] == source
+
+
+def test_a_name_after_an_attribution_word_is_a_speaker_not_a_spender() -> None:
+    _, company, source = _first("Według Marka Lisa inwestycja w centrum danych kosztuje 300 mln zł.", "pl")
+    assert (company, source) == (None, "Marka Lisa")
+
+
+@pytest.mark.parametrize("credit", ["KUALA LUMPUR, 3 Mac (Bernama) -- ", "JAKARTA [Antara] - "])
+def test_an_agency_credit_in_brackets_is_no_attribution(credit: str) -> None:
+    assert _first(f"{credit}Wilayah itu bakal mendapat dana kira-kira RM3 bilion bagi pusat data.", "ms")[2] \
+        is None
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("Google, Microsoft, Amazon and Apple were invited. One such site could cost $2 billion.", None),
+    ("Microsoft and OpenAI will spend $10 billion on the campus.", None),  # a figure two share
+    ("腾讯、阿里巴巴和百度将共同投资500亿元建设数据中心。", None),
+    ("Unlike Amazon, Microsoft will spend $10 billion on the campus.", "Microsoft"),  # a comma alone: no list
+])
+def test_parties_named_in_a_row_share_a_figure_that_is_no_single_ones(text: str, company: str | None) -> None:
+    assert _first(text, "zh" if text.isascii() is False else "en")[1] == company
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("The campus of Acmex Holdings Ltd will raise the region's GDP by €500 million.", None),
+    ("The campus of Acmex Holdings Ltd will pay €50 million in taxes.", "Acmex Holdings"),  # taxes are its own
+])
+def test_a_gdp_or_market_size_figure_has_no_spender(text: str, company: str | None) -> None:
+    metric, got, _ = _first(text, "en")
+    assert (metric, got) == ("other", company)

@@ -11,6 +11,7 @@ from datetime import date
 from .conversions import after_aside, qualify
 from .grammar import Grammar
 from .language import FRONT_MATTER
+from .lexicon import fold
 from .mention import PRONOUN, PUBLIC, STATEMENT, Mention
 from .parties import bounds, discovered_companies, pronoun_company, statement_cues, window_words
 from .spans import MAX_SCAN_DISTANCE, Hit, Hits, Spans, keyword_hits, nearest
@@ -26,6 +27,7 @@ def _named(hit: Hit) -> bool:
 
 # A parenthesis after an amount ("3800亿元(约合701亿新元)"), or the rest of the one it stands in.
 _PHRASE_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]|[^()（）\n]{0,12}[)）]")
+_CONVERSION_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]")
 # Where a clause ends: punctuation that sets clauses apart (a comma between digits is a decimal one).
 _CLAUSE_MARK = re.compile(r"[;:()，、；：（）–—]|,(?!\d)")
 
@@ -36,32 +38,37 @@ def _clause(text: str, m: Mention, spans: Spans) -> tuple[int, int]:
     lo, hi = bounds(spans, m.start, len(text))
     lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
     before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
-    after = _CLAUSE_MARK.search(text, m.end, hi)
+    # its stated conversion is part of the phrase: "5 millions of dollars (120 million crowns) for schools"
+    paren = _CONVERSION_PAREN.match(text, m.end, hi)
+    after = _CLAUSE_MARK.search(text, paren.end() if paren else m.end, hi)
     return (before[-1] if before else lo), (after.start() if after else hi)
 
 
-def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> str | None:
+def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> Hit | None:
     """The keyword nearest the amount in its own clause, whatever it names: "the market could reach $1
     billion", "raise GDP by €5 billion", "annual taxes of ¥360 million" are not the data centre the sentence
     is about."""
     if not strong.near(m.start - MAX_SCAN_DISTANCE, m.end + MAX_SCAN_DISTANCE):
         return None
     lo, hi = _clause(text, m, spans)
-    best: tuple[int, str] | None = None
+    best: tuple[int, Hit] | None = None
     for hit in strong.near(lo, hi):
         if hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end):
             gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
             if best is None or gap < best[0]:
-                best = (gap, hit.label)
+                best = (gap, hit)
     return best[1] if best else None
 
 
-def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | None, text: str = "") -> str:
+def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | None, text: str = "",
+            anchor: Mention | None = None, aggregates: frozenset[str] = frozenset()) -> str:
     """The keyword in the amount's own clause, then a sentence keyword, then a paragraph keyword (a specific word
     beats a generic one nearer), then a weak (generic investment) word in the sentence, then the article's
-    dominant metric; "other" only wins where no named metric is near, or in the amount's clause."""
-    if text and (label := _clause_metric(text, m, strong, spans)):
-        return label
+    dominant metric; "other" only wins where no named metric is near, or in the amount's clause. A conversion in
+    parentheses takes the clause of the amount it converts (`anchor`)."""
+    if text and (clause := _clause_metric(text, anchor or m, strong, spans)):
+        m.aggregate = clause.label == "other" and fold(text[clause.start:clause.end]) in aggregates
+        return clause.label
     end = m.end  # its stated conversion is part of the phrase: "X (Y), for Z"
     if text and (paren := _PHRASE_PAREN.match(text, m.end)):
         m.end = paren.end()
@@ -98,6 +105,68 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
         if same == "sentence" and (hit := nearest(sources, m, spans)):
             return hit.label
     return None
+
+
+def _subject(hits: Hits, m: Mention, spans: Spans, text: str, particles: list[str]) -> Hit | None:
+    """In a language that marks its subject with a particle ("KT가 … MS와 … 2조원을"), the party so marked
+    before the amount in its sentence, rather than a nearer one marked otherwise ("with MS")."""
+    if not particles:
+        return None
+    lo = max(bounds(spans, m.start, len(text))[0], m.start - MAX_SCAN_DISTANCE)
+    marked = [h for h in hits.near(lo, m.start) if lo <= h.start and h.end <= m.start
+              and text.startswith(tuple(particles), h.end)]
+    return marked[-1] if marked else None
+
+
+def _listed(text: str, hit: Hit, parties: Hits, gap: re.Pattern[str]) -> bool:
+    """Whether the party is one of several named in a row ("Google, Microsoft, Amazon and Apple", "Acme and
+    Borvex"): no single one of them is the spender. Two names with only a comma between ("Unlike Acme, Borvex
+    …") are no list."""
+    hits, k = parties.hits, bisect.bisect_left(parties.starts, hit.start)
+    while k < len(hits) and hits[k] is not hit:
+        k += 1
+    if k == len(hits):
+        return False
+    members, joined = {hit.label}, False
+    for step in (-1, 1):  # walk the row both ways from the party, over commas and "and"s only
+        n = k
+        while 0 <= n + step < len(hits):
+            a, b = (hits[n + step], hits[n]) if step < 0 else (hits[n], hits[n + step])
+            if b.start - a.end > 12 or b.start < a.end or b.label == PUBLIC or a.label == PUBLIC:
+                break
+            link = gap.fullmatch(text, a.end, b.start)
+            if link is None:
+                break
+            joined = joined or not any(mark in link.group() for mark in ",、，")  # an "and" joins them
+            members.add(hits[n + step].label)
+            n += step
+    return len(members) >= 3 or (len(members) == 2 and joined)
+
+
+def _converted(text: str, mentions: list[Mention], i: int) -> Mention | None:
+    """The amount the i-th mention converts in parentheses right after it ("$5 billion (¥700 billion)")."""
+    j = mentions[i].partner
+    if j is None or j >= i:
+        return None
+    between = text[mentions[j].end:mentions[i].start]
+    return mentions[j] if "(" in between or "（" in between else None
+
+
+def _next_sentence(hits: Hits, m: Mention, spans: Spans, n: int,
+                   seen: dict[tuple[int, int], Hit | None]) -> Hit | None:
+    """The first hit of the sentence after the mention's, in its paragraph: a party named only there ("The site
+    is worth $2 billion. It is built by Acme."); `seen` keeps the answer per sentence and table of parties."""
+    i = spans.sentence(m.start)
+    if i >= len(spans.sentence_ends):
+        return None
+    key = (i, id(hits))
+    if key not in seen:
+        lo, hi = bounds(spans, spans.sentence_ends[i], n)
+        hi = min(hi, lo + MAX_SCAN_DISTANCE)
+        paragraph = spans.paragraph(m.start)
+        seen[key] = next((h for h in hits.near(lo, hi) if lo <= h.start < hi
+                          and spans.paragraph(h.start) == paragraph), None)
+    return seen[key]
 
 
 def _headline(text: str) -> tuple[int, int] | None:
@@ -143,14 +212,25 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     dominant = counted[0][0] if counted else None
     companies = keyword_hits(found["company"], text, g.company_of)
     sentences = {spans.sentence(m.start) for m in mentions}
-    near = sentences | {i + 1 for i in sentences}  # a party speaks for its own sentence or the one before
+    # a party speaks for its own sentence or the one before, and a subject left out goes on from the one before
+    near = sentences | {i + 1 for i in sentences} | {i - 1 for i in sentences if i}
     found = found | window_words(found, spans, sentences)
-    companies += discovered_companies(text, found, spans, g, sentences, companies)
+    companies += discovered_companies(text, found, spans, g, sentences, companies, near)
+    if not companies:  # none named near an amount: one introduced anywhere in the article (its other paragraphs)
+        companies = discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
-    spenders = Hits(spender_list)
-    actors = Hits(spender_list + keyword_hits(found["public_actor"], text, label=PUBLIC))
+    public = keyword_hits(found["public_actor"], text, label=PUBLIC)
+    actors = Hits(spender_list + public)
+    # a supplier's own revenue, market value or capital spending (a factory, a capex plan) is its figure:
+    # suppliers count as parties for those, never for what they sell into (chips, data centres); and "the
+    # company" stands for the company named last, supplier or not
+    every_company = Hits(companies)
+    sellers = Hits(companies + public) if len(every_company.hits) > len(spender_list) else actors
     pronouns = Hits(keyword_hits(found["company_pronoun"], text, label=PRONOUN))
-    source_list = keyword_hits(found["source"], text, g.source_of)
+    # an agency's credit in brackets ("KUCHING, 3 Mac (Agency) --", "[Agency]") says who wrote the copy, not
+    # whom the figures are attributed to
+    source_list = [h for h in keyword_hits(found["source"], text, g.source_of)
+                   if not (h.start and text[h.start - 1] in "([" and text[h.end:h.end + 1] in (")", "]"))]
     attributed = Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
     sources = Hits([h for h in source_list if h.label not in g.attributed_only])
     cues = Hits(statement_cues(found, text, spans, companies, g, {spans.paragraph(m.start) for m in mentions}, near,
@@ -161,17 +241,34 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     # the article's main spender, where one company clearly dominates it
     main_company = top[0][0] if top and (top[0][1] >= 3 or (len(top) == 1 and top[0][1] >= 2)) and \
         (len(top) == 1 or top[0][1] > top[1][1]) else None
+    particles = g.lex.subject_particles
+    following: dict[tuple[int, int], Hit | None] = {}  # the next sentence's party, per sentence
+    in_row: dict[int, bool] = {}  # whether a party is public or one of several in a row, per party
     for i, m in enumerate(mentions):
         qualify(text, m, g, after_aside(text, mentions, i))
         if hit := nearest(years, m, spans):
             m.year = int(hit.label)
-        m.metric = _metric(m, strong, weak, spans, dominant, text)
+        m.metric = _metric(m, strong, weak, spans, dominant, text, _converted(text, mentions, i), g.aggregates)
         # the actor in the sentence, else the company "the company" there stands for, else the actor named last
         # before it in the paragraph (a government there makes it a public figure), else the article's main one
-        hit = nearest(actors, m, spans)
-        company = pronoun_company(m, pronouns, spenders, spans) if hit is None else None
-        hit = hit or (None if company else nearest(actors, m, spans, same="paragraph", before=True))
-        m.company = (None if hit.label == PUBLIC else hit.label) if hit else company or main_company
+        own = m.metric == "other" or (m.metric == "capex" and not m.weak_metric)  # a supplier's own figure
+        parties = sellers if own else actors
+        hit = (particles and _subject(parties, m, spans, text, particles)) or nearest(parties, m, spans)
+        company = pronoun_company(m, pronouns, every_company, spans) if hit is None else None
+        hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
+                      or _next_sentence(parties, m, spans, len(text), following))
+        if m.aggregate:  # a market's size or a country's GDP is no one company's
+            m.company = None
+        elif hit:
+            if (listed := in_row.get(id(hit))) is None:
+                listed = in_row[id(hit)] = hit.label == PUBLIC or _listed(text, hit, parties, g.list_gap)
+            m.company = None if listed else hit.label
+        else:
+            m.company = company or main_company
+        # a generic investment word says what is spent, not on what: in an article about data centres, a
+        # company's investment is its data-centre investment (a public or unowned one is often a broader plan)
+        if m.weak_metric and m.metric == "capex" and dominant == "ai_infrastructure" and m.company:
+            m.metric = dominant
         m.source = _source(m, attributed, sources, cues, spans, company_labels) or fallback_source
     previous: Mention | None = None
     for m in mentions:  # else the year of the paragraph's previous amount, else a year named before it there

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from babel.numbers import get_group_symbol
@@ -77,8 +77,8 @@ class Grammar:
     year_horizon: re.Pattern[str]
     # whole-article keyword tables, found in one pass: where an amount can start without a digit
     # (number_word, lone_scale: see `amount`), and the context words (metric, weak_metric, company,
-    # public_actor, source, statement_cue, company_pronoun, year_rel, month, quarter, current_period, and company_noun,
-    # legal_form, attribution, which count only in a sentence with an amount)
+    # public_actor, source, statement_cue, company_pronoun, year_rel, month, quarter, current_period,
+    # company_noun, legal_form, split_verb, and attribution, which counts only in a sentence with an amount)
     keywords: Scanner
     metric_of: dict[str, str]
     company_of: dict[str, str]
@@ -89,9 +89,23 @@ class Grammar:
     # words that are never a party's name though written capitalised: public bodies, company nouns, legal forms
     not_names: frozenset[str] = frozenset()
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
-    # company nouns ("company", "empresa", "شركة"), legal forms ("Ltd", "GmbH") and attribution words: scanned
-    # only in the sentences around amounts, so kept out of the whole-article keyword tables
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
+    aggregates: frozenset[str] = frozenset()  # "other" words that name a market or economy, no one's figure
+    # what may stand between two parties named in a row: a comma or an "and" ("Google, Microsoft and Apple")
+    list_gap: re.Pattern[str] = re.compile(r"[ \u00a0]*[,、，][ \u00a0]*")
+    # separable statement verbs whose particle closes the clause ("maakte Acme bekend"): the verb (a keyword,
+    # `split_verb`) -> the pattern of its particle within a few words of the same clause after it
+    split_particle: dict[str, re.Pattern[str]] = field(default_factory=dict)
+
+
+def _split_particles(pairs: list[list[str]]) -> dict[str, re.Pattern[str]]:
+    """Each separable verb's particles, as a pattern matched right after the verb: one to six words of the
+    same clause, then the particle as a whole word."""
+    particles: dict[str, list[str]] = {}
+    for verb, particle in pairs:
+        particles.setdefault(fold(verb), []).append(particle)
+    return {verb: re.compile(rf"(?:[\s\u00a0]+[^\s.!?;:,]+){{1,6}}?[\s\u00a0]+(?:{alternation(ps, ignore_case=True)})"
+                             rf"(?![^\W\d_])", re.IGNORECASE) for verb, ps in particles.items()}
 
 
 def _alias_table(table: dict[str, list[str]]) -> dict[str, str]:
@@ -142,15 +156,17 @@ def grammar(lang: str) -> Grammar:
     metrics = shared_table("metrics")
     entities = shared_table("entities")
     comparison = alternation(lex.year_comparison, ignore_case=True)
-    strong = {m: ws for m, ws in metrics.items() if m != "weak"}
+    strong = {m: ws for m, ws in metrics.items() if m not in ("weak", "aggregates")}
+    suppliers = entities["suppliers"]  # canonical name -> aliases; a plain list (a user's overlay) names itself
+    suppliers = {s: [s] for s in suppliers} if isinstance(suppliers, list) else suppliers
     english = lexicon("en")
     keywords = Scanner({
         "number_word": Table(tuple(lex.number_words), ignore_case=True, prefix=True),
         "lone_scale": Table(tuple(lex.singular_scales), ignore_case=True, endings=lex.inflects),
         "metric": Table(tuple(w for ws in strong.values() for w in ws), ignore_case=True, prefix=True),
         "weak_metric": Table(tuple(w for ws in metrics["weak"].values() for w in ws), ignore_case=True, prefix=True),
-        "company": Table(tuple([a for aliases in entities["companies"].values() for a in aliases]
-                               + entities["suppliers"])),
+        "company": Table(tuple(a for table in (entities["companies"], suppliers) for aliases in table.values()
+                               for a in aliases)),
         "public_actor": Table(tuple(entities["public_actors"])),
         "source": Table(tuple(a for aliases in entities["sources"].values() for a in aliases)),
         "statement_cue": Table(tuple([*lex.statement_cues, *(english.statement_cues if lex.lang != "en" else [])]),
@@ -161,12 +177,17 @@ def grammar(lang: str) -> Grammar:
         "month": Table(tuple(lex.months), ignore_case=True),
         "quarter": Table(tuple(lex.quarters), ignore_case=True),
         "current_period": Table(tuple(lex.current_period), ignore_case=True),
-        # read only in the sentences with an amount (see `parties.window_words`)
+        # names read beside them (company nouns, legal forms), or attribution words of the sentences with an
+        # amount (see `parties.window_words`)
         "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
         "legal_form": Table(tuple(entities.get("legal_forms") or ())),
         "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
+        # only where the language has them: an empty table still costs its share of every scan
+        **({"split_verb": Table(tuple(v for v, _ in lex.split_cues), ignore_case=True)} if lex.split_cues else {}),
     })
     pre_words = [*lex.currency_marks, *lex.prefix_words]
+    conjunctions = "|".join(map(re.escape, entities.get("list_conjunctions") or ["and"]))
+    long_connectors = alternation([c for c in lex.conversion_connectors if len(c) >= 6], ignore_case=True)
     return Grammar(
         lex=lex,
         amount=amount,
@@ -189,10 +210,14 @@ def grammar(lang: str) -> Grammar:
                                rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
-        # the sentence may not end on either side of the connector; its own dots ("i.e.", "т.е.") are no end;
-        # an apposition of the amount with an approximation word is one too ("5.000 millones de reales, unos …")
-        restatement_gap=re.compile(rf"^(?=[^\d\n]{{0,40}}$)[^\d\n.!?。]*?"
+        # the sentence may not end on either side of the connector (its own dots, "i.e.", "т.е.", are no end),
+        # unless the next sentence opens with it ("… 700 bn zlotys. That is over 4 trillion crowns"); an
+        # apposition of the amount with an approximation word is one too ("5.000 millones de reales, unos …")
+        restatement_gap=re.compile(rf"^(?=[^\d\n]{{0,40}}$)(?:[^\d\n.!?。]*?"
                                    rf"(?:{alternation(lex.conversion_connectors, ignore_case=True)})"
+                                   # a new sentence opens with a connector of some length, never a bare "or"
+                                   rf"|[ \u00a0]*[.!?][ \u00a0]+"
+                                   rf"(?:{long_connectors}))"
                                    rf"[^\d\n.!?。]*$"
                                    rf"|^(?P<apposition>[ \u00a0]*[,，、][ \u00a0]*(?:{approx})[ \u00a0]*)$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
@@ -204,8 +229,8 @@ def grammar(lang: str) -> Grammar:
         year_horizon=re.compile(alternation(lex.year_horizon, ignore_case=True)),
         keywords=keywords,
         metric_of={fold(w): m for m, ws in [*strong.items(), *metrics["weak"].items()] for w in ws},
-        company_of=_alias_table(entities["companies"]) | {s.casefold(): s for s in entities["suppliers"]},
-        suppliers=frozenset(s.casefold() for s in entities["suppliers"]),
+        company_of=_alias_table(entities["companies"]) | _alias_table(suppliers),
+        suppliers=frozenset(s.casefold() for s in suppliers),
         # "Mrd.", "ca.", "Rs.": a period that ends one of these does not end the sentence
         abbreviations=frozenset(w[:-1].casefold() for w in [*lex.scales, *lex.currency_words, *lex.currency_marks,
                                                               *(q for qs in lex.qualifiers.values() for q in qs)]
@@ -216,4 +241,7 @@ def grammar(lang: str) -> Grammar:
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
         attributed_only=frozenset(entities.get("attributed_only") or ()),
+        aggregates=frozenset(fold(w) for w in metrics.get("aggregates") or ()),
+        list_gap=re.compile(rf"[ \u00a0]*(?:[,、，][ \u00a0]*|(?:{conjunctions})[ \u00a0]*)"),
+        split_particle=_split_particles(lex.split_cues),
     )

@@ -128,6 +128,13 @@ class Lexicon:
     era_offset: int  # added to such a year for the Gregorian year it mostly falls in
     statement_cues: list[str]
     company_pronouns: list[str]
+    # separable statement verbs written apart around their subject ("maakte Acme bekend"): [verb, particle]
+    split_cues: list[list[str]]
+    # case endings of personal names in languages that decline them ("Tomem Clarkem", "podle Clarka"):
+    # `always` are never a nominative's end, `attested` only where the article writes the name without it
+    name_endings: dict[str, list[str]]
+    # particles that mark the subject or topic after a noun (Korean 이/가/은/는, Japanese は/が)
+    subject_particles: list[str]
 
     def scale_of(self, word: str) -> float:
         return self.scales.get(word) or self.scales[lookup(self.scales, word, self.inflects)]
@@ -233,7 +240,8 @@ def lexicon(lang: str) -> Lexicon:
     elif code != UNDETERMINED:
         keep = {k: v for k, v in english.items() if k not in ("qualifiers", "qualifiers_after", "number_words",
                                                               "locale", "territory", "statement_cues",
-                                                              "company_pronouns", "inflects")}
+                                                              "company_pronouns", "inflects", "split_cues",
+                                                              "name_endings", "subject_particles")}
         merged = _merge(merged, keep)
         for layer in _language_chain(code):
             merged = _merge(merged, layer)
@@ -293,6 +301,9 @@ def lexicon(lang: str) -> Lexicon:
         era_offset=int(merged.get("era_offset") or 0),
         statement_cues=merged.get("statement_cues") or [],
         company_pronouns=merged.get("company_pronouns") or [],
+        split_cues=[pair for pair in merged.get("split_cues") or [] if isinstance(pair, list) and len(pair) == 2],
+        name_endings={k: sorted(v or [], key=len, reverse=True) for k, v in (merged.get("name_endings") or {}).items()},
+        subject_particles=merged.get("subject_particles") or [],
     )
 
 

@@ -35,6 +35,7 @@ class Mention:
     partner: int | None = field(default=None, repr=False)
     mark: str | None = field(default=None, repr=False)
     weak_metric: bool = field(default=False, repr=False)  # the metric came from a generic word or the article
+    aggregate: bool = field(default=False, repr=False)  # its clause names a market or an economy (GDP)
 
     def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _JSON_FIELDS}

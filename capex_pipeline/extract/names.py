@@ -77,10 +77,10 @@ _SPACES = r"[\s\u00a0]*"
 
 def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[int, int] | None:
     """The capitalised run that ends just before `pos` (after `lo`), separated from it only by `gap`."""
-    if gap == _SPACES:  # the common case, a lowercase word before, told without a regex
-        last = text[max(lo, pos - 30):pos].rsplit(None, 1)
-        if not last or not last[-1][:1].isupper():
-            return None
+    # the common case, a lowercase word before (past the gap's spaces and comma), told without a regex
+    last = text[max(lo, pos - 40):pos].rstrip(" \t\n\u00a0,").rsplit(None, 1)
+    if not last or not last[-1][:1].isupper():
+        return None
     words = _words(text, max(lo, pos - 80), pos)
     if not words or not re.fullmatch(gap, text[words[-1].end():pos]):
         return None
@@ -143,3 +143,43 @@ def places(lang: str) -> dict[str, str]:
 def place_names(lang: str) -> frozenset[str]:
     """A place that invests is a public actor, never a company."""
     return frozenset(places(lang))
+
+
+# A masculine name declined with these endings has a consonant stem ("Clark-em"); a vowel before the ending
+# means the ending is part of the name ("Nováková", "Ewa").
+_VOWELS = frozenset("aeiouyáéíóúýěąęůаеиоуыэюяіє")
+
+
+def _attested(text: str, word: str, stem: str, endings: dict[str, list[str]]) -> bool:
+    """Whether the article writes `stem` bare or with another listed ending (a few places looked at)."""
+    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
+    start, seen = text.find(stem), 0
+    while start >= 0 and seen < 12:
+        seen += 1
+        end = start + len(stem)
+        while end < len(text) and text[end].isalpha() and end - start - len(stem) <= 4:
+            end += 1
+        form = text[start:end]
+        if form != word and form[len(stem):] in forms and not (start and text[start - 1].isalpha()):
+            return True
+        start = text.find(stem, start + 1)
+    return False
+
+
+def base_word(text: str, word: str, endings: dict[str, list[str]]) -> str:
+    """A name's word without its case ending: an ending no nominative has ("Bradem" -> "Brad"), or one a
+    nominative may have where the article also writes the name otherwise ("Clarka" beside "Clarkem")."""
+    for kind in ("always", "attested"):
+        for ending in endings.get(kind, ()):
+            stem = word[:-len(ending)]
+            if word.endswith(ending) and len(stem) >= 3 and stem[-1].lower() not in _VOWELS \
+                    and (kind == "always" or _attested(text, word, stem, endings)):
+                return stem
+    return word
+
+
+def base_name(text: str, name: str, endings: dict[str, list[str]]) -> str:
+    """Each word of a name in its base form (the languages that decline names; others as written)."""
+    if not endings:
+        return name
+    return " ".join(base_word(text, w, endings) for w in name.split())

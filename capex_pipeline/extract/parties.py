@@ -12,6 +12,7 @@ from .mention import PRONOUN, Mention
 from .names import (
     NOUNS_CAPITALISED,
     VERB_FINAL,
+    base_name,
     clean,
     name_after,
     name_before,
@@ -84,36 +85,56 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     return name
 
 
-def _full_name(text: str, name: str) -> str:
+def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None) -> str:
     """A person named once in full and later by one name ("Jane Roe" ... "Roe said"): the full name, from the
-    first occurrence that has a capitalised word beside it."""
+    first occurrence that has a capitalised word beside it; in the languages that decline names, in base form
+    ("podle Clarka" ... "s Tomem Clarkem": "Tom Clark")."""
+    if endings:
+        name = base_name(text, name, endings)
     if " " in name:
         return name
-    for start in _occurrences(text, name, 8):
+    for start in _occurrences(text, name, 8) if not endings else _inflected(text, name, endings):
         end = start + len(name)
+        if endings:
+            while end < len(text) and text[end].isalpha():
+                end += 1
         if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
-            return f"{name} {text[after[0]:after[1]].split()[0]}"
+            return f"{name} {base_name(text, text[after[0]:after[1]].split()[0], endings or {})}"
         if before := name_before(text, start, max(0, start - 40), gap=" "):
             first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
             if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
-                return f"{first} {name}"
+                return f"{base_name(text, first, endings or {})} {name}"
     return name
 
 
-WINDOW_TABLES = ("company_noun", "legal_form", "attribution")
+def _inflected(text: str, stem: str, endings: dict[str, list[str]]) -> Iterator[int]:
+    """Where the article writes `stem` bare or with a listed case ending (at most 8 places)."""
+    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
+    start, found = text.find(stem), 0
+    while start >= 0 and found < 8:
+        end = start + len(stem)
+        tail = end
+        while tail < len(text) and _letter(text[tail]) and tail - end <= 4:
+            tail += 1
+        if not (start and _letter(text[start - 1])) and text[end:tail] in forms:
+            found += 1
+            yield start
+        start = text.find(stem, start + 1)
 
 
 def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans,
                  sentences: set[int]) -> dict[str, list[tuple[int, int]]]:
-    """Company nouns, legal forms and attribution words of the sentences with an amount (the keyword scan finds
-    them everywhere; elsewhere they say nothing about an amount)."""
-    return {kind: [(a, b) for a, b in found[kind] if spans.sentence(a) in sentences] for kind in WINDOW_TABLES}
+    """Attribution words of the sentences with an amount (the keyword scan finds them everywhere; elsewhere they
+    say nothing about an amount). Company nouns and legal forms count anywhere: a party is often introduced in
+    one paragraph and its figure given in another."""
+    return {"attribution": [(a, b) for a, b in found["attribution"] if spans.sentence(a) in sentences]}
 
 
 def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: Spans, g: Grammar,
-                          sentences: set[int], known: list[Hit]) -> list[Hit]:
-    """Companies the tables do not list, named beside a company noun or legal form or as the subject of an
-    investment word in a sentence with an amount; returned as hits at every place the article names them."""
+                          sentences: set[int], known: list[Hit], around: set[int] | None = None) -> list[Hit]:
+    """Companies the tables do not list, named beside a company noun or legal form in the sentences `around` the
+    amounts (None: anywhere in the article), or as the subject of an investment word in a sentence with an
+    amount; returned as hits at every place the article names them."""
     names: dict[str, None] = {}
     n = len(text)
 
@@ -125,12 +146,15 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
     for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
                                     ("weak_metric", r"[\s\u00a0]+", False)):
         for start, end in found[kind]:
-            if not typed and spans.sentence(start) not in sentences:
+            if (around is not None or not typed) and spans.sentence(start) not in (around if typed else sentences):
                 continue
             lo, hi = bounds(spans, start, n)
             if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
-            add(name_before(text, start, lo, gap=before_gap), lo, typed)
+            span = name_before(text, start, lo, gap=before_gap)
+            if span and not typed and _attributed(text, span, found["attribution"]):
+                continue  # "according to Roe, the investment": a speaker, not a spender
+            add(span, lo, typed)
     if not names:
         return []
     labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
@@ -140,6 +164,13 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             continue
         hits += [Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
     return hits
+
+
+def _attributed(text: str, span: tuple[int, int], attribution: list[tuple[int, int]]) -> bool:
+    """Whether an attribution word ("according to", "Według", "podle") ends just before the name at `span` or
+    opens it (a capitalised one at the start of a sentence)."""
+    i = bisect.bisect_left(attribution, (span[1], span[1])) - 1
+    return i >= 0 and (attribution[i][1] > span[0] or not text[attribution[i][1]:span[0]].strip(" \u00a0"))
 
 
 def _noun_then_name(text: str, pos: int, hi: int) -> tuple[int, int] | None:
@@ -169,7 +200,7 @@ def _speaker_name(text: str, start: int, end: int, spans: Spans, g: Grammar, par
                           None):
             return listed.label
         if name := _name_ok(text, span, lo, g):
-            return _full_name(text, name)
+            return _full_name(text, name, g.lex.name_endings)
     return ""
 
 
@@ -180,11 +211,21 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
     Google"), else the party the sentence structure names beside it; unlabelled when nobody is."""
     speakers = Hits(companies + keyword_hits(found["company_pronoun"], text, label=PRONOUN))
     cues = []
-    for start, end in found["statement_cue"]:
+    found_cues = found["statement_cue"]
+    if found.get("split_verb"):  # "maakte Acme bekend": the verb, where its particle closes the clause after it
+        found_cues = sorted([*found_cues, *((a, b) for a, b in found["split_verb"] if spans.sentence(a) in sentences
+                                            and g.split_particle[fold(text[a:b])].match(text, b, b + 120))])
+    said: dict[int, str] = {}  # the last named speaker of each sentence
+    for start, end in found_cues:
         if spans.paragraph(start) not in paragraphs:
             continue
         sentence = spans.sentence(start)
         first = spans.sentence_ends[sentence - 1] if sentence else 0
+        if said.get(sentence - 1) and text.startswith(",", end) and _sentence_initial(text, first, start):
+            # a verb with its subject left out opens the sentence ("Recalled, that …" in the languages that
+            # drop subjects): the speaker of the sentence before goes on
+            cues.append(Hit(start, end, said[sentence - 1]))
+            continue
         before = next((h for h in reversed(speakers.near(first, start))
                        if h.end <= start and h.start >= first), None)  # the last speaker before the verb
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
@@ -193,6 +234,8 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         speaker = before or after
         label = speaker.label if speaker else \
             _speaker_name(text, start, end, spans, g, parties) if sentence in sentences else ""
+        if label:
+            said[sentence] = label
         cues.append(Hit(start, end, label))
     # an attribution word ("according to", "laut", "podle") names its party right beside it, or nobody
     cues += [Hit(start, end, _speaker_name(text, start, end, spans, g, parties))
