@@ -223,3 +223,14 @@ def test_parties_named_in_a_row_share_a_figure_that_is_no_single_ones(text: str,
 def test_a_gdp_or_market_size_figure_has_no_spender(text: str, company: str | None) -> None:
     metric, got, _ = _first(text, "en")
     assert (metric, got) == ("other", company)
+
+
+@pytest.mark.parametrize(("text", "lang", "company", "source"), [
+    ("Die Telekom steckt nach eigenen Angaben 800 Millionen Euro in ein Rechenzentrum.", "de", "Deutsche Telekom",
+     "company statement"),
+    ("قالت أرامكو إنها ستنفق 3 مليارات دولار على مراكز البيانات.", "ar", "Aramco", "company statement"),
+])
+def test_major_companies_by_their_press_names_and_statements_in_their_own_words(text: str, lang: str, company: str,
+                                                                                source: str) -> None:
+    m = extract(text, lang=lang)[0]
+    assert (m.company, m.source) == (company, source)
