@@ -234,3 +234,16 @@ def test_major_companies_by_their_press_names_and_statements_in_their_own_words(
                                                                                 source: str) -> None:
     m = extract(text, lang=lang)[0]
     assert (m.company, m.source) == (company, source)
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Quillnet Ltd will invest $2 billion in servers.", "en"),
+    ("Quillnet GmbH investiert 2 Milliarden Euro in Rechenzentren.", "de"),
+    ("Quillnet şirketi veri merkezine 2 milyar lira yatırım yapacak.", "tr"),
+])
+def test_a_legal_form_makes_the_word_before_it_a_company_even_at_a_sentence_start(text: str, lang: str) -> None:
+    assert _first(text, lang)[1] == "Quillnet"
+
+
+def test_a_german_noun_after_a_company_noun_stays_no_name() -> None:
+    assert _first("Man weiß, dass das Unternehmen Rechenzentren für 2 Milliarden Euro baut.", "de")[1] is None

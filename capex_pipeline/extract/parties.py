@@ -59,10 +59,12 @@ def _seen_inside(text: str, name: str) -> bool:
     return False
 
 
-def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: bool = False) -> str | None:
+def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: bool = False,
+             legal: bool = False) -> str | None:
     """The name at `span` when it can name a party: no sentence-initial determiner, no common word capitalised
     only because a sentence starts with it, no country (CLDR), public body, month, or short acronym (AI, EU)
-    unless a company noun or legal form stands beside it (`acronym`)."""
+    unless a company noun or legal form stands beside it (`acronym`). A legal form right after one capitalised
+    word (`legal`: "Acme GmbH", "Acme şirketi") makes it a name even at a sentence's start or in German."""
     start, end = span
     words = clean(text[start:end]).split()
     initial = _sentence_initial(text, lo, start)
@@ -79,8 +81,8 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     key = fold(name)
     if key in place_names(g.lex.lang) or key in g.not_names or word_key(name) in g.lex.months:
         return None
-    if len(words) == 1 and ((initial and not _seen_inside(text, name)) or
-                            (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
+    if len(words) == 1 and not legal and ((initial and not _seen_inside(text, name)) or
+                                          (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
         return None  # German capitalises every noun: one such word alone is no name
     return name
 
@@ -138,8 +140,8 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
     names: dict[str, None] = {}
     n = len(text)
 
-    def add(span: tuple[int, int] | None, lo: int, acronym: bool) -> None:
-        if span and (name := _name_ok(text, span, lo, g, acronym=acronym)):
+    def add(span: tuple[int, int] | None, lo: int, acronym: bool, legal: bool = False) -> None:
+        if span and (name := _name_ok(text, span, lo, g, acronym=acronym, legal=legal)):
             names[name] = None
 
     apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
@@ -154,7 +156,7 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             span = name_before(text, start, lo, gap=before_gap)
             if span and not typed and _attributed(text, span, found["attribution"]):
                 continue  # "according to Roe, the investment": a speaker, not a spender
-            add(span, lo, typed)
+            add(span, lo, typed, legal=kind == "legal_form")
     if not names:
         return []
     labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
