@@ -247,3 +247,13 @@ def test_a_legal_form_makes_the_word_before_it_a_company_even_at_a_sentence_star
 
 def test_a_german_noun_after_a_company_noun_stays_no_name() -> None:
     assert _first("Man weiß, dass das Unternehmen Rechenzentren für 2 Milliarden Euro baut.", "de")[1] is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("In March, Quillnet will invest $2 billion in servers.", "en"),
+    ("Em março, a Quillnet vai investir R$ 2 bilhões em servidores.", "pt"),
+    ("En mars, Quillnet va investir 2 milliards d'euros dans des serveurs.", "fr"),
+    ("En marzo, Quillnet va a invertir 2.000 millones de euros en servidores.", "es"),
+])
+def test_the_subject_of_an_investment_verb_after_an_auxiliary(text: str, lang: str) -> None:
+    assert _first(text, lang)[1] == "Quillnet"

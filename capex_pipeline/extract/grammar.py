@@ -90,6 +90,7 @@ class Grammar:
     not_names: frozenset[str] = frozenset()
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
+    auxiliary_before: re.Pattern[str] | None = None  # an auxiliary ending where an investment word starts
     aggregates: frozenset[str] = frozenset()  # "other" words that name a market or economy, no one's figure
     # what may stand between two parties named in a row: a comma or an "and" ("Google, Microsoft and Apple")
     list_gap: re.Pattern[str] = re.compile(r"[ \u00a0]*[,、，][ \u00a0]*")
@@ -241,6 +242,8 @@ def grammar(lang: str) -> Grammar:
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),
         attributed_only=frozenset(entities.get("attributed_only") or ()),
+        auxiliary_before=re.compile(rf"(?<![^\W\d_])(?:{alternation(lex.auxiliaries, ignore_case=True)})[ \u00a0]+$")
+        if lex.auxiliaries else None,
         aggregates=frozenset(fold(w) for w in metrics.get("aggregates") or ()),
         list_gap=re.compile(rf"[ \u00a0]*(?:[,、，][ \u00a0]*|(?:{conjunctions})[ \u00a0]*)"),
         split_particle=_split_particles(lex.split_cues),

@@ -128,6 +128,7 @@ class Lexicon:
     era_offset: int  # added to such a year for the Gregorian year it mostly falls in
     statement_cues: list[str]
     company_pronouns: list[str]
+    auxiliaries: list[str]  # between a subject and its investment verb ("Acme will invest", "a Acme vai investir")
     # separable statement verbs written apart around their subject ("maakte Acme bekend"): [verb, particle]
     split_cues: list[list[str]]
     # case endings of personal names in languages that decline them ("Tomem Clarkem", "podle Clarka"):
@@ -241,7 +242,7 @@ def lexicon(lang: str) -> Lexicon:
         keep = {k: v for k, v in english.items() if k not in ("qualifiers", "qualifiers_after", "number_words",
                                                               "locale", "territory", "statement_cues",
                                                               "company_pronouns", "inflects", "split_cues",
-                                                              "name_endings", "subject_particles")}
+                                                              "name_endings", "subject_particles", "auxiliaries")}
         merged = _merge(merged, keep)
         for layer in _language_chain(code):
             merged = _merge(merged, layer)
@@ -301,6 +302,7 @@ def lexicon(lang: str) -> Lexicon:
         era_offset=int(merged.get("era_offset") or 0),
         statement_cues=merged.get("statement_cues") or [],
         company_pronouns=merged.get("company_pronouns") or [],
+        auxiliaries=merged.get("auxiliaries") or [],
         split_cues=[pair for pair in merged.get("split_cues") or [] if isinstance(pair, list) and len(pair) == 2],
         name_endings={k: sorted(v or [], key=len, reverse=True) for k, v in (merged.get("name_endings") or {}).items()},
         subject_particles=merged.get("subject_particles") or [],

@@ -153,7 +153,11 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             lo, hi = bounds(spans, start, n)
             if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
-            span = name_before(text, start, lo, gap=before_gap)
+            pos = start
+            if not typed and g.auxiliary_before and \
+                    (aux := g.auxiliary_before.search(text, max(lo, start - 24), start)):
+                pos = aux.start()  # "Acme will invest", "a Acme vai investir": the subject before the auxiliary
+            span = name_before(text, pos, lo, gap=before_gap)
             if span and not typed and _attributed(text, span, found["attribution"]):
                 continue  # "according to Roe, the investment": a speaker, not a spender
             add(span, lo, typed, legal=kind == "legal_form")
