@@ -257,3 +257,12 @@ def test_a_german_noun_after_a_company_noun_stays_no_name() -> None:
 ])
 def test_the_subject_of_an_investment_verb_after_an_auxiliary(text: str, lang: str) -> None:
     assert _first(text, lang)[1] == "Quillnet"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Orange Polska wyda na serwery 2 mld zł – powiedział prezes spółki.", "pl"),
+    ("Firma Seznam utratí za servery 2 miliardy korun, řekl její ředitel.", "cs"),
+    ("腾讯说，公司今年将投入500亿元建设算力。", "zh"),
+])
+def test_the_ordinary_word_for_said_makes_the_spender_the_source(text: str, lang: str) -> None:
+    assert _first(text, lang)[2] == "company statement"
