@@ -141,25 +141,26 @@ def test_lexicons_come_from_cldr_and_overlays() -> None:
 
 
 def test_a_language_is_added_by_data_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Afrikaans is not shipped: one overlay file naming its CLDR locale makes it a registered language, and
+    """Galician is not shipped: one overlay file naming its CLDR locale makes it a registered language, and
     a user's extra word for a shipped language takes effect without editing the package."""
     from capex_pipeline.extract import reload_lexicons
     from capex_pipeline.extract.registry import languages, normalize_lang
 
-    (tmp_path / "af.yaml").write_text("locale: af\ncurrency_words: {rand: ZAR}\n", encoding="utf-8")
+    (tmp_path / "gl.yaml").write_text("locale: gl\ncurrency_words: {reais: BRL}\ncurrency_connectors: [\"de \"]\n",
+                                      encoding="utf-8")
     (tmp_path / "en.yaml").write_text("currency_words: {greenbacks: USD}\n", encoding="utf-8")
-    assert "af" not in languages()
+    assert "gl" not in languages()
     monkeypatch.setenv("CAPEX_LEXICONS", str(tmp_path))
     reload_lexicons()
     try:
-        assert "af" in languages() and normalize_lang("af-ZA") == "af"
-        found = extract("Die maatskappy gaan 5 miljard rand in datasentrums belê.", lang="af")
-        assert [(m.value, m.currency) for m in found] == [(5e9, "ZAR")]
+        assert "gl" in languages() and normalize_lang("gl-ES") == "gl"
+        found = extract("A empresa investirá 5.000 millóns de reais en centros de datos.", lang="gl")
+        assert [(m.value, m.currency) for m in found] == [(5e9, "BRL")]
         assert [m.currency for m in extract("It spent 3 billion greenbacks.", lang="en")] == ["USD"]
     finally:
         monkeypatch.delenv("CAPEX_LEXICONS")
         reload_lexicons()
-    assert "af" not in languages()
+    assert "gl" not in languages()
 
 
 @pytest.mark.parametrize(("text", "lang", "qualifier"), [

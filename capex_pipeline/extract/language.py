@@ -23,7 +23,7 @@ SCRIPTS = {
     "Latn": "A-Za-z\u00c0-\u024f", "Cyrl": "\u0400-\u04ff", "Arab": "\u0600-\u06ff\u0750-\u077f",
     "Hebr": "\u0590-\u05ff", "Grek": "\u0370-\u03ff", "Deva": "\u0900-\u097f", "Beng": "\u0980-\u09ff",
     "Taml": "\u0b80-\u0bff", "Thai": "\u0e00-\u0e7f", "Kore": "\uac00-\ud7af\u1100-\u11ff",
-    "Jpan": "\u3040-\u30ff", "Hans": "\u4e00-\u9fff",
+    "Jpan": "\u3040-\u30ff", "Hans": "\u4e00-\u9fff", "Armn": "\u0530-\u058f", "Geor": "\u10a0-\u10ff",
 }
 _SCRIPT_RE = {name: re.compile(f"[{chars}]") for name, chars in SCRIPTS.items()}
 OTHER_SCRIPT_SHARE = 0.2  # a non-Latin script this share of the letters is the text's own (names are Latin)
