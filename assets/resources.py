@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -20,18 +18,6 @@ from capex_pipeline.articles import DEFAULT_MAX_BYTES, Listing, list_folder
 SEEDS_DIR = package_data.seeds_dir()  # the default corpus, shipped inside the package
 
 
-def folder_state(folder: str | Path) -> dict[str, list[int]]:
-    """File name -> [size, mtime in ns] of every article file and the `sources.csv` sidecar (-1s where a stat
-    fails, as for a dangling link, which raw_articles quarantines): cheap to read, and it differs when a file is
-    added, edited, renamed or deleted, or the sidecar is edited. The same listing raw_articles skips files by."""
-    return list_folder(folder).state()
-
-
-def fingerprint(state: dict[str, list[int]]) -> str:
-    """A short digest of a folder_state, small enough for materialization metadata at any corpus size."""
-    return hashlib.sha256(json.dumps(sorted(state.items())).encode()).hexdigest()[:32]
-
-
 class CorpusResource(dg.ConfigurableResource):
     """Where the articles are read from, and the largest file taken in."""
 
@@ -46,7 +32,7 @@ class CorpusResource(dg.ConfigurableResource):
     def fingerprint(self, listing: Listing | None = None) -> str:
         """The folder's fingerprint, recorded by raw_articles so the sensor can tell what a run already read."""
         listing = listing or self.listing()
-        return fingerprint(listing.state()) if listing is not None else ""
+        return listing.fingerprint() if listing is not None else ""
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -612,6 +612,16 @@ class Listing:
             state[SIDECAR] = list(self.sidecar)
         return state
 
+    def fingerprint(self) -> str:
+        """A short digest of the names, sizes and mtimes (the sidecar's too), small enough for materialization
+        metadata at any corpus size; built from the lists, without a state dict of every file. A name holds
+        neither NUL nor '/', so the separators cannot be forged."""
+        entries = zip(self.names, self.sizes, self.mtimes, strict=True)
+        text = "/".join(f"{name}\0{size}\0{mtime}" for name, size, mtime in entries)
+        if self.sidecar is not None:
+            text += f"//{SIDECAR}\0{self.sidecar[0]}\0{self.sidecar[1]}"
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
 
 def list_folder(folder: Path | str) -> Listing:
     """The folder's article files with one stat each, from the directory's entries (telling a folder or a link
