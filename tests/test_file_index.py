@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 
 from assets.pipeline import PIPELINE_ASSETS
 from assets.resources import make_resources
@@ -167,6 +168,28 @@ def test_a_racy_entry_is_not_trusted_and_a_renamed_file_is_read_under_its_new_na
     assert _meta(renamed, "raw_articles")["files_read"] == 2  # the renamed file, and the racy one again
     assert {d for (d,) in rows(db, "SELECT doc FROM raw.file_index")} == \
         {p.name for p in corpus.iterdir() if p.suffix == ".txt"}
+    full = tmp_path / "full.duckdb"
+    assert materialize(full, corpus).success
+    assert snapshot(db) == snapshot(full)
+
+
+def test_fct_claims_is_rebuilt_only_for_changed_articles_and_whole_when_its_columns_changed(corpus: Path,
+                                                                                            tmp_path: Path) -> None:
+    """The mart keeps the rows of unchanged articles; a mart written with other columns (an older version) is
+    rebuilt whole; either way it equals a full build."""
+    _age(corpus)
+    db = tmp_path / "capex.duckdb"
+    assert materialize(db, corpus).success
+    (corpus / "900_new.txt").write_text(EXTRA, encoding="utf-8")
+    added = materialize(db, corpus)
+    assert added.success and _meta(added, "fct_claims")["articles_rebuilt"] == 1
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE marts.fct_claims DROP COLUMN note")
+    rebuilt = materialize(db, corpus)
+    assert rebuilt.success
+    assert _meta(rebuilt, "fct_claims")["articles_rebuilt"] == rows(db, "SELECT count(*) FROM raw.articles")[0][0]
+    assert rows(db, "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'fct_claims' AND column_name = 'note'") \
+        == [(1,)]
     full = tmp_path / "full.duckdb"
     assert materialize(full, corpus).success
     assert snapshot(db) == snapshot(full)
