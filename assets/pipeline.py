@@ -310,7 +310,7 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
         with duckdb.get_connection() as con:
             count = marts.publish(con, mart)
             head = tables.read_frame(con, f"SELECT * FROM {mart.table} LIMIT {PREVIEW_ROWS}")
-            charted = tables.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year "
+            charted = tables.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year, metric "
                                                 f"LIMIT {CHART_ROWS}") if mart is marts.CAPEX_CONSENSUS else None
         metadata = _table_metadata(mart.table, head, None, [c for c in head.columns if c in mart.preview], mart)
         metadata["dagster/row_count"] = count
