@@ -287,12 +287,9 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
                   "mart rows do not reconcile")
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            if rebuild:
-                con.execute(f"DROP TABLE IF EXISTS {mart.table}")
             tables.publish_delta(con, mart.table, gate.kept, step="fct_claims", keep=keep, state=todo,
-                                 quarantine=quarantine, run_id=context.run.run_id)
-            if rebuild:
-                marts.comment(con, mart)
+                                 quarantine=quarantine, run_id=context.run.run_id, rebuild=rebuild,
+                                 annotate=(lambda c: marts.comment(c, mart)) if rebuild else None)
 
         yield from _publish(context, con, "fct_claims", gate,
                             ["company", "metric", "year", "quote", "currency", "qualifier", "usd_value", "source"],

@@ -178,17 +178,24 @@ def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, keep: pl
 
 
 def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
-                  keep: pl.DataFrame, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None) -> None:
+                  keep: pl.DataFrame, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
+                  rebuild: bool = False,
+                  annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
     """Replace the rows, quarantine rows and state of every article outside `keep` with `frame`, `quarantine`
-    and `state`, in one transaction (`sql/publish_delta.sql`)."""
+    and `state`, in one transaction (`sql/publish_delta.sql`); `rebuild`: the table is made anew from `frame`'s
+    columns in that transaction (a failure leaves the old one), then `annotate`d."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
     frames = {"_keep": keep.select("doc"), "_frame": frame, "_q": q, "_state": state.select("doc", "key")}
     try:
         _register(con, frames)
         with transaction(con):
+            if rebuild:
+                con.execute(f"DROP TABLE IF EXISTS {table}")
             _add_new_columns(con, table, "_frame")
             con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
+            if annotate:
+                annotate(con)
     finally:
         _unregister(con, frames)
 
