@@ -19,7 +19,7 @@ $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)  # .pyc at install: runs import from bytecode
 	touch $@
 
 run: setup  ## materialize the pipeline on the seeds into data/capex.duckdb and print a summary
@@ -50,7 +50,7 @@ evaluate: setup  ## extractor scores on the evaluation corpus (seeds, dev, dev2)
 
 bench: setup  ## 10k and 100k generated articles with the Recognizers-Text peer (work files in /tmp/capex_bench)
 	$(UV) run --frozen --extra bench --python $(PYTHON) capex bench --e2e-timeout 900
-	$(UV) sync --frozen --python $(PYTHON)
+	$(UV) sync --frozen --compile-bytecode --python $(PYTHON)  # .pyc at install: runs import from bytecode
 
 bench-quick: setup  ## a small benchmark run (200 and 1000 articles, no peer)
 	$(VENV)/bin/capex bench --quick --no-peer

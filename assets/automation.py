@@ -6,8 +6,10 @@ from pathlib import Path
 
 import dagster as dg
 
+from capex_pipeline.articles import list_folder
+
 from .lake import GROUP, LAKE_PARTITIONED
-from .resources import default_articles_dir, fingerprint, folder_state
+from .resources import default_articles_dir
 
 # In one process by default: a step process costs about 10 s to start on this kind of machine, more than most
 # steps' work, and one process holds the writer lock for the whole run (see WarehouseResource). The launchpad
@@ -57,8 +59,8 @@ def new_articles_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | 
     folder = default_articles_dir()
     if not Path(folder).is_dir():  # an unmounted or mistyped folder must not empty the warehouse
         return dg.SkipReason(f"articles folder {folder} not found")
-    state = folder_state(folder)
-    current = fingerprint(state)
+    listing = list_folder(folder)
+    state, current = listing.state(), listing.fingerprint()
     cursor = json.loads(context.cursor) if context.cursor else None
     if cursor is not None and "files" not in cursor:  # the cursor of earlier versions: the file state alone
         cursor = {"seq": 0, "files": cursor}

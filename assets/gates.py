@@ -12,6 +12,8 @@ import polars as pl
 from capex_pipeline import quality, render, tables
 from capex_pipeline.steps import quarantine_from_gate
 
+from .resources import GxResource
+
 
 @dataclass
 class Gate:
@@ -45,9 +47,9 @@ def _quarantine_markdown(frame: pl.DataFrame, limit: int = 20) -> str:
     return render.markdown_table(columns, frame.head(limit).select(columns).rows(), max_cell=300)
 
 
-def run_gate(frame: pl.DataFrame, suite: str, step: str) -> Gate:
+def run_gate(gx: GxResource, frame: pl.DataFrame, suite: str, step: str) -> Gate:
     """Validate `frame`; rows failing row-level expectations go to quarantine, the rest is kept."""
-    validation = quality.validate(frame, suite)
+    validation = gx.validate(frame, suite)
     kept, failed = quality.split_rows(frame, validation)
     return Gate(passed=not validation.blocking_failures(), kept=kept,
                 quarantine=quarantine_from_gate(step, failed), validation=validation)

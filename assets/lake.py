@@ -25,7 +25,7 @@ from capex_pipeline import fx, lake, marts, steps, tables, warehouse
 
 from .gates import Gate, record_validation, run_gate
 from .pipeline import GATE, POOL, batch_size, gate_spec
-from .resources import ClusterResource, CorpusResource, LakeResource, WarehouseResource
+from .resources import ClusterResource, CorpusResource, GxResource, LakeResource, WarehouseResource
 
 MONTHS = dg.MonthlyPartitionsDefinition(start_date="2015-01", fmt="%Y-%m", end_offset=1)
 GROUP = "lake"
@@ -52,7 +52,8 @@ def _publish(context: dg.AssetExecutionContext, store: lake.Lake, table: str, st
 
 @dg.asset(partitions_def=MONTHS, group_name=GROUP, kinds={"parquet", "python"}, output_required=False,
           check_specs=[gate_spec("lake_articles", "raw_articles")], owners=["team:capex-data"])
-def lake_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, lake: LakeResource) -> Iterator[Any]:
+def lake_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, lake: LakeResource,
+                  gx: GxResource) -> Iterator[Any]:
     """The month's article files (`<articles>/<YYYY-MM>/`), read as raw_articles reads a folder: decoded text,
     content hash, language and publication date; one row per content hash. A month with no folder is published
     empty. Gate: the raw_articles suite."""
@@ -60,11 +61,11 @@ def lake_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, lak
     frames = [pl.DataFrame(schema=steps.ARTICLE_SCHEMA)]
     refused = steps.quarantine_rows([])
     if folder.is_dir():
-        scan = steps.scan_articles(folder, max_bytes=corpus.max_bytes, index={}, key="",
+        scan = steps.scan_articles(folder, max_bytes=corpus.max_bytes, index=None, key="",
                                    sink=lambda frame, _: frames.append(frame))
         refused = scan.refused
     articles = steps.merge_duplicates(pl.concat(frames))
-    gate = run_gate(steps.article_audit(articles.drop("text")), "raw_articles", "raw_articles")
+    gate = run_gate(gx, steps.article_audit(articles.drop("text")), "raw_articles", "raw_articles")
     kept = articles.join(gate.kept.select("doc"), on="doc", how="semi")
     yield from _publish(context, lake.open(), "articles", "raw_articles", gate, kept,
                         pl.concat([refused, gate.quarantine]), {"folder": str(folder), "files_refused": refused.height})
@@ -79,7 +80,8 @@ def _read(store: lake.Lake, table: str, key: str) -> pl.DataFrame:
 
 @dg.asset(partitions_def=MONTHS, group_name=GROUP, kinds={"parquet", "python"}, deps=[lake_articles],
           output_required=False, check_specs=[gate_spec("lake_claims", "claims")], owners=["team:capex-data"])
-def lake_claims(context: dg.AssetExecutionContext, lake: LakeResource, dask: ClusterResource) -> Iterator[Any]:
+def lake_claims(context: dg.AssetExecutionContext, lake: LakeResource, dask: ClusterResource,
+                gx: GxResource) -> Iterator[Any]:
     """Every monetary mention in the month's articles, extracted on the Dask cluster when a scheduler is
     configured (`--dask-scheduler`, $CAPEX_DASK_SCHEDULER), else on this machine. Gate: the claims suite."""
     store = lake.open()
@@ -89,7 +91,7 @@ def lake_claims(context: dg.AssetExecutionContext, lake: LakeResource, dask: Clu
                                                  articles.height, mapper)
         where = {"extraction": f"dask {mapper.address}" if mapper else "local",
                  **({"dask_batches_by_worker": dg.MetadataValue.json(dict(mapper.done_by))} if mapper else {})}
-    gate = run_gate(frame, "claims", "claims")
+    gate = run_gate(gx, frame, "claims", "claims")
     yield from _publish(context, store, "claims", "claims", gate, gate.kept, pl.concat([malformed, gate.quarantine]),
                         {"articles": articles.height, **where})
 
@@ -97,12 +99,12 @@ def lake_claims(context: dg.AssetExecutionContext, lake: LakeResource, dask: Clu
 @dg.asset(partitions_def=MONTHS, group_name=GROUP, kinds={"parquet", "python"}, deps=[lake_claims],
           output_required=False, check_specs=[gate_spec("lake_usd_claims", "usd_claims")],
           owners=["team:capex-data"])
-def lake_usd_claims(context: dg.AssetExecutionContext, lake: LakeResource) -> Iterator[Any]:
+def lake_usd_claims(context: dg.AssetExecutionContext, lake: LakeResource, gx: GxResource) -> Iterator[Any]:
     """The month's claims in USD at the ECB rate of the publication date (as usd_claims). Gate: its suite."""
     store, key = lake.open(), context.partition_key
     dates = _read(store, "articles", key).select("doc", "published", "date_basis")
     frame = fx.convert(_read(store, "claims", key).join(dates, on="doc", how="left").sort("doc", "start_offset"))
-    gate = run_gate(frame, "usd_claims", "usd_claims")
+    gate = run_gate(gx, frame, "usd_claims", "usd_claims")
     yield from _publish(context, store, "usd_claims", "usd_claims", gate, gate.kept, gate.quarantine, {})
 
 
@@ -112,8 +114,8 @@ class _Rollback(Exception):
 
 @dg.asset(group_name=GROUP, kinds={"duckdb", "sql"}, deps=[lake_articles, lake_usd_claims], pool=POOL,
           output_required=False, check_specs=[gate_spec("lake_marts", "fct_claims")], owners=["team:capex-analytics"])
-def lake_marts(context: dg.AssetExecutionContext, lake: LakeResource,
-               lake_warehouse: WarehouseResource) -> Iterator[Any]:
+def lake_marts(context: dg.AssetExecutionContext, lake: LakeResource, lake_warehouse: WarehouseResource,
+               gx: GxResource) -> Iterator[Any]:
     """Every mart (fct_claims, dim_articles, capex_consensus, source_disagreements, fx_audit) built from all the
     lake's published months in the lake warehouse, then its published snapshot for analysts. One changed month
     re-runs only that month's steps; this rebuild is SQL over Parquet. Gate: the fct_claims suite, the claim_id
@@ -130,7 +132,7 @@ def lake_marts(context: dg.AssetExecutionContext, lake: LakeResource,
             with tables.transaction(con):
                 tables.load_lake(con, files)
                 built = tables.build_temp(con, "_fct", marts.FCT_CLAIMS.sql)
-                gate = run_gate(tables.read_frame(con, f"SELECT * FROM {built}"), "fct_claims", "fct_claims")
+                gate = run_gate(gx, tables.read_frame(con, f"SELECT * FROM {built}"), "fct_claims", "fct_claims")
                 counts = tables.reconcile_counts(con)
                 total, distinct = tables.key_counts(con, built, "claim_id")
                 expected = counts["claims"] - counts["usd_quarantined"]

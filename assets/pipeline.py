@@ -6,7 +6,6 @@ gate leaves the table at its last good state and, being blocking, stops every do
 """
 
 
-import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from capex_pipeline.cluster import ClusterMap
 
 from .gates import Gate, record_validation, run_gate
 from .images import image_metadata
-from .resources import ClusterResource, CorpusResource, WarehouseResource
+from .resources import ClusterResource, CorpusResource, GxResource, WarehouseResource
 
 GATE = "gx_gate"
 POOL = "capex_warehouse"  # DuckDB has one writer: every asset that writes the file is in this pool
@@ -133,23 +132,26 @@ def _data_docs(context: dg.AssetExecutionContext, database: str, gate: Gate, ste
 
 @dg.asset(group_name="raw", kinds={"duckdb", "python"}, check_specs=[gate_spec("raw_articles")], pool=POOL,
           output_required=False, owners=["team:capex-data"])
-def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource,
-                 duckdb: WarehouseResource) -> Iterator[Any]:
+def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: WarehouseResource,
+                 gx: GxResource) -> Iterator[Any]:
     """Article files of the corpus folder: decoded text, content hash, language and publication date
     (from sources.csv, front matter or detection). Files that cannot be read are quarantined with a reason;
     faults in files still taken in, and in sources.csv, are quarantine rows whose reason starts with note:.
     Incremental: a file whose size, mtime, inode and sources.csv row are as last read is not opened again
     (`capex run --full-refresh` re-reads and re-hashes all); the gate validates the rows read this run."""
-    folder_fingerprint = corpus.fingerprint()  # before reading: a file changed meanwhile reads as changed later
-    quality.warm_up()  # GX imports in the background while the folder is scanned
+    # One listing, one stat per file, before reading: the fingerprint and the skip share it, and a file changed
+    # meanwhile reads as changed next run.
+    listing = corpus.listing()
+    folder_fingerprint = corpus.fingerprint(listing)
     key = steps.reader_key(corpus.articles_dir, corpus.max_bytes)
     with duckdb.get_connection() as con:
-        index = {} if corpus.full_refresh else tables.read_file_index(con, key)
+        index = None if corpus.full_refresh else tables.read_file_index(con, key)
         scan = steps.scan_articles(corpus.articles_dir, max_bytes=corpus.max_bytes, index=index, key=key,
-                                   sink=lambda frame, first: tables.stage_articles(con, frame, first=first))
+                                   sink=lambda frame, first: tables.stage_articles(con, frame, first=first),
+                                   listing=listing)
         rejected, notes = steps.split_notes(scan.refused)
         fresh = tables.fresh_articles(con, "* EXCLUDE (text)")
-        gate = run_gate(steps.article_audit(fresh), "raw_articles", "raw_articles")
+        gate = run_gate(gx, steps.article_audit(fresh), "raw_articles", "raw_articles")
         gate.quarantine = pl.concat([rejected, gate.quarantine])
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
@@ -195,7 +197,7 @@ def batch_size(articles: int, mapper: ClusterMap | None) -> int:
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[raw_articles], pool=POOL,
           check_specs=[gate_spec("claims")], output_required=False, owners=["team:capex-data"])
 def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: WarehouseResource,
-           dask: ClusterResource) -> Iterator[Any]:
+           dask: ClusterResource, gx: GxResource) -> Iterator[Any]:
     """Every monetary mention in every article: value, currency, qualifier, year, metric, company, source,
     the article's own stated USD conversion, and the exact quote with its offsets. Incremental: only new or
     changed articles are read; the rest keep their claims (`capex run --full-refresh` re-reads all).
@@ -210,7 +212,7 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
             todo.height, mapper)
         where = {"extraction": f"dask {mapper.address}" if mapper else "local",
                  **({"dask_batches_by_worker": dg.MetadataValue.json(dict(mapper.done_by))} if mapper else {})}
-        gate = run_gate(frame, "claims", "claims")
+        gate = run_gate(gx, frame, "claims", "claims")
         gate.quarantine = pl.concat([malformed, gate.quarantine])
         _unique_across(con, gate, tables.CLAIMS, "claim_id", keep)
 
@@ -231,7 +233,7 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
 
 @dg.asset(group_name="staging", kinds={"duckdb", "python"}, deps=[claims], pool=POOL,
           check_specs=[gate_spec("usd_claims")], output_required=False, owners=["team:capex-data"])
-def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
+def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx: GxResource) -> Iterator[Any]:
     """Claims converted to USD at the ECB reference rate of the publication date (fx_basis says which rate
     was used), with the article's implied rate checked against the ECB rate. Incremental: only the claims of
     articles whose claims or date changed are converted and validated."""
@@ -241,7 +243,7 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
         current = tables.read_frame(con, package_data.sql("usd_current.sql"))
         keep, todo = _work(con, "usd_claims", current.with_columns(pl.col("key") + "|" + fx.rates_key()))
         frame = fx.convert(tables.read_docs(con, package_data.sql("usd_input.sql"), todo))
-        gate = run_gate(frame, "usd_claims", "usd_claims")
+        gate = run_gate(gx, frame, "usd_claims", "usd_claims")
         _unique_across(con, gate, tables.USD_CLAIMS, "claim_id", keep)
         implied = frame.filter(pl.col("implied_rate").is_not_null()).select(
             "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation")
@@ -260,40 +262,42 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> 
 
 @dg.asset(group_name="marts", kinds={"duckdb", "sql"}, deps=[usd_claims, raw_articles], pool=POOL,
           check_specs=[gate_spec("fct_claims")], output_required=False, owners=["team:capex-analytics"])
-def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> Iterator[Any]:
-    """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote. Built in SQL;
-    the gate validates the rows that differ from the published mart (new or changed), and checks uniqueness
-    and the reconciliation with the claims over the whole mart."""
+def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx: GxResource) -> Iterator[Any]:
+    """marts.fct_claims: one row per claim with its USD figure, FX provenance, source and quote. Built in SQL,
+    incrementally: only the rows of articles whose USD claims or provenance changed (or all, when the mart's SQL
+    or columns changed) are built, validated by the gate and replaced; uniqueness of claim_id across the mart
+    and the reconciliation with the claims are checked in SQL over the whole mart."""
+    mart = marts.FCT_CLAIMS
     with duckdb.get_connection() as con:
-        built = tables.build_temp(con, "_fct", marts.FCT_CLAIMS.sql)
-        frame = tables.changed_rows(con, built, marts.FCT_CLAIMS.table)
+        tables.ensure_schema(con)
+        current = tables.read_frame(con, package_data.sql("fct_current.sql"))
+        rebuild = not tables.same_columns(con, mart.sql, mart.table)
+        keep, todo = _work(con, "fct_claims", current.with_columns(pl.col("key") + "|" + mart.digest), rebuild)
+        frame = tables.read_frame(con, f"SELECT * FROM ({mart.sql}) WHERE list_contains($docs, doc)",
+                                  {"docs": todo["doc"].to_list()}) if keep.height else tables.read_frame(con, mart.sql)
         counts = tables.reconcile_counts(con)
-        total, distinct = tables.key_counts(con, built, "claim_id")
-        gate = run_gate(frame, "fct_claims", "fct_claims")
-        if distinct != total:
-            _fail(gate, "expect_column_values_to_be_unique", "claim_id", total - distinct,
-                  f"{total} rows, {distinct} distinct claim_id", "claim_id is not unique across the mart")
+        gate = run_gate(gx, frame, "fct_claims", "fct_claims")
+        _unique_across(con, gate, mart.table, "claim_id", keep)
         # every extracted claim is either in the mart exactly once or quarantined by the USD step
         expected = counts["claims"] - counts["usd_quarantined"]
-        mart_rows = total - gate.quarantine.height
+        kept_rows, kept_usd = tables.kept_totals(con, mart.table, keep, "count(*)", "sum(usd_value)")
+        mart_rows = kept_rows + gate.kept.height
         if mart_rows != expected or counts["usd_claims"] != expected:
             _fail(gate, "reconcile_row_counts", None, abs(mart_rows - expected), f"{mart_rows} mart rows; {counts}",
                   "mart rows do not reconcile")
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            dropped = pl.DataFrame({"claim_id": [json.loads(r)["claim_id"] for r in quarantine["record"]]},
-                                   schema={"claim_id": pl.Utf8})
-            tables.replace_from_sql(con, marts.FCT_CLAIMS.table, built, step="fct_claims", drop=dropped,
-                                    quarantine=quarantine, run_id=context.run.run_id,
-                                    annotate=lambda c: marts.comment(c, marts.FCT_CLAIMS))
+            tables.publish_delta(con, mart.table, gate.kept, step="fct_claims", keep=keep, state=todo,
+                                 quarantine=quarantine, run_id=context.run.run_id, rebuild=rebuild,
+                                 annotate=(lambda c: marts.comment(c, mart)) if rebuild else None)
 
         yield from _publish(context, con, "fct_claims", gate,
                             ["company", "metric", "year", "quote", "currency", "qualifier", "usd_value", "source"],
                             write,
                             {**{f"reconcile/{k}": v for k, v in counts.items()},
-                             "usd_total_bn": round(float(tables.scalar(con, f"SELECT sum(usd_value) FROM {built}")
-                                                         or 0.0) / 1e9, 2)},
-                            mart=marts.FCT_CLAIMS)
+                             "articles_rebuilt": todo.height,
+                             "usd_total_bn": round((kept_usd + float(gate.kept["usd_value"].sum() or 0.0)) / 1e9, 2)},
+                            mart=mart)
 
 
 def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
@@ -303,7 +307,7 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
         with duckdb.get_connection() as con:
             count = marts.publish(con, mart)
             head = tables.read_frame(con, f"SELECT * FROM {mart.table} LIMIT {PREVIEW_ROWS}")
-            charted = tables.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year "
+            charted = tables.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year, metric "
                                                 f"LIMIT {CHART_ROWS}") if mart is marts.CAPEX_CONSENSUS else None
         metadata = _table_metadata(mart.table, head, None, [c for c in head.columns if c in mart.preview], mart)
         metadata["dagster/row_count"] = count

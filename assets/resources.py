@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -11,36 +9,13 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
 from pydantic import PrivateAttr
 
-from capex_pipeline import cluster, lake, package_data, warehouse
-from capex_pipeline.articles import DEFAULT_MAX_BYTES, SIDECAR, article_paths
+from capex_pipeline import cluster, lake, package_data, quality, warehouse
+from capex_pipeline.articles import DEFAULT_MAX_BYTES, Listing, list_folder
 
 SEEDS_DIR = package_data.seeds_dir()  # the default corpus, shipped inside the package
-
-
-def folder_state(folder: str | Path) -> dict[str, list[int]]:
-    """File name -> [size, mtime in ns] of every article file and the `sources.csv` sidecar: cheap to read, and
-    it differs when a file is added, edited, renamed or deleted, or the sidecar is edited."""
-    path = Path(folder)
-    state: dict[str, list[int]] = {}
-    for file in [*article_paths(path), path / SIDECAR]:
-        try:
-            stat = file.stat()
-        except FileNotFoundError:
-            if file.name != SIDECAR and file.is_symlink():
-                state[file.name] = [-1, -1]  # a dangling link is still an entry (raw_articles quarantines it)
-            continue
-        except OSError:
-            state[file.name] = [-1, -1]
-            continue
-        state[file.name] = [stat.st_size, stat.st_mtime_ns]
-    return state
-
-
-def fingerprint(state: dict[str, list[int]]) -> str:
-    """A short digest of a folder_state, small enough for materialization metadata at any corpus size."""
-    return hashlib.sha256(json.dumps(sorted(state.items())).encode()).hexdigest()[:32]
 
 
 class CorpusResource(dg.ConfigurableResource):
@@ -50,9 +25,14 @@ class CorpusResource(dg.ConfigurableResource):
     max_bytes: int = DEFAULT_MAX_BYTES
     full_refresh: bool = False  # re-extract every article instead of reusing claims of unchanged ones
 
-    def fingerprint(self) -> str:
+    def listing(self) -> Listing | None:
+        """The folder's article files, each stat'ed once (None when the folder is missing)."""
+        return list_folder(self.articles_dir) if Path(self.articles_dir).is_dir() else None
+
+    def fingerprint(self, listing: Listing | None = None) -> str:
         """The folder's fingerprint, recorded by raw_articles so the sensor can tell what a run already read."""
-        return fingerprint(folder_state(self.articles_dir)) if Path(self.articles_dir).is_dir() else ""
+        listing = listing or self.listing()
+        return listing.fingerprint() if listing is not None else ""
 
 
 class WarehouseResource(dg.ConfigurableResource):
@@ -70,6 +50,9 @@ class WarehouseResource(dg.ConfigurableResource):
     spanning a multiprocess run would need a holder outliving its step processes, which a resource is not."""
 
     database: str = str(warehouse.DEFAULT_DB)
+    # DuckDB's buffer pool otherwise grows to 80% of the machine's memory while a run scans the texts; above
+    # this it evicts pages (written to the file or its temp folder) instead of growing the process.
+    memory_limit: str = os.environ.get("CAPEX_DUCKDB_MEMORY_LIMIT", warehouse.WRITER_MEMORY_LIMIT)
     _writing: ExitStack | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
@@ -98,12 +81,27 @@ class WarehouseResource(dg.ConfigurableResource):
         one line instead of DuckDB's traceback."""
         try:
             with warehouse.connect(self.database) as con:
+                warehouse.limit_memory(con, self.memory_limit)
                 yield con
         except (OSError, duckdb.Error) as exc:
             if reason := warehouse.disk_error(exc):
                 raise warehouse.WarehouseUnavailable(f"cannot write the database at {self.database}: "
                                                      f"{reason}") from exc
             raise
+
+
+class GxResource(dg.ConfigurableResource):
+    """Great Expectations for the gates, imported (and its ephemeral context made) when Dagster initialises the
+    run's resources: once per run with the in-process executor, once per step process with the multiprocess
+    one. The import (seconds, about 220 MB: GX pulls pandas, scipy, altair) is a fixed cost of every run, not
+    work of the step that happens to validate first; Dagster's resource-initialisation events time it apart
+    from the steps (the benchmark reports it as `resource_init_seconds`)."""
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        quality.context()
+
+    def validate(self, frame: pl.DataFrame, suite: str) -> quality.Validation:
+        return quality.validate(frame, suite)
 
 
 class ClusterResource(dg.ConfigurableResource):
@@ -152,4 +150,5 @@ def make_resources(db: str | Path | None = None, articles: str | Path | None = N
         "duckdb": WarehouseResource(database=str(path)),
         "corpus": CorpusResource(articles_dir=str(articles or default_articles_dir()), full_refresh=full_refresh),
         "dask": ClusterResource(scheduler=dask_scheduler or ""),
+        "gx": GxResource(),
     }

@@ -16,7 +16,7 @@ from capex_pipeline import marts, package_data, render, tables, warehouse
 
 from .health import fail_dead_runs, process_tags
 from .pipeline import PIPELINE_ASSETS
-from .resources import ClusterResource, CorpusResource, WarehouseResource, default_articles_dir
+from .resources import ClusterResource, CorpusResource, GxResource, WarehouseResource, default_articles_dir
 
 INSTANCE_YAML = files(__package__) / "dagster.yaml"  # package data, shipped in the wheel
 
@@ -105,7 +105,7 @@ def run_pipeline(*, db: Path, articles: Path | None = None, full_refresh: bool =
     resources = {"corpus": CorpusResource(articles_dir=str(articles or default_articles_dir()),
                                           full_refresh=full_refresh),
                  "duckdb": WarehouseResource(database=str(db)),
-                 "dask": ClusterResource(scheduler=dask_scheduler or "")}
+                 "dask": ClusterResource(scheduler=dask_scheduler or ""), "gx": GxResource()}
     level = os.environ.get("CAPEX_LOG_LEVEL", "WARNING").upper()
     started = time.perf_counter()
     try:

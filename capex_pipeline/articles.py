@@ -16,7 +16,8 @@ import os
 import re
 import reprlib
 import stat
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -578,35 +579,99 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False  # cannot be told: read_article gives the reason
 
 
-def _article_entries(folder: Path) -> list[tuple[Path, bool]]:
-    """Article files of a folder in name order, each with whether it is a symlink: from the directory's
-    entries, so telling a folder or a link costs no stat per file."""
+def _suffix(name: str) -> str:
+    """`PurePath(name).suffix` without building a path (100k names per run)."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
+
+
+@dataclass
+class Listing:
+    """A folder's article files in name order, each stat'ed once (following symlinks): the sensor's fingerprint
+    and the stat-based skip share these stats, so a run costs one directory scan and one stat per file. Stats
+    are kept as plain ints (-1 where the stat failed), not as 100k stat objects."""
+    folder: Path
+    taken_ns: int  # before the scan: an index entry written from these stats is dated no later than them
+    names: list[str] = field(default_factory=list)
+    links: list[bool] = field(default_factory=list)
+    regular: list[bool] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+    mtimes: list[int] = field(default_factory=list)
+    inodes: list[int] = field(default_factory=list)
+    others: set[str] = field(default_factory=set)  # every other entry: hidden files, folders, other suffixes
+    sidecar: tuple[int, int] | None = None  # (size, mtime_ns) of the folder's own sources.csv
+
+    def paths(self) -> list[Path]:
+        return [self.folder / name for name in self.names]
+
+    def state(self) -> dict[str, list[int]]:
+        """File name -> [size, mtime in ns] of every article file and of the folder's `sources.csv`: it differs
+        when a file is added, edited, renamed or deleted, or the sidecar is edited."""
+        state = {name: [size, mtime] for name, size, mtime in zip(self.names, self.sizes, self.mtimes, strict=True)}
+        if self.sidecar is not None:
+            state[SIDECAR] = list(self.sidecar)
+        return state
+
+    def fingerprint(self) -> str:
+        """A short digest of the names, sizes and mtimes (the sidecar's too), small enough for materialization
+        metadata at any corpus size; built from the lists, without a state dict of every file. A name holds
+        neither NUL nor '/', so the separators cannot be forged."""
+        entries = zip(self.names, self.sizes, self.mtimes, strict=True)
+        text = "/".join(f"{name}\0{size}\0{mtime}" for name, size, mtime in entries)
+        if self.sidecar is not None:
+            text += f"//{SIDECAR}\0{self.sidecar[0]}\0{self.sidecar[1]}"
+        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def list_folder(folder: Path | str) -> Listing:
+    """The folder's article files with one stat each, from the directory's entries (telling a folder or a link
+    costs no extra stat). A stat that fails leaves -1s: read_article says why when the file is read."""
+    folder = Path(folder)
+    listing = Listing(folder, time.time_ns())
     found = []
     with os.scandir(folder) as entries:
         for entry in entries:
             name = entry.name
-            if name.startswith(".") or name == SIDECAR:
+            if name == SIDECAR:
+                try:
+                    info = entry.stat()
+                    listing.sidecar = (info.st_size, info.st_mtime_ns)
+                except OSError:
+                    listing.sidecar = (-1, -1)
+            if name.startswith(".") or name == SIDECAR or _suffix(name).lower() not in ARTICLE_SUFFIXES \
+                    or _is_dir(entry):
+                listing.others.add(name)
                 continue
-            path = folder / name
-            if path.suffix.lower() in ARTICLE_SUFFIXES and not _is_dir(entry):
-                found.append((name, path, entry.is_symlink()))
-    found.sort()  # names of one folder: the order of their paths
-    return [(path, link) for _, path, link in found]
+            try:
+                info = entry.stat()  # cached by is_dir() for a symlink: still one stat per file
+                found.append((name, entry.is_symlink(), stat.S_ISREG(info.st_mode), info.st_size,
+                              info.st_mtime_ns, info.st_ino))
+            except OSError:
+                found.append((name, entry.is_symlink(), False, -1, -1, -1))
+    found.sort()
+    for name, link, regular, size, mtime, inode in found:
+        listing.names.append(name)
+        listing.links.append(link)
+        listing.regular.append(regular)
+        listing.sizes.append(size)
+        listing.mtimes.append(mtime)
+        listing.inodes.append(inode)
+    return listing
 
 
 def article_paths(folder: Path) -> list[Path]:
     """Article files of a folder, in name order (the sidecar and hidden files are not articles)."""
-    return [path for path, _ in _article_entries(folder)]
+    return list_folder(folder).paths()
 
 
-def _unmatched_rows(folder: Path, sidecar: Sidecar, articles: set[str]) -> Iterator[Note]:
+def _unmatched_rows(folder: Path, sidecar: Sidecar, listing: Listing) -> Iterator[Note]:
     """Sidecar rows naming no article: most often a renamed file, whose metadata must not be guessed."""
-    present = set(os.listdir(folder)) if sidecar.rows else set()
+    articles = set(listing.names) if sidecar.rows else set()
     where = printable(str(sidecar_path(folder)))
     for name, line in sidecar.lines.items():
         if name in articles:
             continue
-        if name in present:
+        if name in listing.others:
             yield Note(name, where, NOTE + "sidecar_not_an_article",
                        f"{SIDECAR} line {line} names {name!r}, which is not read as an article (a folder, a hidden "
                        "file or not a text file); its metadata is not used")
@@ -616,49 +681,47 @@ def _unmatched_rows(folder: Path, sidecar: Sidecar, articles: set[str]) -> Itera
                        "the folder (renamed or deleted?); its metadata is not used")
 
 
-# skip(doc, stat, sidecar row) -> True when the caller already holds this exact file (see `Unchanged`).
-SkipFile = Callable[[str, FileStat, "dict[str, str] | None"], bool]
-
-
 def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                fallback: dict[str, dict[str, str]] | None = None,
-                skip: SkipFile | None = None) -> Iterator[Article | Rejected | Note | Unchanged]:
+                fallback: dict[str, dict[str, str]] | None = None, listing: Listing | None = None,
+                sidecar: Sidecar | None = None,
+                unchanged: Container[str] = ()) -> Iterator[Article | Rejected | Note | Unchanged]:
     """Stream a folder's articles in name order, with their `sources.csv` metadata (or `fallback` rows);
-    notes on the sidecar come first. A regular file (not a symlink) that `skip` accepts by its stat is not
+    notes on the sidecar come first. `listing` and `sidecar`, when the caller has them, are not taken again.
+    A regular file (not a symlink) named in `unchanged` (the caller judged it by the listing's stat) is not
     opened: it comes as `Unchanged`."""
     folder = Path(folder)
-    sidecar = read_sidecar(folder)
+    sidecar = sidecar or read_sidecar(folder)
     yield from sidecar.notes
     side = (fallback or {}) | sidecar.rows
     root = folder.resolve()
-    entries = _article_entries(folder)
-    yield from _unmatched_rows(folder, sidecar, {p.name for p, _ in entries})
+    listing = listing or list_folder(folder)
+    yield from _unmatched_rows(folder, sidecar, listing)
     docs: set[str] = set()
-    for path, link in entries:
-        doc, where = printable(path.name), printable(str(path))
+    prefix = str(folder / "_")[:-1]  # paths as strings: pathlib per file costs more than the skip itself
+    shown = printable(prefix)
+    for name, link, regular in zip(listing.names, listing.links, listing.regular, strict=True):
+        doc = printable(name)
         if doc in docs:  # only a name with escaped bytes can print like another file's
-            yield Rejected(doc, where, "duplicate_name", "another file's name prints the same; not read")
+            yield Rejected(doc, printable(prefix + name), "duplicate_name",
+                           "another file's name prints the same; not read")
             continue
         docs.add(doc)
-        if link:
+        if not link and regular and doc == name and doc in unchanged:
+            yield Unchanged(doc, shown + name)
+            continue
+        path = folder / name
+        if link:  # a symlink's target can change under an unchanged link: read every run
             try:
                 target = path.resolve()
             except (OSError, RuntimeError):  # 3.11 raises RuntimeError on a loop
-                yield Rejected(doc, where, "symlink_loop", "a symlink loop (or a chain of links too long to "
-                                                           "follow); not read")
+                yield Rejected(doc, printable(str(path)), "symlink_loop", "a symlink loop (or a chain of links "
+                                                                          "too long to follow); not read")
                 continue
             if root not in target.parents:
-                yield Rejected(doc, where, "outside_folder", "symlink points outside the articles folder")
+                yield Rejected(doc, printable(str(path)), "outside_folder", "symlink points outside the articles "
+                                                                            "folder")
                 continue
-        elif skip is not None and doc == path.name:  # a symlink's target can change under an unchanged link
-            try:
-                info = path.stat()
-            except OSError:
-                info = None  # read_article says why
-            if info is not None and stat.S_ISREG(info.st_mode) and skip(doc, FileStat.of(info), side.get(path.name)):
-                yield Unchanged(doc, where)
-                continue
-        yield read_article(path, side.get(path.name), max_bytes=max_bytes, follow=link)
+        yield read_article(path, side.get(name), max_bytes=max_bytes, follow=link)
 
 
 def read_paths(paths: list[str]) -> Iterator[Article | Rejected]:

@@ -8,6 +8,7 @@ counted twice (`figures.sql`, the macro the counting marts share).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 import duckdb
@@ -31,6 +32,11 @@ class Mart:
     @property
     def table(self) -> str:
         return f"marts.{self.name}"
+
+    @property
+    def digest(self) -> str:
+        """Of its SQL: part of an incremental mart's row keys, so a changed query rebuilds every row."""
+        return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
 
 
 def load(name: str) -> Mart:

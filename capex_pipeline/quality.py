@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources.abc import Traversable
@@ -65,25 +64,10 @@ def suite_path(name: str) -> Traversable:
     return EXPECTATIONS_DIR / f"{name}.json" if EXPECTATIONS_DIR else package_data.suite(name)
 
 
-_warming: threading.Thread | None = None
-
-
-def warm_up() -> None:
-    """Import GX in a background thread (4-7 s), so it overlaps with work that waits on the disk."""
-    global _warming
-    if _warming is None:
-        _warming = threading.Thread(target=_context, name="gx-import", daemon=True)
-        _warming.start()
-
-
-def settle() -> None:
-    """Wait for warm_up's import (before forking, and before using GX from this thread)."""
-    if _warming is not None:
-        _warming.join()
-
-
 @cache
-def _context() -> Any:
+def context() -> Any:
+    """GX's ephemeral context, made once per process: the first call imports GX (pandas, scipy, altair: seconds
+    and about 220 MB), so the Dagster layer calls it when the run's resources are initialised."""
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     import great_expectations as gx
 
@@ -116,15 +100,14 @@ def validate(frame: pl.DataFrame, suite_name: str) -> Validation:
     no rows (an incremental run with nothing new for this step) passes without importing GX."""
     if frame.is_empty():
         return Validation(suite=suite_name, success=True, evaluated=0)
-    settle()
-    context = _context()
+    gx = context()
     name = f"{suite_name}_{id(frame)}"
-    asset = context.data_sources.add_or_update_pandas(name).add_dataframe_asset(name)
+    asset = gx.data_sources.add_or_update_pandas(name).add_dataframe_asset(name)
     batch = asset.add_batch_definition_whole_dataframe(name).get_batch(
         batch_parameters={"dataframe": frame.to_pandas()})
     result = batch.validate(load_suite(suite_name), result_format={"result_format": "COMPLETE"},
                             expectation_parameters=suite_parameters())
-    context.data_sources.delete(name)
+    gx.data_sources.delete(name)
     failures = []
     for r in result.results:
         if r.success:

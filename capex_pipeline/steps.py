@@ -10,7 +10,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -21,8 +20,20 @@ from typing import Any
 
 import polars as pl
 
-from . import package_data, progress, quality, tables
-from .articles import NOTE, Article, FileStat, Note, Rejected, Unchanged, read_article, read_corpus, read_sidecar
+from . import package_data, progress, tables
+from .articles import (
+    NOTE,
+    Article,
+    Listing,
+    Note,
+    Rejected,
+    Unchanged,
+    list_folder,
+    printable,
+    read_article,
+    read_corpus,
+    read_sidecar,
+)
 from .extract import extract_article, extractor_fingerprint
 from .extract.amounts import malformed_amounts
 from .extract.mention import Mention
@@ -75,26 +86,54 @@ class Scan:
     files_read: int
 
 
-def scan_articles(folder: Path | str, *, max_bytes: int, index: dict[str, Any], key: str,
-                  sink: Callable[[pl.DataFrame, bool], None], batch: int = STAGE_BATCH) -> Scan:
-    """Read the folder's new and changed files into `sink` (frames of ARTICLE_SCHEMA, in batches; the flag
-    says the first) and skip the rest by their stat against `index` (tables.read_file_index; empty: read all).
-    A file skipped but sharing its content hash with a file read, changed or deleted is read after all, so
-    the caller can rebuild that hash's row (its also_named) exactly as a full read would."""
-    folder = Path(folder)
-    started = time.time_ns()
-    side_keys: dict[str, str] = {}
+INDEX_SCHEMA = {"doc": pl.Utf8, "size": pl.Int64, "mtime_ns": pl.Int64, "inode": pl.Int64, "sidecar_key": pl.Utf8,
+                "reader_key": pl.Utf8, "sha256": pl.Utf8, "indexed_ns": pl.Int64}
 
-    def skip(doc: str, st: FileStat, side: dict[str, str] | None) -> bool:
-        side_keys[doc] = side_key = _side_key(side)
-        entry = index.get(doc)
-        return entry is not None and tuple(entry[:4]) == (st.size, st.mtime_ns, st.inode, side_key) \
-            and entry[5] - st.mtime_ns > RACY_NS
+
+def held_files(listing: Listing, index: pl.DataFrame | None, side_keys: dict[str, str]) -> pl.DataFrame:
+    """(doc, sha256) of the listed files the file index holds as they are now: regular files, not symlinks,
+    whose size, mtime, inode and sources.csv row are those of their entry, the entry written more than RACY_NS
+    after the mtime. A frame join, so no Python object per indexed file."""
+    if index is None or index.is_empty():
+        return pl.DataFrame(schema={"doc": pl.Utf8, "sha256": pl.Utf8})
+    docs = [printable(name) for name in listing.names]
+    files = pl.DataFrame({"doc": docs, "plain": [d == n for d, n in zip(docs, listing.names, strict=True)],
+                          "link": listing.links, "regular": listing.regular, "size": listing.sizes,
+                          "mtime_ns": listing.mtimes, "inode": listing.inodes},
+                         schema={"doc": pl.Utf8, "plain": pl.Boolean, "link": pl.Boolean, "regular": pl.Boolean,
+                                 "size": pl.Int64, "mtime_ns": pl.Int64, "inode": pl.Int64})
+    side = pl.DataFrame({"doc": list(side_keys), "side_key": list(side_keys.values())},
+                        schema={"doc": pl.Utf8, "side_key": pl.Utf8})
+    return (files.filter(pl.col("plain") & pl.col("regular") & ~pl.col("link"))
+            .join(side, on="doc", how="left").with_columns(pl.col("side_key").fill_null(""))
+            .join(index, on="doc", suffix="_indexed")
+            .filter((pl.col("size") == pl.col("size_indexed")) & (pl.col("mtime_ns") == pl.col("mtime_ns_indexed"))
+                    & (pl.col("inode") == pl.col("inode_indexed")) & (pl.col("side_key") == pl.col("sidecar_key"))
+                    & (pl.col("indexed_ns") - pl.col("mtime_ns") > RACY_NS))
+            .select("doc", "sha256"))
+
+
+def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | None, key: str,
+                  sink: Callable[[pl.DataFrame, bool], None], batch: int = STAGE_BATCH,
+                  listing: Listing | None = None) -> Scan:
+    """Read the folder's new and changed files into `sink` (frames of ARTICLE_SCHEMA, in batches; the flag
+    says the first) and skip the rest by their stat in `listing` (taken now if not given) against `index`
+    (tables.read_file_index; None: read all). A file skipped but sharing its content hash with a file read,
+    changed or deleted is read after all, so the caller can rebuild that hash's row (its also_named) exactly
+    as a full read would."""
+    folder = Path(folder)
+    listing = listing or list_folder(folder)
+    sidecar = read_sidecar(folder)
+    side_keys = {name: _side_key(row) for name, row in sidecar.rows.items()}
+    held = held_files(listing, index, side_keys)
+    # symlinks (read every run) and names that print otherwise get no index entry
+    unindexed = {printable(n) for n, link in zip(listing.names, listing.links, strict=True)
+                 if link or printable(n) != n}
 
     rows: list[dict[str, Any]] = []
     index_rows: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []
-    unchanged: dict[str, str] = {}
+    skipped: list[str] = []
     shas: set[str] = set()
     first = True
 
@@ -112,40 +151,39 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: dict[str, Any], 
         refused.extend(_refused_row(note) for note in item.notes)
         rows.append(_article_row(item))
         shas.add(item.sha256)
-        if item.doc in side_keys and item.stat is not None:  # symlinks are read every run: not indexed
+        if item.doc not in unindexed and item.stat is not None:
             index_rows.append({"doc": item.doc, "size": item.stat.size, "mtime_ns": item.stat.mtime_ns,
-                               "inode": item.stat.inode, "sidecar_key": side_keys[item.doc], "reader_key": key,
-                               "sha256": item.sha256, "indexed_ns": started})
+                               "inode": item.stat.inode, "sidecar_key": side_keys.get(item.doc, ""),
+                               "reader_key": key, "sha256": item.sha256, "indexed_ns": listing.taken_ns})
         if len(rows) >= batch:
             flush()
 
     read = 0
-    for item in read_corpus(folder, max_bytes=max_bytes, skip=skip):
+    for item in read_corpus(folder, max_bytes=max_bytes, listing=listing, sidecar=sidecar,
+                            unchanged=set(held["doc"].to_list())):
         if isinstance(item, Unchanged):
-            unchanged[item.doc] = item.path
+            skipped.append(item.doc)
         else:
             read += isinstance(item, Article | Rejected)
             take(item)
-    gone = {entry[4] for doc, entry in index.items() if doc not in unchanged}  # changed, deleted or renamed
-    pending = [doc for doc in unchanged if index[doc][4] in shas | gone]
-    while pending:  # rare: a duplicate's sibling changed; the sidecar is read again only here
-        side = read_sidecar(folder).rows
-        before = set(shas)
-        for doc in pending:
-            del unchanged[doc]
-            side_keys[doc] = _side_key(side.get(doc))
-            take(read_article(folder / doc, side.get(doc), max_bytes=max_bytes))
-            read += 1
-        pending = [doc for doc in unchanged if index[doc][4] in shas - before]
+    kept = held.filter(pl.col("doc").is_in(skipped))
+    del skipped
+    if index is not None and not index.is_empty():
+        gone = index.filter(~pl.col("doc").is_in(kept["doc"].implode()))["sha256"]  # changed, deleted or renamed
+        touched = pl.col("sha256").is_in(gone.implode()) | pl.col("sha256").is_in(list(shas))
+        pending = kept.filter(touched)["doc"].to_list()
+        while pending:  # rare: a duplicate's sibling changed
+            before = set(shas)
+            kept = kept.filter(~pl.col("doc").is_in(pending))
+            for doc in pending:
+                take(read_article(folder / doc, sidecar.rows.get(doc), max_bytes=max_bytes))
+                read += 1
+            pending = kept.filter(pl.col("sha256").is_in(list(shas - before)))["doc"].to_list()
     flush()
-    return Scan(unchanged=pl.DataFrame({"doc": list(unchanged), "path": list(unchanged.values())},
-                                       schema={"doc": pl.Utf8, "path": pl.Utf8}),
+    shown = printable(str(folder / "_")[:-1])
+    return Scan(unchanged=kept.select("doc", path=pl.lit(shown) + pl.col("doc")),
                 index=pl.DataFrame(index_rows, schema=INDEX_SCHEMA), refused=quarantine_rows(refused),
                 files_read=read)
-
-
-INDEX_SCHEMA = {"doc": pl.Utf8, "size": pl.Int64, "mtime_ns": pl.Int64, "inode": pl.Int64, "sidecar_key": pl.Utf8,
-                "reader_key": pl.Utf8, "sha256": pl.Utf8, "indexed_ns": pl.Int64}
 
 
 def _refused_row(item: Rejected | Note) -> dict[str, Any]:
@@ -229,7 +267,6 @@ def extract_batches(batches: Iterable[pl.DataFrame], total: int,
         for frame in batches:
             collect(_extract_batch(frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()), frame.height)
     else:
-        quality.settle()  # no fork while another thread may hold the import lock
         # fork: the workers inherit the loaded lexicons; they get plain records and return plain lists, so
         # Polars' thread pool is never used in a forked child
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -83,12 +83,12 @@ def _unregister(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
             con.unregister(name)
 
 
-def read_file_index(con: duckdb.DuckDBPyConnection, reader_key: str) -> dict[str, tuple[int, ...] | Any]:
-    """doc -> (size, mtime_ns, inode, sidecar_key, sha256, indexed_ns) of the files last read with `reader_key`."""
+def read_file_index(con: duckdb.DuckDBPyConnection, reader_key: str) -> pl.DataFrame:
+    """(doc, size, mtime_ns, inode, sidecar_key, sha256, indexed_ns) of the files last read with `reader_key`:
+    one Arrow frame, not a Python object per file."""
     ensure_schema(con)
-    rows = con.execute(f"SELECT doc, size, mtime_ns, inode, sidecar_key, sha256, indexed_ns FROM {FILE_INDEX} "
-                       "WHERE reader_key = ?", [reader_key]).fetchall()
-    return {r[0]: r[1:] for r in rows}
+    return read_frame(con, f"SELECT doc, size, mtime_ns, inode, sidecar_key, sha256, indexed_ns FROM {FILE_INDEX} "
+                           "WHERE reader_key = ?", [reader_key])
 
 
 def stage_articles(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, first: bool) -> None:
@@ -178,17 +178,24 @@ def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, keep: pl
 
 
 def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
-                  keep: pl.DataFrame, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None) -> None:
+                  keep: pl.DataFrame, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
+                  rebuild: bool = False,
+                  annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
     """Replace the rows, quarantine rows and state of every article outside `keep` with `frame`, `quarantine`
-    and `state`, in one transaction (`sql/publish_delta.sql`)."""
+    and `state`, in one transaction (`sql/publish_delta.sql`); `rebuild`: the table is made anew from `frame`'s
+    columns in that transaction (a failure leaves the old one), then `annotate`d."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
     frames = {"_keep": keep.select("doc"), "_frame": frame, "_q": q, "_state": state.select("doc", "key")}
     try:
         _register(con, frames)
         with transaction(con):
+            if rebuild:
+                con.execute(f"DROP TABLE IF EXISTS {table}")
             _add_new_columns(con, table, "_frame")
             con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
+            if annotate:
+                annotate(con)
     finally:
         _unregister(con, frames)
 
@@ -204,26 +211,23 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) ->
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
 
 
-def replace_from_sql(con: duckdb.DuckDBPyConnection, table: str, source: str, *, step: str,
-                     drop: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
-                     annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
-    """Replace `table` with the rows of the relation `source` minus the claims in `drop`, and this step's
-    quarantine rows, in one transaction (a mart built in SQL: its rows never pass through Python)."""
-    ensure_schema(con)
+def kept_totals(con: duckdb.DuckDBPyConnection, table: str, keep: pl.DataFrame, *aggregates: str) -> tuple[Any, ...]:
+    """`aggregates` (0 when there are no rows) over the rows of `table` whose doc is in `keep`: the rows a delta
+    leaves as they are."""
+    if not table_exists(con, table) or keep.is_empty():
+        return tuple(0 for _ in aggregates)
+    columns = ", ".join(f"coalesce({a}, 0)" for a in aggregates)
     try:
-        con.register("_drop", drop.select("claim_id").to_arrow())
-        with transaction(con):
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {source} "
-                        "WHERE claim_id NOT IN (SELECT claim_id FROM _drop)")
-            if annotate:
-                annotate(con)
-            con.execute(f"DELETE FROM {QUARANTINE} WHERE step = ?", [step])
-            if quarantine.height:
-                con.register("_q", quarantine.select(QUARANTINE_COLUMNS).to_arrow())
-                columns = ", ".join(QUARANTINE_COLUMNS)
-                con.execute(f"INSERT INTO {QUARANTINE} ({columns}, run_id) SELECT {columns}, ? FROM _q", [run_id])
+        con.register("_keep", keep.select("doc").to_arrow())
+        rows = con.execute(f"SELECT {columns} FROM {table} WHERE doc IN (SELECT doc FROM _keep)").fetchall()
     finally:
-        _unregister(con, ["_drop", "_q"])
+        _unregister(con, ["_keep"])
+    return tuple(float(v) if isinstance(v, float) else int(v) for v in rows[0])
+
+
+def same_columns(con: duckdb.DuckDBPyConnection, sql: str, table: str) -> bool:
+    """Whether `table` exists with the columns `sql` selects, by name and in order (the query is bound, not run)."""
+    return table_exists(con, table) and con.sql(sql).columns == [name for name, _ in _columns(con, table)]
 
 
 def build_temp(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> str:
@@ -234,14 +238,6 @@ def build_temp(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> str:
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in con.execute(f"DESCRIBE {relation}").fetchall()]
-
-
-def changed_rows(con: duckdb.DuckDBPyConnection, relation: str, table: str) -> pl.DataFrame:
-    """Rows of `relation` that `table` does not hold as they are (all of them when the table is missing or has
-    other columns): what a rebuild would write anew."""
-    if table_exists(con, table) and _columns(con, relation) == _columns(con, table):
-        return read_frame(con, f"SELECT * FROM {relation} EXCEPT SELECT * FROM {table}")
-    return read_frame(con, f"SELECT * FROM {relation}")
 
 
 def key_counts(con: duckdb.DuckDBPyConnection, relation: str, column: str) -> tuple[int, int]:
@@ -274,7 +270,8 @@ def reconcile_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return read_frame(con, package_data.sql("reconcile.sql")).row(0, named=True)
 
 
-def read_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+def read_frame(con: duckdb.DuckDBPyConnection, sql: str,
+               params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
     return pl.from_arrow(con.sql(sql, params=params).to_arrow_table())  # type: ignore[return-value]
 
 

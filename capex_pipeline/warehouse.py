@@ -18,6 +18,18 @@ from typing import IO, Any
 import duckdb
 
 DEFAULT_DB = Path("data/capex.duckdb")
+WRITER_MEMORY_LIMIT = "512MB"
+_MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+
+
+def limit_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
+    """DuckDB's `memory_limit` for this database (a size such as 512MB); the setting is per database, so every
+    connection of the run shares it."""
+    if not _MEMORY.fullmatch(limit.strip()):
+        raise ValueError(f"memory limit {limit!r} is not a size such as 512MB")
+    con.execute(f"SET memory_limit = '{limit.strip()}'")
+
+
 def snapshot_path(db: Path) -> Path:
     """The analysts' read-only copy of a warehouse file: capex.duckdb -> capex.published.duckdb."""
     return db.with_name(f"{db.stem}.published{db.suffix}")

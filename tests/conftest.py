@@ -25,7 +25,7 @@ def read_folder(folder: Path | str, max_bytes: int = 10_000_000) -> pl.DataFrame
     from capex_pipeline import steps
 
     frames: list[pl.DataFrame] = []
-    steps.scan_articles(folder, max_bytes=max_bytes, index={}, key="", sink=lambda frame, _: frames.append(frame))
+    steps.scan_articles(folder, max_bytes=max_bytes, index=None, key="", sink=lambda frame, _: frames.append(frame))
     return pl.concat(frames)
 
 

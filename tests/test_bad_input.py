@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assets.pipeline import PIPELINE_ASSETS
-from assets.resources import ClusterResource, CorpusResource, WarehouseResource
+from assets.resources import ClusterResource, CorpusResource, GxResource, WarehouseResource
 from capex_pipeline import articles as articles_module
 from capex_pipeline.articles import Article, Rejected, read_article
 
@@ -96,7 +96,8 @@ def test_every_file_ends_in_articles_or_quarantine(tmp_path: Path, corpus: Path,
     monkeypatch.setattr(articles_module, "_read_regular", read_regular)
     db = tmp_path / "capex.duckdb"
     resources = {"duckdb": WarehouseResource(database=str(db)),
-                 "corpus": CorpusResource(articles_dir=str(corpus), max_bytes=1_000_000), "dask": ClusterResource()}
+                 "corpus": CorpusResource(articles_dir=str(corpus), max_bytes=1_000_000), "dask": ClusterResource(),
+                 "gx": GxResource()}
     result = dg.materialize(PIPELINE_ASSETS, resources=resources, raise_on_error=False)
     assert result.success
 

@@ -59,7 +59,7 @@ def test_dg_list_defs_names_the_pipeline(listed: dict[str, list[dict[str, object
     assert {j["name"] for j in listed["jobs"]} >= {"capex_job", "lake_job"}
     assert [s["name"] for s in listed["schedules"]] == ["daily_capex"]
     assert [s["name"] for s in listed["sensors"]] == ["new_articles_sensor"]
-    assert {r["name"] for r in listed["resources"]} == {"duckdb", "corpus", "dask", "lake", "lake_warehouse"}
+    assert {r["name"] for r in listed["resources"]} == {"duckdb", "corpus", "dask", "lake", "lake_warehouse", "gx"}
     groups = {a["asset_key"]: a["group_name"] for a in listed["assets"]}
     assert (groups["raw_articles"], groups["claims"], groups["fct_claims"]) == ("raw", "staging", "marts")
     assert {groups[a] for a in LAKE} == {"lake"}

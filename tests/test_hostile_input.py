@@ -57,7 +57,7 @@ def _read_in_child(folder: Path) -> None:
     """Read the folder the way raw_articles does, in a child process that may neither hang nor grow."""
     code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2]))); "
             "from capex_pipeline.steps import scan_articles; "
-            "s = scan_articles(sys.argv[1], max_bytes=5_000_000, index={}, key='', sink=lambda f, _: None); "
+            "s = scan_articles(sys.argv[1], max_bytes=5_000_000, index=None, key='', sink=lambda f, _: None); "
             "print(s.files_read, s.refused.height)")
     try:
         done = subprocess.run([sys.executable, "-c", code, str(folder), str(CHILD_MEMORY)], cwd=REPO,

@@ -7,8 +7,10 @@ import zlib
 from pathlib import Path
 
 import dagster as dg
+import polars as pl
 
 from assets.images import FOLDER, KEEP, image_metadata, served_image
+from capex_pipeline import charts
 
 
 def _png(path: Path, shade: int) -> Path:
@@ -57,3 +59,18 @@ def test_without_served_logs_the_image_is_inline(tmp_path: Path) -> None:
     assert served_image(instance, png, "capex_consensus") is None
     chart = image_metadata(instance, png, "capex_consensus", "alt")["chart"].value
     assert chart.startswith("![alt](data:image/png;base64,")
+
+
+def test_the_consensus_chart_is_drawn_again_only_when_its_rows_change(tmp_path: Path) -> None:
+    rows = pl.DataFrame({"company": ["Meta", "Alphabet"], "year": [2025, 2025], "metric": ["capex", "capex"],
+                         "usd_low": [6.0e10, 7.5e10], "usd_median": [6.5e10, 7.5e10], "usd_high": [7.2e10, 8.5e10],
+                         "figures": [4, 2], "sources": [3, 2]})
+    path = tmp_path / "charts" / "capex_consensus.png"
+    charts.consensus_chart(rows, path)
+    drawn = path.read_bytes()
+    assert drawn.startswith(b"\x89PNG")
+    path.write_bytes(b"not redrawn")  # a marker: an unchanged input must leave the file as it is
+    charts.consensus_chart(rows, path)
+    assert path.read_bytes() == b"not redrawn"
+    charts.consensus_chart(rows.with_columns(figures=pl.Series([5, 2])), path)  # one more figure for Meta
+    assert path.read_bytes().startswith(b"\x89PNG")

@@ -20,7 +20,7 @@ from .loopback import loopback_cluster
 
 def _articles(folder: Path) -> pl.DataFrame:
     frames: list[pl.DataFrame] = []
-    steps.scan_articles(folder, max_bytes=10_000_000, index={}, key="", sink=lambda f, _: frames.append(f))
+    steps.scan_articles(folder, max_bytes=10_000_000, index=None, key="", sink=lambda f, _: frames.append(f))
     return steps.article_keys(pl.concat(frames))
 
 
