@@ -121,6 +121,10 @@ def test_overlays_that_extend_each_other_in_a_loop_still_load(tmp_path: Path,
     ("The Manila group will spend P10 billion on data centres.", "en", [("P10 billion", "PHP")]),
     ("Botswana's utility will spend P2 billion on a data centre.", "en", [("P2 billion", "BWP")]),
     ("The P60 phone sold well.", "en", []),
+    # "NIS" is also the EU's network-security directive: the shekel's mark only with a scale word
+    ("Data centres fall under the NIS 2 directive.", "en", []),
+    ("Die NIS 2 Richtlinie gilt auch für Rechenzentren.", "de", []),
+    ("The Tel Aviv firm will invest NIS 3 billion.", "en", [("NIS 3 billion", "ILS")]),
 ])
 def test_currency_and_quote_boundaries(text: str, lang: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.quote, m.currency) for m in extract(text, lang=lang)] == expected

@@ -168,8 +168,10 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
         if match["lone"] is not None and (r.currency is None or not g.lex.is_singular(
                 g.tail_token.match(norm, match.start("scale")).group())):
             continue  # "триллионы долларов", "Milliarden Euro": plural scale words alone are no figure
-        if r.mark and len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha() and r.scale == 1.0:
-            continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"
+        if r.mark and r.scale == 1.0 and ((len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha())
+                                          or word_key(r.mark) in g.lex.scaled_marks):
+            continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"; so a
+            # mark that is also an abbreviation: "NIS 3 billion", never the "NIS 2" directive
         word = match["scale"]
         if word and g.lex.lang != "en" and (short := english.scales.get(word.casefold())) and short != r.scale \
                 and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
