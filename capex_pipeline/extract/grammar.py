@@ -126,13 +126,20 @@ def grammar(lang: str) -> Grammar:
     currency = rf"(?P<post>{marks})|(?=(?P<name>{_NAME_RUN}))"
     # where the scale word comes first, it stands between the currency and the number ("dola milioni 500")
     first = rf"(?:(?P<first>{scales}){_SP})?" if lex.scale_first else "(?P<first>)"
+    # a number word stands before its scale word ("two billion"), or after it where the scale comes first
+    # ("dola bilioni mbili"), then alone: a compound ("bilioni kumi na tano", fifteen) is no figure of its first word
+    word_end = rf"(?={_SP}(?:{scales}))"
+    if lex.scale_first:
+        word_end = rf"(?(first)(?![^\W\d_])(?!{_SP}[^\W\d_]+{_SP}(?:{words})(?![^\W\d_]))|{word_end})"
+    # a singular scale word alone before a currency is one of it ("miljardin euron", "Milliarde Euro"); where the
+    # scale comes first, one after a currency is no figure without its number ("dola bilioni" alone)
+    lone_start = r"(?(pre)(?!))" if lex.scale_first else ""
     amount = re.compile(
         rf"(?<![A-Za-z0-9_.,])"
         rf"(?:(?P<pre>{pre}){_SP}{first})?"
         rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})(?![.,]?\d)"
-        rf"|(?P<word>{words})(?={_SP}(?:{scales}))"
-        # a singular scale word alone before a currency is one of it ("miljardin euron", "Milliarde Euro")
-        rf"|(?<![-\w])(?P<lone>)(?=(?:{lone}){_SP}))"
+        rf"|(?P<word>{words}){word_end}"
+        rf"|{lone_start}(?<![-\w])(?P<lone>)(?=(?:{lone}){_SP}))"
         rf"(?P<cjk>{cjk})?"
         # scale words, several in a row ("हजार करोड़") or with more digits between ("2 mld 800 mln")
         rf"(?:(?(pre)[ \u00a0-]?|{_SP})(?:{alternation(lex.scale_connectors)})?"  # "$100-billion fund"
