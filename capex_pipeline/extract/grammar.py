@@ -206,8 +206,9 @@ def grammar(lang: str) -> Grammar:
         qualifier_before=re.compile(rf"(?:(?:{before_alt})(?:[\s\u00a0]+(?:{determiners}))?[\s\u00a0(（:]*)+$"),
         # after the amount, or after the parenthesis of its conversion: "3兆ドル(約450兆円)以上"; a case ending or
         # particle glued to the amount's last word comes first, before a space ("৮০ বিলিয়ন ডলারের বেশি",
-        # "1조 원을 넘어", "10 milyar dolardan fazla")
-        qualifier_after=re.compile(rf"^(?:{_GLUED}{{1,4}}(?=[ \t\u00a0]))?[ \t\u00a0)）]*(?:{after_alt})"),
+        # "1조 원을 넘어", "10 milyar dolardan fazla"), or set off by an apostrophe after an abbreviation
+        # ("12 milyar TL'den fazla")
+        qualifier_after=re.compile(rf"^(?:['’]?{_GLUED}{{1,4}}(?=[ \t\u00a0]))?[ \t\u00a0)）]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),
         qualifier_kind=qualifier_kind,
         range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
