@@ -168,3 +168,18 @@ def test_a_currency_name_that_starts_with_a_mark_is_quoted_whole() -> None:
 def test_bare_currency_nouns_of_the_press(lang: str, text: str, currency: str) -> None:
     (m,) = extract(text, lang=lang)
     assert m.currency == currency
+
+
+@pytest.mark.parametrize(("text", "lang", "currency"), [
+    # a country named in passing, whose language is not the article's, does not override the local reading
+    ("Koncernen, som också har kontor i Norge, satsar 4 miljarder kr på ett nytt datacenter.", "sv", "SEK"),
+    ("Koncernen, der også har kontorer i Sverige, bruger 4 milliarder kr på et nyt datacenter.", "da", "DKK"),
+    ("该公司今年将投资600亿元扩建数据中心，台湾的供应商也将受益。", "zh", "CNY"),
+    ("同社は中国勢に対抗し、データセンターに¥2兆を投じる。", "ja", "JPY"),
+    # where the article's language is spoken in the named country, that country's unit is the reading
+    ("Serikali ya Kenya imetenga shilingi bilioni 8 kwa vituo vya data.", "sw", "KES"),
+    ("The Karachi group will spend Rs 40 billion on servers in Pakistan.", "en", "PKR"),
+])
+def test_a_named_country_reads_a_shared_mark_only_where_the_article_language_is_its_own(
+        text: str, lang: str, currency: str) -> None:
+    assert [m.currency for m in extract(text, lang=lang)] == [currency]

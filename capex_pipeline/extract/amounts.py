@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from babel.core import get_global
+
 from .figures import rounded_from
 from .grammar import Grammar, grammar
 from .language import detect_language
@@ -195,7 +197,10 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
 def resolve_ambiguous(text: str, mentions: list[Mention], g: Grammar) -> None:
     """A mark several currencies share (元, kr, Rs, ¥) is the one the article names unambiguously elsewhere,
     else the one of the only country among theirs the article names ("Rs 500 crore" in a story on India),
-    else the one of the language's region, else the most common one; the basis says which."""
+    else the one of the language's region, else the most common one; the basis says which. A country named in
+    another language's press ("Norge" in a Swedish story, "台湾" in a mainland one) is a place the story
+    mentions, not where its money is counted: it overrides the language's own region only where the article's
+    language is an official one there ("Kenya" in a Swahili story)."""
     lex = g.lex
     # currencies the article names by a mark of their own; a name that contains a shared mark (港元 holds 元,
     # "norska kronor" holds kr) names another country's unit, not the reading of the bare mark
@@ -209,7 +214,9 @@ def resolve_ambiguous(text: str, mentions: list[Mention], g: Grammar) -> None:
         in_text = [c for c in candidates if c in named]
         if len(in_text) == 1:
             m.currency, why = in_text[0], f"the article names {in_text[0]}"
-        elif len(placed := _named_places(text, g, tuple(candidates), regions)) == 1:
+        elif len(placed := _named_places(text, g, tuple(candidates), regions)) == 1 and \
+                (not (lex.territory and _territory_currency(lex.territory, candidates))
+                 or any(_official_in(region, lex.locale) for region in next(iter(placed.values())))):
             (m.currency, where), = placed.items()
             why = f"the article names region {', '.join(sorted(where))}"
         elif lex.territory and (local := _territory_currency(lex.territory, candidates)):
@@ -285,6 +292,13 @@ def _named_places(text: str, g: Grammar, candidates: tuple[str, ...],
             if c in territory_currencies(region):
                 out.setdefault(c, set()).add(region)
     return out
+
+
+@cache
+def _official_in(region: str, locale: str) -> bool:
+    """Whether the language of `locale` ("sw", "zh_Hant") is an official one of `region` (CLDR)."""
+    status = (get_global("territory_languages").get(region) or {}).get(locale) or {}
+    return status.get("official_status") in ("official", "de_facto_official")
 
 
 def _territory_currency(territory: str, candidates: list[str]) -> str | None:
