@@ -99,6 +99,10 @@ def test_company_statement_scores_as_the_spenders_own_name() -> None:
      "Tomasz Wilk"),
     # a genitive-like ending stays where the article never writes the name otherwise
     ("Podle Karla Dvořáka stojí stavba 3 miliardy korun.", "cs", "Karla Dvořáka"),
+    # a one-word name ending like an instrumental ("Газпром", "Telekom") is declined only where the article
+    # also writes its stem otherwise; a first and last name both so declined ("Petrem Novakem") is sure
+    ("«Мы вложим 40 млрд рублей в новые ЦОДы», — заявил Газпром.", "ru", "Газпром"),
+    ("Nové dátové centrum bude stáť 400 miliónov eur, uviedol Telekom.", "sk", "Telekom"),
 ])
 def test_a_declined_speakers_name_is_given_in_its_base_form(text: str, lang: str, source: str) -> None:
     assert _first(text, lang)[2] == source

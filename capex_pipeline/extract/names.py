@@ -166,15 +166,24 @@ def _attested(text: str, word: str, stem: str, endings: dict[str, list[str]]) ->
     return False
 
 
-def base_word(text: str, word: str, endings: dict[str, list[str]]) -> str:
-    """A name's word without its case ending: an ending no nominative has ("Bradem" -> "Brad"), or one a
-    nominative may have where the article also writes the name otherwise ("Clarka" beside "Clarkem")."""
+def _declined(word: str, kind: str, endings: dict[str, list[str]]) -> str | None:
+    """The stem of `word` before one of its `kind` endings, after a consonant; None where it has none."""
+    for ending in endings.get(kind, ()):
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and stem[-1].lower() not in _VOWELS:
+            return stem
+    return None
+
+
+def base_word(text: str, word: str, endings: dict[str, list[str]], *, sure: bool = False) -> str:
+    """A name's word without its case ending: an ending no personal name's nominative has, where the whole name
+    is so declined (`sure`: "Bradem Smithem" -> "Brad Smith"), or any listed ending where the article also
+    writes the name otherwise ("Clarka" beside "Clarkem"). Alone, an "always" ending is no proof: companies'
+    nominatives end so ("Газпром", "Telekom")."""
     for kind in ("always", "attested"):
-        for ending in endings.get(kind, ()):
-            stem = word[:-len(ending)]
-            if word.endswith(ending) and len(stem) >= 3 and stem[-1].lower() not in _VOWELS \
-                    and (kind == "always" or _attested(text, word, stem, endings)):
-                return stem
+        stem = _declined(word, kind, endings)
+        if stem and ((sure and kind == "always") or _attested(text, word, stem, endings)):
+            return stem
     return word
 
 
@@ -182,4 +191,6 @@ def base_name(text: str, name: str, endings: dict[str, list[str]]) -> str:
     """Each word of a name in its base form (the languages that decline names; others as written)."""
     if not endings:
         return name
-    return " ".join(base_word(text, w, endings) for w in name.split())
+    words = name.split()
+    sure = len(words) > 1 and all(_declined(w, "always", endings) for w in words)
+    return " ".join(base_word(text, w, endings, sure=sure) for w in words)

@@ -98,12 +98,14 @@ def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None
         if endings:
             while end < len(text) and text[end].isalpha():
                 end += 1
+        # the other word read in base form together with this occurrence's ("Tomem Clarkem": both declined)
         if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
-            return f"{name} {base_name(text, text[after[0]:after[1]].split()[0], endings or {})}"
+            written = f"{text[start:end]} {text[after[0]:after[1]].split()[0]}"
+            return f"{name} {base_name(text, written, endings or {}).split()[-1]}"
         if before := name_before(text, start, max(0, start - 40), gap=" "):
             first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
             if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
-                return f"{base_name(text, first, endings or {})} {name}"
+                return f"{base_name(text, f'{first} {text[start:end]}', endings or {}).split()[0]} {name}"
     return name
 
 
