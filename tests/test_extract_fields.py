@@ -227,3 +227,13 @@ def test_parties_named_in_a_row_share_a_figure_that_is_no_single_ones(text: str,
 def test_a_gdp_or_market_size_figure_has_no_spender(text: str, company: str | None) -> None:
     metric, got, _ = _first(text, "en")
     assert (metric, got) == ("other", company)
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    # a figure that is no company's (a market's size, a row of parties) is still the speaking company's word
+    ("The AI market size will reach $700 billion by 2031, Microsoft said.", "Microsoft"),
+    ("Google said on Monday that Amazon, Google and Meta will spend $250 billion on servers.", "Google"),
+])
+def test_a_figure_with_no_spender_keeps_the_company_that_states_it(text: str, source: str) -> None:
+    _, company, got = _first(text, "en")
+    assert (company, got) == (None, source)

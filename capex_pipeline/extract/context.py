@@ -90,9 +90,10 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
     attribution word with a speaker (the spender itself: "company statement"; another party by name: "said
     Jane Roe", "según Acme"), which beats an outlet named without one (a dateline); the sentence first, then
     the paragraph."""
-    def spoken(c: Hit) -> bool:  # another company's statement is no source for this spender's figure
+    def spoken(c: Hit) -> bool:  # another company's statement is no source for this spender's figure; a
+        # figure that is no one company's (a market's size, one parties in a row share) is the speaker's word
         return bool(c.label) and (m.company is not None if c.label == PRONOUN else
-                                  c.label == m.company or c.label not in companies)
+                                  c.label == m.company or m.company is None or c.label not in companies)
 
     def told_next(c: Hit) -> bool:  # across sentences, a party speaks for the sentence before ("This, X said")
         return spoken(c) and (c.label in (m.company, PRONOUN) or spans.sentence(c.start) == spans.sentence(m.start) + 1)
