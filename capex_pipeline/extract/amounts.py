@@ -170,6 +170,13 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
         if not math.isfinite(r.value):
             continue
         start = match.start()
+        if match["word"] and 0 < (half := g.lex.number_words[word_key(match["word"])] or 0) < 1 and \
+                (whole := g.whole_before.search(norm, max(0, start - 30), start)):
+            # "två och en halv miljard": the whole number before "and" is part of the figure
+            count = int(whole["n"]) if whole["n"] else g.lex.number_words[word_key(whole["w"])]
+            if count is None:
+                continue  # "several and a half"
+            start, r.value = whole.start(), r.value * (count + half) / half
         if start and norm[start - 1] in _MINUS and (start < 2 or not norm[start - 2].isalnum()):
             start, r.value = start - 1, -r.value  # "-$5 billion": the sign is kept (the claims gate refuses it)
             r.note = "negative amount"

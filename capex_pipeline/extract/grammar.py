@@ -65,6 +65,9 @@ class Grammar:
     range_opener: re.Pattern[str]
     range_and: re.Pattern[str]
     range_ahead: re.Pattern[str]
+    # a whole number and "and" just before a half ("två och en halv miljard"): the half adds to it; two digits
+    # at most, so that a year before "and" ("300 miljoner 2024 och en halv miljard 2025") is never one
+    whole_before: re.Pattern[str]
     tail_token: re.Pattern[str]
     conversion_gap: re.Pattern[str]  # "150 billion yuan ($": an opening parenthesis and a few words
     restatement_gap: re.Pattern[str]  # ", soit ", " i.e. ": a connector word, no digit, no sentence end
@@ -214,6 +217,8 @@ def grammar(lang: str) -> Grammar:
         range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
         range_opener=re.compile(rf"(?:{alternation([b for b, _ in lex.range_between], ignore_case=True)})\s*$"),
         range_and=re.compile(rf"^\s*(?:{alternation([a for _, a in lex.range_between], ignore_case=True)})\s*$"),
+        whole_before=re.compile(rf"(?<![\w.,])(?:(?P<n>\d{{1,2}})|(?P<w>{words}))"
+                                rf"[ \u00a0]+(?:{conjunctions})[ \u00a0]+\Z", re.IGNORECASE),
         range_ahead=re.compile(rf"{_SP}(?:{alternation([*lex.range_connectors, *(a for _, a in lex.range_between)])})"
                                rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
