@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -26,8 +27,9 @@ _NAME_CHAR = r"[^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「�
 _NAME_RUN = rf"[^\W\d_]{_NAME_CHAR}{{0,40}}(?:[ \u00a0][^\W\d_]{_NAME_CHAR}{{0,30}}){{0,3}}"
 _SP = r"[ \u00a0]?"
 # A letter or a combining mark (Bengali and Devanagari vowel signs are not \w): a word's inflection, never a
-# digit, space or punctuation.
-_GLUED = r"(?:[^\W\d_]|[\u0300-\u036f\u0900-\u0dff\u0e31-\u0e4e\u0eb1-\u0ecd\u1000-\u109f])"
+# digit, space or punctuation (the danda "।" that ends a Hindi or Bengali sentence lies among those scripts' marks).
+_MARKS = "".join(c for c in map(chr, range(0x300, 0x10A0)) if unicodedata.category(c).startswith("M"))
+_GLUED = rf"(?:[^\W\d_]|[{re.escape(_MARKS)}])"
 # A year 1950-2099 not inside a longer number; written to start with its first digit, so the engine skips
 # to the next 1 or 2 instead of trying the pattern at every position.
 _YEAR = r"[12](?<![\d.,][12])(?:(?<=1)9[5-9]|(?<=2)0\d)\d(?![\d.,]?\d)"
