@@ -7,6 +7,7 @@ window around one cue, never the whole article."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -150,20 +151,24 @@ def place_names(lang: str) -> frozenset[str]:
 _VOWELS = frozenset("aeiouyáéíóúýěąęůаеиоуыэюяіє")
 
 
+def inflected(text: str, stem: str, endings: dict[str, list[str]], limit: int = 8) -> Iterator[tuple[int, int]]:
+    """Where the article writes `stem` as a whole word, bare or with a listed case ending: (start, end) of the
+    written form, at most `limit` places."""
+    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
+    start, found = text.find(stem), 0
+    while start >= 0 and found < limit:
+        end = tail = start + len(stem)
+        while tail < len(text) and text[tail].isalpha() and tail - end <= 4:
+            tail += 1
+        if not (start and text[start - 1].isalpha()) and text[end:tail] in forms:
+            found += 1
+            yield start, tail
+        start = text.find(stem, start + 1)
+
+
 def _attested(text: str, word: str, stem: str, endings: dict[str, list[str]]) -> bool:
     """Whether the article writes `stem` bare or with another listed ending (a few places looked at)."""
-    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
-    start, seen = text.find(stem), 0
-    while start >= 0 and seen < 12:
-        seen += 1
-        end = start + len(stem)
-        while end < len(text) and text[end].isalpha() and end - start - len(stem) <= 4:
-            end += 1
-        form = text[start:end]
-        if form != word and form[len(stem):] in forms and not (start and text[start - 1].isalpha()):
-            return True
-        start = text.find(stem, start + 1)
-    return False
+    return any(text[start:end] != word for start, end in inflected(text, stem, endings, 12))
 
 
 def _declined(word: str, kind: str, endings: dict[str, list[str]]) -> str | None:
