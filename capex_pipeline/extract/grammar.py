@@ -226,7 +226,7 @@ def grammar(lang: str) -> Grammar:
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
         # the sentence may not end on either side of the connector (its own dots, "i.e.", "т.е.", are no end),
-        # unless the next sentence opens with it ("… 700 bn zlotys. That is over 4 trillion crowns"); an
+        # unless the next sentence opens with it ("… 90 bn kronor. That is about 8 bn euros"); an
         # apposition of the amount with an approximation word is one too ("5.000 millones de reales, unos …")
         restatement_gap=re.compile(rf"^(?=[^\d\n]{{0,40}}$)(?:[^\d\n.!?。]*?"
                                    rf"(?:{alternation(lex.conversion_connectors, ignore_case=True)})"

@@ -182,7 +182,7 @@ def _declined(word: str, kind: str, endings: dict[str, list[str]]) -> str | None
 
 def base_word(text: str, word: str, endings: dict[str, list[str]], *, sure: bool = False) -> str:
     """A name's word without its case ending: an ending no personal name's nominative has, where the whole name
-    is so declined (`sure`: "Bradem Smithem" -> "Brad Smith"), or any listed ending where the article also
+    is so declined (`sure`: "Tomem Clarkem" -> "Tom Clark"), or any listed ending where the article also
     writes the name otherwise ("Clarka" beside "Clarkem"). Alone, an "always" ending is no proof: companies'
     nominatives end so ("Газпром", "Telekom")."""
     for kind in ("always", "attested"):
