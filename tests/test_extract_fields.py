@@ -111,7 +111,7 @@ def test_a_declined_speakers_name_is_given_in_its_base_form(text: str, lang: str
 @pytest.mark.parametrize(("text", "lang", "source"), [
     ("Vorige week maakte Amazon bekend dat het 80 miljoen euro in een nieuw rekencentrum investeert.", "nl",
      "company statement"),
-    ("Am Montag gab Amazon bekannt, dass es 40 Millionen Euro in ein neues Rechenzentrum investiert.", "de",
+    ("Am Montag gab Amazon bekannt, dass es 40 Millionen Euro für seine Serverhallen ausgibt.", "de",
      "company statement"),
     ("Vorige week maakte Amazon 80 miljoen euro vrij voor een nieuw rekencentrum.", "nl", None),  # no particle
 ])
