@@ -128,6 +128,8 @@ def test_overlays_that_extend_each_other_in_a_loop_still_load(tmp_path: Path,
     # a year before an amount whose currency comes first: the currency is that amount's, the year no figure
     ("Kufikia 2030 dola bilioni 5 zitawekezwa katika vituo vya data.", "sw", [("dola bilioni 5", "USD")]),
     ("By 2030 $5 billion will go to data centres.", "en", [("$5 billion", "USD")]),
+    # a mark written after its number keeps it where what follows is no larger figure
+    ("Die Lizenz kostet 300 EUR 2025 und mehr danach.", "de", [("300 EUR", "EUR")]),
 ])
 def test_currency_and_quote_boundaries(text: str, lang: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.quote, m.currency) for m in extract(text, lang=lang)] == expected

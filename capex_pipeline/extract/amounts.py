@@ -138,12 +138,14 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
 
 
 def _opened_after(norm: str, g: Grammar, match: re.Match[str]) -> re.Match[str] | None:
-    """The amount a plain number's currency opens, where that currency is written first and a number follows
-    ("By 2030 $5 billion", "mwaka 2025 dola bilioni 3"): the currency is that amount's, the number no figure."""
+    """The amount a plain number's currency opens, where that currency is written first and a scaled number
+    follows ("By 2030 $5 billion", "mwaka 2025 dola bilioni 3"): the currency is that amount's, the number no
+    figure. A bare number after it leaves the currency to the number before ("300 EUR 2025")."""
     if match["scale"] or match["cjk"] or not (match["post"] or match["name"]):
         return None
     opened = g.amount.match(norm, match.start("post") if match["post"] else match.start("name"))
-    return opened if opened is not None and opened["pre"] and opened["num"] else None
+    return opened if opened is not None and opened["pre"] and opened["num"] and \
+        (opened["scale"] or opened["first"] or opened["cjk"]) else None
 
 
 def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
