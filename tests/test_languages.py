@@ -121,6 +121,15 @@ def test_overlays_that_extend_each_other_in_a_loop_still_load(tmp_path: Path,
     ("The Manila group will spend P10 billion on data centres.", "en", [("P10 billion", "PHP")]),
     ("Botswana's utility will spend P2 billion on a data centre.", "en", [("P2 billion", "BWP")]),
     ("The P60 phone sold well.", "en", []),
+    # "NIS" is also the EU's network-security directive: the shekel's mark only with a scale word
+    ("Data centres fall under the NIS 2 directive.", "en", []),
+    ("Die NIS 2 Richtlinie gilt auch für Rechenzentren.", "de", []),
+    ("The Tel Aviv firm will invest NIS 3 billion.", "en", [("NIS 3 billion", "ILS")]),
+    # a year before an amount whose currency comes first: the currency is that amount's, the year no figure
+    ("Kufikia 2030 dola bilioni 5 zitawekezwa katika vituo vya data.", "sw", [("dola bilioni 5", "USD")]),
+    ("By 2030 $5 billion will go to data centres.", "en", [("$5 billion", "USD")]),
+    # a mark written after its number keeps it where what follows is no larger figure
+    ("Die Lizenz kostet 300 EUR 2025 und mehr danach.", "de", [("300 EUR", "EUR")]),
 ])
 def test_currency_and_quote_boundaries(text: str, lang: str, expected: list[tuple[str, str]]) -> None:
     assert [(m.quote, m.currency) for m in extract(text, lang=lang)] == expected
@@ -161,3 +170,18 @@ def test_a_currency_name_that_starts_with_a_mark_is_quoted_whole() -> None:
 def test_bare_currency_nouns_of_the_press(lang: str, text: str, currency: str) -> None:
     (m,) = extract(text, lang=lang)
     assert m.currency == currency
+
+
+@pytest.mark.parametrize(("text", "lang", "currency"), [
+    # a country named in passing, whose language is not the article's, does not override the local reading
+    ("Koncernen, som också har kontor i Norge, satsar 4 miljarder kr på ett nytt datacenter.", "sv", "SEK"),
+    ("Koncernen, der også har kontorer i Sverige, bruger 4 milliarder kr på et nyt datacenter.", "da", "DKK"),
+    ("该公司今年将投资600亿元扩建数据中心，台湾的供应商也将受益。", "zh", "CNY"),
+    ("同社は中国勢に対抗し、データセンターに¥2兆を投じる。", "ja", "JPY"),
+    # where the article's language is spoken in the named country, that country's unit is the reading
+    ("Serikali ya Kenya imetenga shilingi bilioni 8 kwa vituo vya data.", "sw", "KES"),
+    ("The Karachi group will spend Rs 40 billion on servers in Pakistan.", "en", "PKR"),
+])
+def test_a_named_country_reads_a_shared_mark_only_where_the_article_language_is_its_own(
+        text: str, lang: str, currency: str) -> None:
+    assert [m.currency for m in extract(text, lang=lang)] == [currency]

@@ -65,6 +65,10 @@ def test_this_next_and_last_year_in_the_language_of_the_article(lang: str, text:
     ("en", "In the third quarter the group spent $9 billion on servers.", date(2026, 11, 2), 2026),
     ("en", "Fourth-quarter capital spending reached $12 billion.", date(2026, 2, 10), 2025),  # not begun yet
     ("en", "It spent $9 billion on servers in the third quarter of 2024.", date(2026, 11, 2), 2024),
+    # a few words between the quarter and its year still name that year
+    ("en", "It spent $9 billion on servers in the third quarter of fiscal 2024.", date(2026, 11, 2), 2024),
+    ("en", "It spent $9 billion on servers in the second quarter of its fiscal year 2024.", date(2026, 11, 2), 2024),
+    ("de", "Im dritten Quartal des Geschäftsjahres 2024 flossen 2 Milliarden Euro in Server.", date(2026, 11, 2), 2024),
     ("zh", "第三季度，该公司资本开支为90亿元。", date(2026, 11, 2), 2026),
     ("zh", "2024年第三季度，该公司资本开支为90亿元。", date(2026, 11, 2), 2024),
     ("ko", "이 회사의 3분기 설비투자는 2조 원이었다.", date(2026, 11, 2), 2026),

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from functools import cache
 
+from babel.core import get_global
+
 from .figures import rounded_from
 from .grammar import Grammar, grammar
 from .language import detect_language
@@ -130,8 +132,20 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
         if match is None:
             match = g.amount.match(norm, start)
         if match is not None:
+            match = _opened_after(norm, g, match) or match
             reached = match.end()
             yield match
+
+
+def _opened_after(norm: str, g: Grammar, match: re.Match[str]) -> re.Match[str] | None:
+    """The amount a plain number's currency opens, where that currency is written first and a scaled number
+    follows ("By 2030 $5 billion", "mwaka 2025 dola bilioni 3"): the currency is that amount's, the number no
+    figure. A bare number after it leaves the currency to the number before ("300 EUR 2025")."""
+    if match["scale"] or match["cjk"] or not (match["post"] or match["name"]):
+        return None
+    opened = g.amount.match(norm, match.start("post") if match["post"] else match.start("name"))
+    return opened if opened is not None and opened["pre"] and opened["num"] and \
+        (opened["scale"] or opened["first"] or opened["cjk"]) else None
 
 
 def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
@@ -158,6 +172,13 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
         if not math.isfinite(r.value):
             continue
         start = match.start()
+        if match["word"] and 0 < (half := g.lex.number_words[word_key(match["word"])] or 0) < 1 and \
+                (whole := g.whole_before.search(norm, max(0, start - 30), start)):
+            # "två och en halv miljard": the whole number before "and" is part of the figure
+            count = int(whole["n"]) if whole["n"] else g.lex.number_words[word_key(whole["w"])]
+            if count is None:
+                continue  # "several and a half"
+            start, r.value = whole.start(), r.value * (count + half) / half
         if start and norm[start - 1] in _MINUS and (start < 2 or not norm[start - 2].isalnum()):
             start, r.value = start - 1, -r.value  # "-$5 billion": the sign is kept (the claims gate refuses it)
             r.note = "negative amount"
@@ -168,8 +189,10 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
         if match["lone"] is not None and (r.currency is None or not g.lex.is_singular(
                 g.tail_token.match(norm, match.start("scale")).group())):
             continue  # "триллионы долларов", "Milliarden Euro": plural scale words alone are no figure
-        if r.mark and len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha() and r.scale == 1.0:
-            continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"
+        if r.mark and r.scale == 1.0 and ((len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha())
+                                          or word_key(r.mark) in g.lex.scaled_marks):
+            continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"; so a
+            # mark that is also an abbreviation: "NIS 3 billion", never the "NIS 2" directive
         word = match["scale"]
         if word and g.lex.lang != "en" and (short := english.scales.get(word.casefold())) and short != r.scale \
                 and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
@@ -183,7 +206,10 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
 def resolve_ambiguous(text: str, mentions: list[Mention], g: Grammar) -> None:
     """A mark several currencies share (元, kr, Rs, ¥) is the one the article names unambiguously elsewhere,
     else the one of the only country among theirs the article names ("Rs 500 crore" in a story on India),
-    else the one of the language's region, else the most common one; the basis says which."""
+    else the one of the language's region, else the most common one; the basis says which. A country named in
+    another language's press ("Norge" in a Swedish story, "台湾" in a mainland one) is a place the story
+    mentions, not where its money is counted: it overrides the language's own region only where the article's
+    language is an official one there ("Kenya" in a Swahili story)."""
     lex = g.lex
     # currencies the article names by a mark of their own; a name that contains a shared mark (港元 holds 元,
     # "norska kronor" holds kr) names another country's unit, not the reading of the bare mark
@@ -197,7 +223,9 @@ def resolve_ambiguous(text: str, mentions: list[Mention], g: Grammar) -> None:
         in_text = [c for c in candidates if c in named]
         if len(in_text) == 1:
             m.currency, why = in_text[0], f"the article names {in_text[0]}"
-        elif len(placed := _named_places(text, g, tuple(candidates), regions)) == 1:
+        elif len(placed := _named_places(text, g, tuple(candidates), regions)) == 1 and \
+                (not (lex.territory and _territory_currency(lex.territory, candidates))
+                 or any(_official_in(region, lex.locale) for region in next(iter(placed.values())))):
             (m.currency, where), = placed.items()
             why = f"the article names region {', '.join(sorted(where))}"
         elif lex.territory and (local := _territory_currency(lex.territory, candidates)):
@@ -273,6 +301,13 @@ def _named_places(text: str, g: Grammar, candidates: tuple[str, ...],
             if c in territory_currencies(region):
                 out.setdefault(c, set()).add(region)
     return out
+
+
+@cache
+def _official_in(region: str, locale: str) -> bool:
+    """Whether the language of `locale` ("sw", "zh_Hant") is an official one of `region` (CLDR)."""
+    status = (get_global("territory_languages").get(region) or {}).get(locale) or {}
+    return status.get("official_status") in ("official", "de_facto_official")
 
 
 def _territory_currency(territory: str, candidates: list[str]) -> str | None:

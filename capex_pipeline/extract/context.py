@@ -38,7 +38,7 @@ def _clause(text: str, m: Mention, spans: Spans) -> tuple[int, int]:
     lo, hi = bounds(spans, m.start, len(text))
     lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
     before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
-    # its stated conversion is part of the phrase: "5 millions of dollars (120 million crowns) for schools"
+    # its stated conversion is part of the phrase: "€3 million (75 million crowns) for libraries"
     paren = _CONVERSION_PAREN.match(text, m.end, hi)
     after = _CLAUSE_MARK.search(text, paren.end() if paren else m.end, hi)
     return (before[-1] if before else lo), (after.start() if after else hi)
@@ -90,9 +90,10 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
     attribution word with a speaker (the spender itself: "company statement"; another party by name: "said
     Jane Roe", "según Acme"), which beats an outlet named without one (a dateline); the sentence first, then
     the paragraph."""
-    def spoken(c: Hit) -> bool:  # another company's statement is no source for this spender's figure
+    def spoken(c: Hit) -> bool:  # another company's statement is no source for this spender's figure; a
+        # figure that is no one company's (a market's size, one parties in a row share) is the speaker's word
         return bool(c.label) and (m.company is not None if c.label == PRONOUN else
-                                  c.label == m.company or c.label not in companies)
+                                  c.label == m.company or m.company is None or c.label not in companies)
 
     def told_next(c: Hit) -> bool:  # across sentences, a party speaks for the sentence before ("This, X said")
         return spoken(c) and (c.label in (m.company, PRONOUN) or spans.sentence(c.start) == spans.sentence(m.start) + 1)
@@ -108,7 +109,7 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
 
 
 def _subject(hits: Hits, m: Mention, spans: Spans, text: str, particles: list[str]) -> Hit | None:
-    """In a language that marks its subject with a particle ("KT가 … MS와 … 2조원을"), the party so marked
+    """In a language that marks its subject with a particle ("누리텍이 … 한빛과 … 3조 원을"), the party so marked
     before the amount in its sentence, rather than a nearer one marked otherwise ("with MS")."""
     if not particles:
         return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -26,8 +27,9 @@ _NAME_CHAR = r"[^\s\d,;:!?()\[\]{}“”«»„/|<>。、，．！？（）「�
 _NAME_RUN = rf"[^\W\d_]{_NAME_CHAR}{{0,40}}(?:[ \u00a0][^\W\d_]{_NAME_CHAR}{{0,30}}){{0,3}}"
 _SP = r"[ \u00a0]?"
 # A letter or a combining mark (Bengali and Devanagari vowel signs are not \w): a word's inflection, never a
-# digit, space or punctuation.
-_GLUED = r"(?:[^\W\d_]|[\u0300-\u036f\u0900-\u0dff\u0e31-\u0e4e\u0eb1-\u0ecd\u1000-\u109f])"
+# digit, space or punctuation (the danda "।" that ends a Hindi or Bengali sentence lies among those scripts' marks).
+_MARKS = "".join(c for c in map(chr, range(0x300, 0x10A0)) if unicodedata.category(c).startswith("M"))
+_GLUED = rf"(?:[^\W\d_]|[{re.escape(_MARKS)}])"
 # A year 1950-2099 not inside a longer number; written to start with its first digit, so the engine skips
 # to the next 1 or 2 instead of trying the pattern at every position.
 _YEAR = r"[12](?<![\d.,][12])(?:(?<=1)9[5-9]|(?<=2)0\d)\d(?![\d.,]?\d)"
@@ -65,6 +67,9 @@ class Grammar:
     range_opener: re.Pattern[str]
     range_and: re.Pattern[str]
     range_ahead: re.Pattern[str]
+    # a whole number and "and" just before a half ("två och en halv miljard"): the half adds to it; two digits
+    # at most, so that a year before "and" ("300 miljoner 2024 och en halv miljard 2025") is never one
+    whole_before: re.Pattern[str]
     tail_token: re.Pattern[str]
     conversion_gap: re.Pattern[str]  # "150 billion yuan ($": an opening parenthesis and a few words
     restatement_gap: re.Pattern[str]  # ", soit ", " i.e. ": a connector word, no digit, no sentence end
@@ -127,13 +132,20 @@ def grammar(lang: str) -> Grammar:
     currency = rf"(?P<post>{marks})|(?=(?P<name>{_NAME_RUN}))"
     # where the scale word comes first, it stands between the currency and the number ("dola milioni 500")
     first = rf"(?:(?P<first>{scales}){_SP})?" if lex.scale_first else "(?P<first>)"
+    # a number word stands before its scale word ("two billion"), or after it where the scale comes first
+    # ("dola bilioni mbili"), then alone: a compound ("bilioni kumi na tano", fifteen) is no figure of its first word
+    word_end = rf"(?={_SP}(?:{scales}))"
+    if lex.scale_first:
+        word_end = rf"(?(first)(?![^\W\d_])(?!{_SP}[^\W\d_]+{_SP}(?:{words})(?![^\W\d_]))|{word_end})"
+    # a singular scale word alone before a currency is one of it ("miljardin euron", "Milliarde Euro"); where the
+    # scale comes first, one after a currency is no figure without its number ("dola bilioni" alone)
+    lone_start = r"(?(pre)(?!))" if lex.scale_first else ""
     amount = re.compile(
         rf"(?<![A-Za-z0-9_.,])"
         rf"(?:(?P<pre>{pre}){_SP}{first})?"
         rf"(?:(?P<num>{_NUM_SPACED if get_group_symbol(lex.locale).isspace() else _NUM})(?![.,]?\d)"
-        rf"|(?P<word>{words})(?={_SP}(?:{scales}))"
-        # a singular scale word alone before a currency is one of it ("miljardin euron", "Milliarde Euro")
-        rf"|(?<![-\w])(?P<lone>)(?=(?:{lone}){_SP}))"
+        rf"|(?P<word>{words}){word_end}"
+        rf"|{lone_start}(?<![-\w])(?P<lone>)(?=(?:{lone}){_SP}))"
         rf"(?P<cjk>{cjk})?"
         # scale words, several in a row ("हजार करोड़") or with more digits between ("2 mld 800 mln")
         rf"(?:(?(pre)[ \u00a0-]?|{_SP})(?:{alternation(lex.scale_connectors)})?"  # "$100-billion fund"
@@ -200,19 +212,22 @@ def grammar(lang: str) -> Grammar:
         qualifier_before=re.compile(rf"(?:(?:{before_alt})(?:[\s\u00a0]+(?:{determiners}))?[\s\u00a0(（:]*)+$"),
         # after the amount, or after the parenthesis of its conversion: "3兆ドル(約450兆円)以上"; a case ending or
         # particle glued to the amount's last word comes first, before a space ("৮০ বিলিয়ন ডলারের বেশি",
-        # "1조 원을 넘어", "10 milyar dolardan fazla")
-        qualifier_after=re.compile(rf"^(?:{_GLUED}{{1,4}}(?=[ \t\u00a0]))?[ \t\u00a0)）]*(?:{after_alt})"),
+        # "1조 원을 넘어", "10 milyar dolardan fazla"), or set off by an apostrophe after an abbreviation
+        # ("12 milyar TL'den fazla")
+        qualifier_after=re.compile(rf"^(?:['’]?{_GLUED}{{1,4}}(?=[ \t\u00a0]))?[ \t\u00a0)）]*(?:{after_alt})"),
         qualifier_word=re.compile(before_alt + "|" + after_alt),
         qualifier_kind=qualifier_kind,
         range_gap=re.compile(rf"^{_SP}(?:{alternation(lex.range_connectors)}){_SP}$"),
         range_opener=re.compile(rf"(?:{alternation([b for b, _ in lex.range_between], ignore_case=True)})\s*$"),
         range_and=re.compile(rf"^\s*(?:{alternation([a for _, a in lex.range_between], ignore_case=True)})\s*$"),
+        whole_before=re.compile(rf"(?<![\w.,])(?:(?P<n>\d{{1,2}})|(?P<w>{words}))"
+                                rf"[ \u00a0]+(?:{conjunctions})[ \u00a0]+\Z", re.IGNORECASE),
         range_ahead=re.compile(rf"{_SP}(?:{alternation([*lex.range_connectors, *(a for _, a in lex.range_between)])})"
                                rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
         # the sentence may not end on either side of the connector (its own dots, "i.e.", "т.е.", are no end),
-        # unless the next sentence opens with it ("… 700 bn zlotys. That is over 4 trillion crowns"); an
+        # unless the next sentence opens with it ("… 90 bn kronor. That is about 8 bn euros"); an
         # apposition of the amount with an approximation word is one too ("5.000 millones de reales, unos …")
         restatement_gap=re.compile(rf"^(?=[^\d\n]{{0,40}}$)(?:[^\d\n.!?。]*?"
                                    rf"(?:{alternation(lex.conversion_connectors, ignore_case=True)})"

@@ -98,6 +98,7 @@ class Lexicon:
     scales: dict[str, float]
     singular_scales: list[str]
     currency_marks: dict[str, str]
+    scaled_marks: frozenset[str]  # marks that are also common abbreviations: money only with a scale word
     prefix_words: dict[str, str]
     currency_words: dict[str, str]
     name_prefixes: frozenset[str]  # every beginning of every name's key: a run is read only as far as one goes
@@ -272,6 +273,7 @@ def lexicon(lang: str) -> Lexicon:
         scales=_numbers(merged, "scales"),
         singular_scales=[w for w in merged.get("singular_scales") or [] if code != "en" or w != "billion"],
         currency_marks={**iso, **merged["currency_prefix"]},
+        scaled_marks=frozenset(word_key(w) for w in merged.get("scaled_marks") or []),
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
         name_prefixes=frozenset(k[:i] for k in merged["currency_words"] for i in range(1, len(k) + 1)),

@@ -7,6 +7,7 @@ window around one cue, never the whole article."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 from babel import Locale, UnknownLocaleError
@@ -150,31 +151,44 @@ def place_names(lang: str) -> frozenset[str]:
 _VOWELS = frozenset("aeiouyáéíóúýěąęůаеиоуыэюяіє")
 
 
+def inflected(text: str, stem: str, endings: dict[str, list[str]], limit: int = 8) -> Iterator[tuple[int, int]]:
+    """Where the article writes `stem` as a whole word, bare or with a listed case ending: (start, end) of the
+    written form, at most `limit` places."""
+    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
+    start, found = text.find(stem), 0
+    while start >= 0 and found < limit:
+        end = tail = start + len(stem)
+        while tail < len(text) and text[tail].isalpha() and tail - end <= 4:
+            tail += 1
+        if not (start and text[start - 1].isalpha()) and text[end:tail] in forms:
+            found += 1
+            yield start, tail
+        start = text.find(stem, start + 1)
+
+
 def _attested(text: str, word: str, stem: str, endings: dict[str, list[str]]) -> bool:
     """Whether the article writes `stem` bare or with another listed ending (a few places looked at)."""
-    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
-    start, seen = text.find(stem), 0
-    while start >= 0 and seen < 12:
-        seen += 1
-        end = start + len(stem)
-        while end < len(text) and text[end].isalpha() and end - start - len(stem) <= 4:
-            end += 1
-        form = text[start:end]
-        if form != word and form[len(stem):] in forms and not (start and text[start - 1].isalpha()):
-            return True
-        start = text.find(stem, start + 1)
-    return False
+    return any(text[start:end] != word for start, end in inflected(text, stem, endings, 12))
 
 
-def base_word(text: str, word: str, endings: dict[str, list[str]]) -> str:
-    """A name's word without its case ending: an ending no nominative has ("Bradem" -> "Brad"), or one a
-    nominative may have where the article also writes the name otherwise ("Clarka" beside "Clarkem")."""
+def _declined(word: str, kind: str, endings: dict[str, list[str]]) -> str | None:
+    """The stem of `word` before one of its `kind` endings, after a consonant; None where it has none."""
+    for ending in endings.get(kind, ()):
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and stem[-1].lower() not in _VOWELS:
+            return stem
+    return None
+
+
+def base_word(text: str, word: str, endings: dict[str, list[str]], *, sure: bool = False) -> str:
+    """A name's word without its case ending: an ending no personal name's nominative has, where the whole name
+    is so declined (`sure`: "Tomem Clarkem" -> "Tom Clark"), or any listed ending where the article also
+    writes the name otherwise ("Clarka" beside "Clarkem"). Alone, an "always" ending is no proof: companies'
+    nominatives end so ("Газпром", "Telekom")."""
     for kind in ("always", "attested"):
-        for ending in endings.get(kind, ()):
-            stem = word[:-len(ending)]
-            if word.endswith(ending) and len(stem) >= 3 and stem[-1].lower() not in _VOWELS \
-                    and (kind == "always" or _attested(text, word, stem, endings)):
-                return stem
+        stem = _declined(word, kind, endings)
+        if stem and ((sure and kind == "always") or _attested(text, word, stem, endings)):
+            return stem
     return word
 
 
@@ -182,4 +196,6 @@ def base_name(text: str, name: str, endings: dict[str, list[str]]) -> str:
     """Each word of a name in its base form (the languages that decline names; others as written)."""
     if not endings:
         return name
-    return " ".join(base_word(text, w, endings) for w in name.split())
+    words = name.split()
+    sure = len(words) > 1 and all(_declined(w, "always", endings) for w in words)
+    return " ".join(base_word(text, w, endings, sure=sure) for w in words)

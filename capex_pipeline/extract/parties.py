@@ -14,6 +14,7 @@ from .names import (
     VERB_FINAL,
     base_name,
     clean,
+    inflected,
     name_after,
     name_before,
     place_names,
@@ -95,33 +96,17 @@ def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None
         name = base_name(text, name, endings)
     if " " in name:
         return name
-    for start in _occurrences(text, name, 8) if not endings else _inflected(text, name, endings):
-        end = start + len(name)
-        if endings:
-            while end < len(text) and text[end].isalpha():
-                end += 1
+    places = inflected(text, name, endings) if endings else ((s, s + len(name)) for s in _occurrences(text, name, 8))
+    for start, end in places:
+        # the other word read in base form together with this occurrence's ("Tomem Clarkem": both declined)
         if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
-            return f"{name} {base_name(text, text[after[0]:after[1]].split()[0], endings or {})}"
+            written = f"{text[start:end]} {text[after[0]:after[1]].split()[0]}"
+            return f"{name} {base_name(text, written, endings or {}).split()[-1]}"
         if before := name_before(text, start, max(0, start - 40), gap=" "):
             first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
             if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
-                return f"{base_name(text, first, endings or {})} {name}"
+                return f"{base_name(text, f'{first} {text[start:end]}', endings or {}).split()[0]} {name}"
     return name
-
-
-def _inflected(text: str, stem: str, endings: dict[str, list[str]]) -> Iterator[int]:
-    """Where the article writes `stem` bare or with a listed case ending (at most 8 places)."""
-    forms = ("", *endings.get("always", ()), *endings.get("attested", ()))
-    start, found = text.find(stem), 0
-    while start >= 0 and found < 8:
-        end = start + len(stem)
-        tail = end
-        while tail < len(text) and _letter(text[tail]) and tail - end <= 4:
-            tail += 1
-        if not (start and _letter(text[start - 1])) and text[end:tail] in forms:
-            found += 1
-            yield start
-        start = text.find(stem, start + 1)
 
 
 def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans,

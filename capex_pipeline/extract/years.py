@@ -11,8 +11,11 @@ from .grammar import Grammar
 from .lexicon import word_key
 
 _YEAR_KINDS = ("abs", "year_rel", "month", "current_period", "nmonth", "quarter")  # how a tie at one place is read
-_BESIDE_YEAR = 8  # characters: "Q3 2025", "2025年第三季度", "third quarter of 2024" name that year, not their own
-_NOT_BETWEEN = re.compile(r"[\d.!?。\n]")
+# characters: "Q3 2025", "2025年第三季度" and, after the quarter, a few words ("third quarter of its fiscal year
+# 2024") name that year, not their own
+_BESIDE_YEAR = 8
+_YEAR_AFTER = 28
+_NOT_BETWEEN = re.compile(r"[\d.!?。\n,;:，；]")
 
 
 def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
@@ -44,12 +47,13 @@ def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
 
 
 def _beside_year(text: str, start: int, end: int, years: list[tuple[int, int]]) -> bool:
-    """Whether an explicit year (`years`: sorted spans) stands right before or after [start, end), nothing but
-    a few letters and spaces between."""
+    """Whether an explicit year (`years`: sorted spans) stands right before [start, end) or a few words after
+    it, nothing but letters and spaces between."""
     i = bisect.bisect_left(years, (start,))
     gaps = ([(years[i - 1][1], start)] if i and years[i - 1][1] <= start else []) + \
         ([(end, years[i][0])] if i < len(years) and years[i][0] >= end else [])
-    return any(hi - lo <= _BESIDE_YEAR and not _NOT_BETWEEN.search(text, lo, hi) for lo, hi in gaps)
+    return any(hi - lo <= (_YEAR_AFTER if lo == end else _BESIDE_YEAR) and not _NOT_BETWEEN.search(text, lo, hi)
+               for lo, hi in gaps)
 
 
 def _year_span(text: str, first: tuple[int, int, str, str], start: int, kind: int, word: str, g: Grammar) -> bool:
