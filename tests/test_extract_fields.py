@@ -281,3 +281,11 @@ def test_the_ordinary_word_for_said_makes_the_spender_the_source(text: str, lang
 def test_a_figure_with_no_spender_keeps_the_company_that_states_it(text: str, source: str) -> None:
     _, company, got = _first(text, "en")
     assert (company, got) == (None, source)
+
+
+def test_a_figure_without_a_known_spender_is_not_another_companys_statement() -> None:
+    """The speaker of a figure no one company owns may be any company; a figure whose spender the tables do not
+    know is not the statement of the company the next paragraph names."""
+    text = ("クイルネットは設備投資を最大5000億円とする計画を発表した。\n"
+            "マイクロソフトの2024年の売上高は33億ドルだった。")
+    assert extract(text, lang="ja")[0].source is None

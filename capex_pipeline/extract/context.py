@@ -85,15 +85,15 @@ def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | 
 
 
 def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Spans,
-            companies: frozenset[str] = frozenset()) -> str | None:
+            companies: frozenset[str] = frozenset(), shared: bool = False) -> str | None:
     """An outlet named with an attribution marker ("according to Reuters") beats the nearest statement or
     attribution word with a speaker (the spender itself: "company statement"; another party by name: "said
     Jane Roe", "según Acme"), which beats an outlet named without one (a dateline); the sentence first, then
     the paragraph."""
     def spoken(c: Hit) -> bool:  # another company's statement is no source for this spender's figure; a
-        # figure that is no one company's (a market's size, one parties in a row share) is the speaker's word
+        # `shared` figure, no one company's (a market's size, one parties in a row share), is the speaker's word
         return bool(c.label) and (m.company is not None if c.label == PRONOUN else
-                                  c.label == m.company or m.company is None or c.label not in companies)
+                                  c.label == m.company or shared or c.label not in companies)
 
     def told_next(c: Hit) -> bool:  # across sentences, a party speaks for the sentence before ("This, X said")
         return spoken(c) and (c.label in (m.company, PRONOUN) or spans.sentence(c.start) == spans.sentence(m.start) + 1)
@@ -258,19 +258,21 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         company = pronoun_company(m, pronouns, every_company, spans) if hit is None else None
         hit = hit or (None if company else nearest(parties, m, spans, same="paragraph", before=True)
                       or _next_sentence(parties, m, spans, len(text), following))
+        shared = m.aggregate  # a figure no one company owns: any company stating it is its source
         if m.aggregate:  # a market's size or a country's GDP is no one company's
             m.company = None
         elif hit:
             if (listed := in_row.get(id(hit))) is None:
                 listed = in_row[id(hit)] = hit.label == PUBLIC or _listed(text, hit, parties, g.list_gap)
             m.company = None if listed else hit.label
+            shared = listed and hit.label != PUBLIC
         else:
             m.company = company or main_company
         # a generic investment word says what is spent, not on what: in an article about data centres, a
         # company's investment is its data-centre investment (a public or unowned one is often a broader plan)
         if m.weak_metric and m.metric == "capex" and dominant == "ai_infrastructure" and m.company:
             m.metric = dominant
-        m.source = _source(m, attributed, sources, cues, spans, company_labels) or fallback_source
+        m.source = _source(m, attributed, sources, cues, spans, company_labels, shared) or fallback_source
     previous: Mention | None = None
     for m in mentions:  # else the year of the paragraph's previous amount, else a year named before it there
         if m.year is None:
