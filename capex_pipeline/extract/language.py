@@ -24,6 +24,8 @@ SCRIPTS = {
     "Hebr": "\u0590-\u05ff", "Grek": "\u0370-\u03ff", "Deva": "\u0900-\u097f", "Beng": "\u0980-\u09ff",
     "Taml": "\u0b80-\u0bff", "Thai": "\u0e00-\u0e7f", "Kore": "\uac00-\ud7af\u1100-\u11ff",
     "Jpan": "\u3040-\u30ff", "Hans": "\u4e00-\u9fff", "Armn": "\u0530-\u058f", "Geor": "\u10a0-\u10ff",
+    "Guru": "\u0a00-\u0a7f", "Gujr": "\u0a80-\u0aff", "Telu": "\u0c00-\u0c7f", "Knda": "\u0c80-\u0cff",
+    "Mlym": "\u0d00-\u0d7f",
 }
 _SCRIPT_RE = {name: re.compile(f"[{chars}]") for name, chars in SCRIPTS.items()}
 OTHER_SCRIPT_SHARE = 0.2  # a non-Latin script this share of the letters is the text's own (names are Latin)
