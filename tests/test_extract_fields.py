@@ -289,3 +289,12 @@ def test_a_figure_without_a_known_spender_is_not_another_companys_statement() ->
     text = ("クイルネットは設備投資を最大5000億円とする計画を発表した。\n"
             "マイクロソフトの2024年の売上高は33億ドルだった。")
     assert extract(text, lang="ja")[0].source is None
+
+
+def test_the_word_for_and_is_the_articles_own_language() -> None:
+    """CLDR's list pattern gives each language its "and": Dutch "en" joins two names, Spanish "en" (in) does not."""
+    from capex_pipeline.extract.grammar import grammar
+
+    assert grammar("nl").list_gap.fullmatch(" en ") and grammar("es").list_gap.fullmatch(" y ")
+    assert not grammar("es").list_gap.fullmatch(" en ") and not grammar("en").list_gap.fullmatch(" at ")
+    assert extract("Amazon y Google gastarán 8.000 millones de dólares en servidores.", lang="es")[0].company is None

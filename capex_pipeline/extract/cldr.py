@@ -110,6 +110,19 @@ def quarters(locale: Locale) -> dict[str, int]:
     return out
 
 
+def list_conjunctions(locale: Locale) -> list[str]:
+    """The word that joins the last two items of a list ("und", "y", "和", "و"), from the locale's list patterns;
+    a comma or an ideographic comma alone is no word."""
+    words = set()
+    for key in ("2", "end"):
+        pattern = (locale.list_patterns.get("standard") or {}).get(key) or ""
+        if pattern.startswith("{0}") and pattern.endswith("{1}"):
+            word = _clean(pattern[3:-3]).strip(" ,、،\u00a0")
+            if word:
+                words.add(word)
+    return sorted(words)
+
+
 def home_symbols() -> dict[str, list[str]]:
     """Symbol -> currencies whose home locales write it so ("zł" in pl_PL, "R" in en_ZA, "₺" in tr_TR): the
     local symbols any article may quote. A symbol with several currencies is resolved by the article's
@@ -151,6 +164,7 @@ def generate(lang: str, locale_id: str) -> dict[str, Any]:
         "currency_symbols": currency_symbols(locale),
         "months": months(locale),
         "quarters": quarters(locale),
+        "list_conjunctions": list_conjunctions(locale),
     }
 
 

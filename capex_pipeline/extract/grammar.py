@@ -199,7 +199,7 @@ def grammar(lang: str) -> Grammar:
         **({"split_verb": Table(tuple(v for v, _ in lex.split_cues), ignore_case=True)} if lex.split_cues else {}),
     })
     pre_words = [*lex.currency_marks, *lex.prefix_words]
-    conjunctions = "|".join(map(re.escape, entities.get("list_conjunctions") or ["and"]))
+    conjunctions = "|".join(map(re.escape, [*lex.list_conjunctions, "&"]))
     long_connectors = alternation([c for c in lex.conversion_connectors if len(c) >= 6], ignore_case=True)
     return Grammar(
         lex=lex,

@@ -73,6 +73,7 @@ def _cldr_layer(lang: str) -> dict[str, Any]:
         "currency_prefix": symbols,
         "months": data.get("months") or {},
         "quarters": data.get("quarters") or {},
+        "list_conjunctions": data.get("list_conjunctions") or [],
     }
 
 
@@ -129,6 +130,7 @@ class Lexicon:
     era_offset: int  # added to such a year for the Gregorian year it mostly falls in
     statement_cues: list[str]
     company_pronouns: list[str]
+    list_conjunctions: list[str]  # "and" between the last two names of a list (CLDR list patterns)
     auxiliaries: list[str]  # between a subject and its investment verb ("Acme will invest", "a Acme vai investir")
     # separable statement verbs written apart around their subject ("maakte Acme bekend"): [verb, particle]
     split_cues: list[list[str]]
@@ -243,7 +245,8 @@ def lexicon(lang: str) -> Lexicon:
         keep = {k: v for k, v in english.items() if k not in ("qualifiers", "qualifiers_after", "number_words",
                                                               "locale", "territory", "statement_cues",
                                                               "company_pronouns", "inflects", "split_cues",
-                                                              "name_endings", "subject_particles", "auxiliaries")}
+                                                              "name_endings", "subject_particles", "auxiliaries",
+                                                              "list_conjunctions")}
         merged = _merge(merged, keep)
         for layer in _language_chain(code):
             merged = _merge(merged, layer)
@@ -305,6 +308,7 @@ def lexicon(lang: str) -> Lexicon:
         statement_cues=merged.get("statement_cues") or [],
         company_pronouns=merged.get("company_pronouns") or [],
         auxiliaries=merged.get("auxiliaries") or [],
+        list_conjunctions=merged.get("list_conjunctions") or [],
         split_cues=[pair for pair in merged.get("split_cues") or [] if isinstance(pair, list) and len(pair) == 2],
         name_endings={k: sorted(v or [], key=len, reverse=True) for k, v in (merged.get("name_endings") or {}).items()},
         subject_particles=merged.get("subject_particles") or [],
