@@ -78,6 +78,7 @@ def test_an_ambiguous_dot_is_noted_on_the_mention() -> None:
     ({"en.yaml": "scales: {zillion: lots}\n"}, "'zillion' should be a number"),
     ({"xq.yaml": "locale: qq\n"}, "no CLDR locale"),
     ({"de.yaml": "scales: [\n"}, "not readable YAML"),
+    ({"en.yaml": "split_cues: [set, out]\n"}, "split_cues: 'set' should be a pair of words"),
 ])
 def test_a_broken_overlay_is_named_in_one_line(tmp_path: Path, files: dict[str, str], message: str) -> None:
     import subprocess

@@ -293,7 +293,7 @@ def lexicon(lang: str) -> Lexicon:
         qualifier_exceptions=[w.translate(ARABIC_FOLD) for w in merged.get("qualifier_exceptions") or []],
         determiners=merged.get("determiners") or [],
         range_connectors=merged.get("range_connectors") or [],
-        range_between=[pair for pair in merged.get("range_between") or [] if isinstance(pair, list) and len(pair) == 2],
+        range_between=_pairs(merged, "range_between"),
         currency_connectors=merged.get("currency_connectors") or [],
         scale_connectors=merged.get("scale_connectors") or [],
         months=merged.get("months") or {},
@@ -309,10 +309,19 @@ def lexicon(lang: str) -> Lexicon:
         company_pronouns=merged.get("company_pronouns") or [],
         auxiliaries=merged.get("auxiliaries") or [],
         list_conjunctions=merged.get("list_conjunctions") or [],
-        split_cues=[pair for pair in merged.get("split_cues") or [] if isinstance(pair, list) and len(pair) == 2],
+        split_cues=_pairs(merged, "split_cues"),
         name_endings={k: sorted(v or [], key=len, reverse=True) for k, v in (merged.get("name_endings") or {}).items()},
         subject_particles=merged.get("subject_particles") or [],
     )
+
+
+def _pairs(merged: dict[str, Any], key: str) -> list[list[str]]:
+    """A list of word pairs ("between … and", a verb and its particle); any other entry is an overlay error."""
+    pairs = merged.get(key) or []
+    for pair in pairs:
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(w, str) and w for w in pair)):
+            raise LexiconError(f"{key}: {pair!r} should be a pair of words, such as [between, and]")
+    return pairs
 
 
 def _numbers(merged: dict[str, Any], key: str) -> dict[str, float]:
