@@ -132,6 +132,7 @@ def grammar(lang: str) -> Grammar:
     currency = rf"(?P<post>{marks})|(?=(?P<name>{_NAME_RUN}))"
     # where the scale word comes first, it stands between the currency and the number ("dola milioni 500")
     first = rf"(?:(?P<first>{scales}){_SP})?" if lex.scale_first else "(?P<first>)"
+    scale_first = rf"(?:(?:{scales}){_SP})?" if lex.scale_first else ""  # the same, for the mark search below
     # a number word stands before its scale word ("two billion"), or after it where the scale comes first
     # ("dola bilioni mbili"), then alone: a compound ("bilioni kumi na tano", fifteen) is no figure of its first word
     word_end = rf"(?={_SP}(?:{scales}))"
@@ -156,7 +157,7 @@ def grammar(lang: str) -> Grammar:
     malformed = re.compile(r"(?<![A-Za-z0-9_.,])\d+(?:[.,]\d+){2,}")
     # a mark ending just before the amount's first character: searched up to that character, included, so
     # marks that look ahead at the number ("R5 billion") see it
-    mark_before = re.compile(rf"(?:{pre}){_SP}{first.replace('?P<first>', '')}(?=[\s\S]\Z)")
+    mark_before = re.compile(rf"(?:{pre}){_SP}{scale_first}(?=[\s\S]\Z)")
     qualifier_kind: dict[str, str] = {}
     for kind, table in (("before", lex.qualifiers), ("after", lex.qualifiers_after)):
         for q, ws in table.items():

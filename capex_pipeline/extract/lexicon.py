@@ -224,6 +224,12 @@ def _language_chain(lang: str) -> list[dict[str, Any]]:
     return layers
 
 
+# English tables every other language keeps (articles quote English), but for these, which are a language's own
+_OWN_LANGUAGE_ONLY = frozenset({"qualifiers", "qualifiers_after", "number_words", "locale", "territory",
+                                "statement_cues", "company_pronouns", "inflects", "split_cues", "name_endings",
+                                "subject_particles", "auxiliaries", "list_conjunctions"})
+
+
 @cache
 def lexicon(lang: str) -> Lexicon:
     """The merged lexicon of a registered language (or of the language-independent rules for any other):
@@ -242,11 +248,7 @@ def lexicon(lang: str) -> Lexicon:
     if code == "en":
         merged = _merge(merged, english)
     elif code != UNDETERMINED:
-        keep = {k: v for k, v in english.items() if k not in ("qualifiers", "qualifiers_after", "number_words",
-                                                              "locale", "territory", "statement_cues",
-                                                              "company_pronouns", "inflects", "split_cues",
-                                                              "name_endings", "subject_particles", "auxiliaries",
-                                                              "list_conjunctions")}
+        keep = {k: v for k, v in english.items() if k not in _OWN_LANGUAGE_ONLY}
         merged = _merge(merged, keep)
         for layer in _language_chain(code):
             merged = _merge(merged, layer)
