@@ -659,11 +659,6 @@ def list_folder(folder: Path | str) -> Listing:
     return listing
 
 
-def article_paths(folder: Path) -> list[Path]:
-    """Article files of a folder, in name order (the sidecar and hidden files are not articles)."""
-    return list_folder(folder).paths()
-
-
 def _unmatched_rows(folder: Path, sidecar: Sidecar, listing: Listing) -> Iterator[Note]:
     """Sidecar rows naming no article: most often a renamed file, whose metadata must not be guessed."""
     articles = set(listing.names) if sidecar.rows else set()

@@ -138,9 +138,6 @@ def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: pl.DataFrame) 
         _unregister(con, ["_current"])
 
 
-def step_keys(con: duckdb.DuckDBPyConnection, step: str) -> pl.DataFrame:
-    """(doc, key) of every article `step`'s table holds."""
-    return read_frame(con, f"SELECT doc, key FROM {STEP_STATE} WHERE step = ?", [step])
 
 
 def read_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame) -> pl.DataFrame:

@@ -92,11 +92,3 @@ def normalize_lang(lang: str | None) -> str | None:
             return aliases[tag]
         tag = tag.rpartition("-")[0]
     return None
-
-
-def region_of(lang_tag: str | None) -> str | None:
-    """The region subtag of a language tag ('zh-TW' -> 'TW', 'pt_BR' -> 'BR'), if it names one."""
-    for part in str(lang_tag or "").replace("_", "-").split("-")[1:]:
-        if len(part) == 2 and part.isalpha():
-            return part.upper()
-    return None
