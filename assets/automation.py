@@ -32,16 +32,16 @@ daily_schedule = dg.ScheduleDefinition(name="daily_capex", job=capex_job, cron_s
 RAW_ARTICLES = dg.AssetKey("raw_articles")
 
 
-def _materialized_fingerprint(instance: dg.DagsterInstance, folder: str) -> str | None:
-    """The folder fingerprint recorded by the last successful materialization of raw_articles from `folder`
-    (a failed gate records no materialization, so a failed run's input still counts as new)."""
+def _last_build(instance: dg.DagsterInstance, folder: str) -> tuple[str | None, dg.DagsterRun | None]:
+    """The folder fingerprint recorded by the last materialization of raw_articles from `folder`, and the run
+    that recorded it (a failed gate records no materialization, so a failed run's input still counts as new)."""
     event = instance.get_latest_materialization_event(RAW_ARTICLES)
     materialization = event.asset_materialization if event else None
     metadata = materialization.metadata if materialization else {}
     recorded_dir, recorded = metadata.get("articles_dir"), metadata.get("folder_fingerprint")
     if recorded_dir is None or recorded is None or Path(str(recorded_dir.value)).resolve() != Path(folder).resolve():
-        return None
-    return str(recorded.value)
+        return None, None
+    return str(recorded.value), instance.get_run_by_id(event.run_id) if event and event.run_id else None
 
 
 def _changes(before: dict[str, list[int]], after: dict[str, list[int]]) -> str:
@@ -66,14 +66,20 @@ def new_articles_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | 
         cursor = {"seq": 0, "files": cursor}
     seq = cursor["seq"] if cursor else 0
     # Compared with what the warehouse was last built from, not only with the cursor: the first tick on an
-    # unchanged, materialized corpus, or a change a `capex run` already took in, starts no run.
-    built_from = _materialized_fingerprint(context.instance, folder)
-    if built_from == current:
+    # unchanged, materialized corpus, or a change a `capex run` already took in, starts no run. A run that
+    # took the articles in and then died (killed, out of memory) built no marts from them: the folder counts
+    # as changed once that run is marked failed.
+    built_from, builder = _last_build(context.instance, folder)
+    if built_from == current and builder is not None and not builder.is_finished:
+        return dg.SkipReason(f"run {builder.run_id} is taking {folder} in as it is now")
+    interrupted = built_from == current and builder is not None and not builder.is_success
+    if built_from == current and not interrupted:
         context.update_cursor(json.dumps({"seq": seq, "files": state}))
         return dg.SkipReason(f"{folder} is unchanged since the last materialization of raw_articles")
     if cursor is not None and cursor["files"] == state:
         return dg.SkipReason(f"no file in {folder} added, edited, renamed or deleted since the last run request")
     changes = _changes(cursor["files"], state) if cursor else \
+        f"run {builder.run_id} stopped before the marts" if interrupted and builder else \
         "changed since the last materialization of raw_articles" if built_from else "not materialized yet"
     context.update_cursor(json.dumps({"seq": seq + 1, "files": state}))
     # The sequence number makes the key unique even when the folder returns to an earlier state (a file

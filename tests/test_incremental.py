@@ -112,6 +112,25 @@ def test_sensor_compares_with_what_the_warehouse_was_built_from(corpus: Path, tm
         assert isinstance(_tick(instance, None)[0], dg.RunRequest)
 
 
+def test_sensor_rebuilds_after_a_run_that_died_past_raw_articles(corpus: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """raw_articles took the folder in, then the run failed before the marts: the folder is not built yet."""
+    monkeypatch.setenv("CAPEX_ARTICLES", str(corpus))
+
+    @dg.asset(deps=[raw_articles])
+    def dies() -> None:
+        raise RuntimeError("killed before the marts")
+
+    with dg.instance_for_test() as instance:
+        result = dg.materialize([raw_articles, dies], resources=make_resources(tmp_path / "capex.duckdb", corpus),
+                                instance=instance, raise_on_error=False)
+        assert not result.success and result.asset_materializations_for_node("raw_articles")
+        request, cursor = _tick(instance, None)
+        assert isinstance(request, dg.RunRequest), request
+        assert request.tags["capex/changes"] == f"run {result.run_id} stopped before the marts"
+        assert isinstance(_tick(instance, cursor)[0], dg.SkipReason)  # asked once, not on every tick
+
+
 def _edit_corpus(corpus: Path) -> None:
     """Change one article, delete one, add one and rename one."""
     de = corpus / "003_ca642059fae57875.txt"

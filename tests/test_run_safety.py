@@ -114,20 +114,22 @@ def _kill_when(args: list[str], marker: str, env: dict[str, str], log: Path) -> 
 
 @pytest.mark.slow
 def test_a_dead_run_does_not_hold_the_queue(tmp_path: Path, home: Path) -> None:
-    """A `capex run` SIGKILLed mid-way stays STARTED; the daemon's run monitoring marks it failed, and the run
-    the sensor queued meanwhile (launched the way the UI launches, through the run queue) then completes,
-    with nobody cancelling anything."""
+    """A `capex run` SIGKILLed mid-way, after raw_articles took the folder in, stays STARTED; the daemon's run
+    monitoring marks it failed, and the sensor then queues a run (launched the way the UI launches, through the
+    run queue) that completes the marts, with nobody cancelling anything."""
     config = home / "dagster.yaml"
     config.write_text(config.read_text().replace("poll_interval_seconds: 30", "poll_interval_seconds: 1"))
     articles = tmp_path / "articles"
     shutil.copytree(SEEDS, articles)
     env = {**os.environ, "DAGSTER_HOME": str(home), "CAPEX_DB": str(tmp_path / "capex.duckdb"),
            "CAPEX_ARTICLES": str(articles)}
-    pid = _kill_when([str(CAPEX), "run"], 'Started execution of step "raw_articles"',
+    pid = _kill_when([str(CAPEX), "run"], 'Started execution of step "claims"',
                      {**env, "CAPEX_LOG_LEVEL": "DEBUG"}, tmp_path / "cli.log")
     with dg.DagsterInstance.from_config(str(home)) as instance:
         [dead] = instance.get_runs()
         assert dead.status == dg.DagsterRunStatus.STARTED
+        taken_in = instance.get_latest_materialization_event(dg.AssetKey("raw_articles"))
+        assert taken_in is not None and taken_in.run_id == dead.run_id  # the folder counts as materialized
         daemon = _start([str(BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"], tmp_path / "daemon.log", env,
                         start_new_session=True)
         try:
