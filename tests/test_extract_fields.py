@@ -298,3 +298,42 @@ def test_the_word_for_and_is_the_articles_own_language() -> None:
     assert grammar("nl").list_gap.fullmatch(" en ") and grammar("es").list_gap.fullmatch(" y ")
     assert not grammar("es").list_gap.fullmatch(" en ") and not grammar("en").list_gap.fullmatch(" at ")
     assert extract("Amazon y Google gastarán 8.000 millones de dólares en servidores.", lang="es")[0].company is None
+
+
+@pytest.mark.parametrize(("text", "lang", "source"), [
+    # the verb follows the words it reports: its speaker comes after it, not the company in those words
+    ("Acmeon potwierdził inwestycje o wartości 1,5 mld zł – przekazał we wtorek minister Piotr Walczyk.", "pl",
+     "Piotr Walczyk"),
+    ("Oracle will invest $2 billion in Ohio, said Lena Marsh, the governor.", "en", "Lena Marsh"),
+    ("„Oracle investiert 300 Millionen Euro“, sagte Greta Hollmann, die Bürgermeisterin.", "de", "Greta Hollmann"),
+    # a comma closing an aside before the verb: nobody is named after it, so the company before speaks
+    ("Oracle, which opened a campus in 2023, said it will spend $900 million this year.", "en",
+     "company statement"),
+])
+def test_a_verb_after_the_words_it_reports_names_its_speaker_after_it(text: str, lang: str, source: str) -> None:
+    assert _first(text, lang)[2] == source
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Bloomberg, citing a report by Moody's, said $2 trillion will go into data centres by 2030.", "en"),
+    ("Как пишет Bloomberg со ссылкой на доклад агентства Moody's, в дата-центры вложат $2 трлн.", "ru"),
+])
+def test_the_party_an_outlet_cites_is_the_source(text: str, lang: str) -> None:
+    assert _first(text, lang)[2] == "Moody's"
+
+
+def test_the_first_attribution_in_the_body_is_the_figures_source() -> None:
+    """Later quotes of the same figure pass on other people's words; the lead's attribution stands."""
+    text = ("Oracle confirms $700 million for Poland\n\nOracle will invest $700 million in Poland, said Jan Kowal, "
+            "the prime minister. According to Lena Marsh, the $700 million will be spent by 2027. Lena Marsh said "
+            "the $700 million is the second phase.")
+    assert {m.source for m in extract(text, lang="en")} == {"Jan Kowal"}
+
+
+@pytest.mark.parametrize(("text", "company"), [
+    ("Die Acmeon-Gruppe hat angekündigt, elf Milliarden Euro in ein Rechenzentrum zu stecken.", "Acmeon Group"),
+    ("Der Borvex-Konzern investiert zwei Milliarden Euro in Rechenzentren.", "Borvex"),
+    ("Der Medienkonzern investiert zwei Milliarden Euro in Rechenzentren.", None),  # a common noun, closed up
+])
+def test_a_company_noun_hyphenated_to_a_name_makes_a_company(text: str, company: str | None) -> None:
+    assert _first(text, "de")[1] == company

@@ -84,9 +84,10 @@ def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | 
     return dominant or "other"
 
 
-def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Spans,
+def _source(m: Mention, cited: Hits, attributed: Hits, sources: Hits, cues: Hits, spans: Spans,
             companies: frozenset[str] = frozenset(), shared: bool = False) -> str | None:
-    """An outlet named with an attribution marker ("according to Reuters") beats the nearest statement or
+    """A party an outlet cites in the amount's sentence ("Bloomberg, citing Acme") is its source; else an outlet
+    named with an attribution marker ("according to Reuters") beats the nearest statement or
     attribution word with a speaker (the spender itself: "company statement"; another party by name: "said
     Jane Roe", "según Acme"), which beats an outlet named without one (a dateline); the sentence first, then
     the paragraph."""
@@ -98,6 +99,8 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
     def told_next(c: Hit) -> bool:  # across sentences, a party speaks for the sentence before ("This, X said")
         return spoken(c) and (c.label in (m.company, PRONOUN) or spans.sentence(c.start) == spans.sentence(m.start) + 1)
 
+    if hit := nearest(cited, m, spans, same="sentence"):
+        return hit.label
     for same in ("sentence", "paragraph"):
         if hit := nearest(attributed, m, spans, same=same):
             return hit.label
@@ -106,6 +109,14 @@ def _source(m: Mention, attributed: Hits, sources: Hits, cues: Hits, spans: Span
         if same == "sentence" and (hit := nearest(sources, m, spans)):
             return hit.label
     return None
+
+
+def _cited(text: str, hit: Hit, sources: list[Hit], citing: re.Pattern[str]) -> bool:
+    """Whether a citing marker stands shortly before the source, in its sentence, with no other source between
+    ("citing a report by the agency Acme")."""
+    ends = [m.end() for m in citing.finditer(text, max(0, hit.start - 60), hit.start)]
+    return bool(ends) and not any(ends[-1] <= h.start < hit.start for h in sources) and \
+        not any(c in text[ends[-1]:hit.start] for c in ".!?;")
 
 
 def _subject(hits: Hits, m: Mention, spans: Spans, text: str, particles: list[str]) -> Hit | None:
@@ -233,6 +244,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     source_list = [h for h in keyword_hits(found["source"], text, g.source_of)
                    if not (h.start and text[h.start - 1] in "([" and text[h.end:h.end + 1] in (")", "]"))]
     attributed = Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
+    cited = Hits([h for h in source_list if _cited(text, h, source_list, g.citing)])
     sources = Hits([h for h in source_list if h.label not in g.attributed_only])
     cues = Hits(statement_cues(found, text, spans, companies, g, {spans.paragraph(m.start) for m in mentions}, near,
                                  Hits(source_list + companies)))
@@ -272,7 +284,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         # company's investment is its data-centre investment (a public or unowned one is often a broader plan)
         if m.weak_metric and m.metric == "capex" and dominant == "ai_infrastructure" and m.company:
             m.metric = dominant
-        m.source = _source(m, attributed, sources, cues, spans, company_labels, shared) or fallback_source
+        m.source = _source(m, cited, attributed, sources, cues, spans, company_labels, shared) or fallback_source
     previous: Mention | None = None
     for m in mentions:  # else the year of the paragraph's previous amount, else a year named before it there
         if m.year is None:

@@ -55,8 +55,10 @@ def consolidate(mentions: list[Mention], body_start: int = 0) -> None:
             [m.metric for m in cluster if m.metric != "other"]
         metric = "capex" if "capex" in metrics else _mode(metrics) or "other"
         year, company = _mode(m.year for m in cluster), _mode(m.company for m in cluster)
-        # an outlet that reported the figure is more specific than "company statement"
-        source = _mode(m.source for m in cluster if m.source != STATEMENT) or _mode(m.source for m in cluster)
+        # the party the body first attributes the figure to (a later quote may pass on another's word); an
+        # outlet that reported it is more specific than "company statement"
+        source = next((m.source for m in cluster if m.start >= body_start and m.source not in (None, STATEMENT)),
+                      None) or _mode(m.source for m in cluster)
         for m in cluster:
             m.year, m.metric, m.company, m.source = year, metric, company, source
 

@@ -23,6 +23,9 @@ from .names import (
 )
 from .spans import Hit, Hits, Spans, keyword_hits, nearest
 
+# What closes reported words before the verb that attributes them: a comma, a dash, a closing quotation mark
+REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")
+
 
 def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
     """The start and end of the sentence holding `pos`."""
@@ -122,12 +125,12 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
     """Companies the tables do not list, named beside a company noun or legal form in the sentences `around` the
     amounts (None: anywhere in the article), or as the subject of an investment word in a sentence with an
     amount; returned as hits at every place the article names them."""
-    names: dict[str, None] = {}
+    names: dict[str, str] = {}  # as written -> the company's name
     n = len(text)
 
     def add(span: tuple[int, int] | None, lo: int, acronym: bool, legal: bool = False) -> None:
         if span and (name := _name_ok(text, span, lo, g, acronym=acronym, legal=legal)):
-            names[name] = None
+            names.setdefault(name, name)
 
     apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
     for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
@@ -136,6 +139,13 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             if (around is not None or not typed) and spans.sentence(start) not in (around if typed else sentences):
                 continue
             lo, hi = bounds(spans, start, n)
+            if kind == "company_noun" and start and text[start - 1] == "-" and \
+                    (word := g.hyphen_nouns.get(fold(text[start:end]))) is not None:  # "die Acme-Gruppe"
+                span = name_before(text, start - 1, lo, gap="")
+                if span and (name := _name_ok(text, span, lo, g, acronym=True, legal=True)):
+                    first = span[1] - len(name) if text[span[0]:span[1]].endswith(name) else span[0]  # no "Die"
+                    names[text[first:end]] = f"{name} {word}".rstrip()
+                continue
             if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
             pos = start
@@ -150,10 +160,10 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
         return []
     labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
     hits = []
-    for name in names:
-        if fold(name) in labels:
+    for written, name in names.items():
+        if fold(name) in labels or fold(written) in labels:
             continue
-        hits += [Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
+        hits += [Hit(start, start + len(written), name) for start in _occurrences(text, written, 50)]
     return hits
 
 
@@ -174,14 +184,16 @@ def _noun_then_name(text: str, pos: int, hi: int) -> tuple[int, int] | None:
     return span if not between or len(between[0]) >= 4 else None
 
 
-def _speaker_name(text: str, start: int, end: int, spans: Spans, g: Grammar, parties: Hits) -> str:
+def _speaker_name(text: str, start: int, end: int, spans: Spans, g: Grammar, parties: Hits, *,
+                  after_first: bool = False) -> str:
     """Who a speech or attribution word attributes to by structure: the name right before it ("Roe said",
-    "Roe'ya göre") or just after it ("said Jane Roe", "according to Jane Roe", "oznámil to premiér Jan Novák");
-    a listed outlet or company there keeps its table name; '' when nobody is named."""
+    "Roe'ya göre") or just after it ("said Jane Roe", "according to Jane Roe", "oznámil to premiér Jan Novák"),
+    that one first where the verb follows reported words (`after_first`); a listed outlet or company there
+    keeps its table name; '' when nobody is named."""
     lo, hi = bounds(spans, start, len(text))
     spans_ = [name_before(text, start, lo)]
     if fold(text[start:end]) not in g.postpositions:
-        spans_.append(name_after(text, end, hi, skip=3))
+        spans_.insert(len(spans_) - after_first, name_after(text, end, hi, skip=3))
     if g.lex.lang in VERB_FINAL:  # the subject opens the clause the verb closes: "…, diyen Roe, … söyledi"
         spans_.append(subject_before(text, lo, start))
     for span in spans_:
@@ -222,9 +234,16 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
         after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
                       and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
-        speaker = before or after
-        label = speaker.label if speaker else \
-            _speaker_name(text, start, end, spans, g, parties) if sentence in sentences else ""
+        if text[first:start].rstrip(" \u00a0").endswith(REPORTED_END):
+            # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
+            # Roe): its subject comes after it, and a company named in the reported words is not the speaker
+            named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
+                if sentence in sentences else ""
+            label = after.label if after else named or (before.label if before else "")
+        else:
+            speaker = before or after
+            label = speaker.label if speaker else \
+                _speaker_name(text, start, end, spans, g, parties) if sentence in sentences else ""
         if label:
             said[sentence] = label
         cues.append(Hit(start, end, label))
