@@ -8,6 +8,7 @@ import dagster as dg
 
 from capex_pipeline.articles import list_folder
 
+from .health import unfinished_run_dead
 from .lake import GROUP, LAKE_PARTITIONED
 from .resources import default_articles_dir
 
@@ -68,9 +69,10 @@ def new_articles_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | 
     # Compared with what the warehouse was last built from, not only with the cursor: the first tick on an
     # unchanged, materialized corpus, or a change a `capex run` already took in, starts no run. A run that
     # took the articles in and then died (killed, out of memory) built no marts from them: the folder counts
-    # as changed once that run is marked failed.
+    # as changed once that run's process is gone (run monitoring marks it failed, and the queue moves on).
     built_from, builder = _last_build(context.instance, folder)
-    if built_from == current and builder is not None and not builder.is_finished:
+    alive = builder is not None and not builder.is_finished and unfinished_run_dead(context.instance, builder) is None
+    if built_from == current and alive and builder is not None:
         return dg.SkipReason(f"run {builder.run_id} is taking {folder} in as it is now")
     interrupted = built_from == current and builder is not None and not builder.is_success
     if built_from == current and not interrupted:

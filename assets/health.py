@@ -81,6 +81,12 @@ def dead_reason(instance: dg.DagsterInstance, run: dg.DagsterRun, started_at: fl
             "while the run was in progress")
 
 
+def unfinished_run_dead(instance: dg.DagsterInstance, run: dg.DagsterRun) -> str | None:
+    """Why an unfinished `run` can no longer finish, its start time read from the instance; None if alive."""
+    record = instance.get_run_record_by_id(run.run_id)
+    return dead_reason(instance, run, record.start_time if record else None)
+
+
 def fail_dead_runs(instance: dg.DagsterInstance) -> list[str]:
     """Mark failed (canceled, if it was being canceled) every unfinished run whose process is dead; returns
     their ids. The tables they were writing kept their last good state (one transaction per step)."""
@@ -110,9 +116,6 @@ class CapexRunLauncher(dg.DefaultRunLauncher):
         return True
 
     def check_run_worker_health(self, run: dg.DagsterRun) -> CheckRunHealthResult:
-        record = self._instance.get_run_record_by_id(run.run_id)
-        since = record.start_time if record else None
-        reason = dead_reason(self._instance, run, since)
-        if reason:
+        if reason := unfinished_run_dead(self._instance, run):
             return CheckRunHealthResult(WorkerStatus.FAILED, f"capex: {reason}")
         return CheckRunHealthResult(WorkerStatus.RUNNING)
