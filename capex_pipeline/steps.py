@@ -281,9 +281,17 @@ def extract_batches(batches: Iterable[pl.DataFrame], total: int,
                 future, n = running.popleft()
                 collect(future.result(), n)
     done.close()
-    out = pl.concat(claims) if claims else pl.DataFrame(schema=CLAIM_SCHEMA)
     bad = pl.concat(malformed) if malformed else quarantine_rows([])
-    return out.sort("doc", "start_offset"), bad
+    if not claims:
+        return pl.DataFrame(schema=CLAIM_SCHEMA), bad
+    # the batches come in doc order and each in text order, so the claims are mostly sorted already: checked,
+    # not sorted again (a sort of 300k claims holds some 180 MB more at the step's peak)
+    out = pl.concat(claims, rechunk=False)
+    claims.clear()
+    previous = pl.col("doc").shift()
+    ordered = out.select(((pl.col("doc") > previous) | ((pl.col("doc") == previous) & (
+        pl.col("start_offset") >= pl.col("start_offset").shift()))).fill_null(True).all()).item()
+    return (out if ordered else out.sort("doc", "start_offset")), bad
 
 
 class ExtractorMismatch(Exception):

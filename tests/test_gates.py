@@ -31,3 +31,9 @@ def test_a_row_failing_a_conditioned_band_is_quarantined_with_its_whole_row() ->
     kept, quarantined = quality.split_rows(frame, validation)
     assert kept["claim_id"].to_list() == ["a", "c"] and kept.columns == frame.columns
     assert quarantined[0]["reasons"] == ["implied CNY/USD rate 20 outside the plausible band 5.5-8.5 (ECB 7.1)"]
+
+
+def test_rows_are_taken_out_by_slices_or_by_a_filter_with_the_same_result() -> None:
+    frame = pl.DataFrame({"n": list(range(300)), "s": [f"row {i}" for i in range(300)]})
+    for rows in ([0], [299], [0, 1, 2, 150, 299], list(range(0, 300, 3))):  # the last: more than a few rows
+        assert quality._without(frame, rows).equals(frame.filter(~pl.col("n").is_in(rows)))

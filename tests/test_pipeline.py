@@ -14,7 +14,7 @@ from assets import defs
 from assets.pipeline import PIPELINE_ASSETS
 from assets.resources import make_resources
 
-from .conftest import SEEDS, materialize, rows
+from .conftest import SEEDS, extract_folder, materialize, read_folder, rows
 
 
 def keys_of(repo: dg.RepositoryDefinition) -> set[dg.AssetKey]:
@@ -132,3 +132,14 @@ def test_broken_step_blocks_downstream_and_marts_keep_last_good_state(
     assert rows(db, "SELECT claim_id, usd_value FROM marts.fct_claims ORDER BY claim_id") == before
     failed = rows(db, "SELECT step, success FROM quality.validations ORDER BY validated_at DESC LIMIT 1")
     assert failed == [("claims", False)]
+
+
+def test_claims_come_in_doc_and_text_order_however_the_batches_arrive() -> None:
+    """The claims step keeps the batches' order when it is already (doc, start_offset) order, and sorts when not."""
+    from capex_pipeline import steps
+
+    keyed = steps.article_keys(read_folder(SEEDS))
+    in_order = extract_folder(read_folder(SEEDS))
+    assert in_order.equals(in_order.sort("doc", "start_offset")) and in_order.height > 10
+    reversed_batches = [keyed.slice(i, 1) for i in reversed(range(keyed.height))]
+    assert steps.extract_batches(reversed_batches, keyed.height)[0].equals(in_order)
