@@ -367,7 +367,7 @@ def _ends_latin(word: str) -> bool:
     return is_latin(word[-1]) and word[-1].isalnum()
 
 
-def _trie(words: list[str], *, boundary: bool) -> str:
+def _trie(words: list[str], *, boundary: bool, ignore_case: bool = False) -> str:
     """A regex matching exactly `words`, factored by common prefixes so the engine tests each character once
     per position instead of once per word. Longer words are tried first ("Mrd." before "Mrd"), and a word
     that ends in a Latin letter or digit must end at a Latin-letter boundary when `boundary` is set."""
@@ -378,7 +378,9 @@ def _trie(words: list[str], *, boundary: bool) -> str:
             node = node.setdefault(ch, {})
         node[""] = {"latin": {}} if boundary and _ends_latin(word) else {}
 
-    check = rf"(?!{LATIN_LETTER})"
+    # the same test as (?![A-Za-z\u00c0-\u024f]), in two classes of at most two ranges each, which the re
+    # compiler builds a quarter as fast (but not in a case-insensitive group, where both are folded into big tables)
+    check = rf"(?!{LATIN_LETTER})" if ignore_case else r"(?![A-Za-z])(?![\u00c0-\u024f])"
 
     def either(branches: list[str]) -> str:
         if len(branches) == 1:
@@ -427,7 +429,7 @@ def alternation(words: Any, *, ignore_case: bool = False, prefix: bool = False, 
         if endings:
             body = f"(?=[{first}])" + _trie(chosen, boundary=False) + r"[^\W\d_]{0,5}(?![^\W\d_])"
         else:
-            body = f"(?=[{first}])" + _trie(chosen, boundary=not prefix)
+            body = f"(?=[{first}])" + _trie(chosen, boundary=not prefix, ignore_case=ignore_case)
         if ignore_case:
             body = f"(?i:{body})"
         groups.append((rf"(?<!{LATIN_LETTER})" if latin_start and start else "") + body)
