@@ -60,12 +60,7 @@ class Scanner:
             if words:
                 keys = list(words)
                 automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
-                # per key: its length, its tables, and whether it may not follow a Latin letter in any of them
-                # (most hits of short words are inside longer ones: dismissed before any other check)
-                self._automata.append((bool(folded), automaton, [
-                    (len(k), tuple(words[k]), is_latin(k[0]) and k[0].isalnum() and
-                     all(specs[i].start for i in words[k]), _fixed(k, [specs[i] for i in words[k]]))
-                    for k in keys]))
+                self._automata.append((bool(folded), automaton, [_entry(k, words[k], specs) for k in keys]))
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
         candidates: list[list[tuple[int, int, int]]] = [[] for _ in self.names]
@@ -87,15 +82,18 @@ class Scanner:
         return {name: _leftmost_longest(found) for name, found in zip(self.names, candidates, strict=True)}
 
 
-def _fixed(key: str, owners: list[Table]) -> bool:
-    """Whether `_fit` keeps this key as found for every owner, once the scan's shared start check has passed:
-    no inflection to extend, no end boundary to check, and a start check that all owners or none make."""
-    def latin_word_char(ch: str) -> bool:
-        return is_latin(ch) and ch.isalnum()
-
-    ends_free = all(not t.endings and (t.prefix or not latin_word_char(key[-1])) for t in owners)
-    starts = {t.start for t in owners} if latin_word_char(key[0]) else {False}
-    return ends_free and len(starts) == 1
+def _entry(key: str, tables: list[int], specs: list[Table]) -> tuple[int, tuple[int, ...], bool, bool]:
+    """Per key: its length, its tables, whether it may not follow a Latin letter in any of them (most hits of
+    short words are inside longer ones: dismissed before any other check), and whether `_fit` keeps it as
+    found for every table once that check has passed: no inflection to extend, no end boundary to check, and
+    a start check that all tables or none make."""
+    owners = [specs[i] for i in tables]
+    first_latin = is_latin(key[0]) and key[0].isalnum()
+    last_latin = is_latin(key[-1]) and key[-1].isalnum()
+    word_start = first_latin and all(t.start for t in owners)
+    ends_free = all(not t.endings and (t.prefix or not last_latin) for t in owners)
+    fixed = ends_free and (word_start or not first_latin or not any(t.start for t in owners))
+    return len(key), tuple(tables), word_start, fixed
 
 
 def _fit(table: Table, text: str, start: int, end: int) -> int | None:
