@@ -120,8 +120,10 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
     """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
     digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
     before one. Most of an article is words, and the full grammar at every position cost the most."""
-    starts = sorted({m.start() for m in _DIGITS.finditer(norm)}.union(
-        (start for start, _ in found["number_word"]), (start for start, _ in found["lone_scale"])))
+    starts = [m.start() for m in _DIGITS.finditer(norm)]  # in order, each once
+    if found["number_word"] or found["lone_scale"]:  # rare: merged only where there are any
+        starts = sorted({*starts, *(start for start, _ in found["number_word"]),
+                         *(start for start, _ in found["lone_scale"])})
     reached = 0
     for start in starts:
         if start < reached:

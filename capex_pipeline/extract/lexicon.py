@@ -175,7 +175,7 @@ class Lexicon:
             reach = 0  # how far the run spells the beginning of some name; most words after a number are none
             while reach < len(key) and key[:reach + 1] in self.name_prefixes:
                 reach += 1
-            if not any(key[:i] in self.currency_words for i in range(1, reach + 1)):
+            if not reach or not any(key[:i] in self.currency_words for i in range(1, reach + 1)):
                 return None  # no name (nor the stem of an inflected one) is a beginning of the run
             run = run[:reach + (5 if self.inflects else 0) + 1]  # an ending, and the character after the name
         # where a name may end: after a Latin letter only at a word's end, after any other character anywhere

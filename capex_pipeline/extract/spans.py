@@ -78,23 +78,25 @@ def nearest(hits: Hits, m: Mention, spans: Spans, *, same: str = "sentence", bef
              keep: Callable[[Hit], bool] | None = None) -> Hit | None:
     """The hit closest to the mention in the same sentence (or paragraph); ties go to the one before. With
     `before`, only hits that end before the mention; with `keep`, only hits it accepts."""
+    starts = hits.starts
+    if not starts:  # most tables have no hit in an article: nothing to bound
+        return None
     ends = spans.sentence_ends if same == "sentence" else spans.paragraph_ends
     reach = MAX_SCAN_DISTANCE * (1 if same == "sentence" else 4)
-    unit = bisect.bisect_right(ends, m.start)
+    start, end = m.start, m.end
+    unit = bisect.bisect_right(ends, start)
     # hits that start in the mention's unit and within reach: the unit's bounds clip the search
-    lo = max(m.start - reach - hits.longest, ends[unit - 1] if unit else 0)
-    hi = m.start if before else m.end + reach + 1
+    lo = max(start - reach - hits.longest, ends[unit - 1] if unit else 0)
+    hi = start if before else end + reach + 1
     if unit < len(ends):
         hi = min(hi, ends[unit])
-    starts = hits.starts
     best: tuple[int, int] | None = None
     chosen = None
-    for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
-        hit = hits.hits[k]
-        if (before and hit.end > m.start) or (m.start <= hit.start < m.end) or (keep and not keep(hit)):
+    for hit in hits.hits[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]:
+        if (before and hit.end > start) or (start <= hit.start < end) or (keep and not keep(hit)):
             continue
-        gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
-        key = (gap, 0 if hit.end <= m.start else 1)
+        gap = start - hit.end if hit.end <= start else hit.start - end
+        key = (gap, 0 if hit.end <= start else 1)
         if gap <= reach and (best is None or key < best):
             best, chosen = key, hit
     return chosen
