@@ -4,6 +4,7 @@ bisection within reach of a mention."""
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,9 @@ def keyword_hits(spans: list[tuple[int, int]], text: str, label_of: dict[str, st
     return [Hit(start, end, label_of.get((word := text[start:end]).casefold(), word)) for start, end in spans]
 
 
+_START = operator.attrgetter("start")
+
+
 class Hits:
     """Keyword hits sorted by position, searched by bisection: each mention looks only at the hits within
     reach (MAX_SCAN_DISTANCE), so the work per mention stays bounded however long the article is."""
@@ -62,9 +66,9 @@ class Hits:
     __slots__ = ("hits", "longest", "starts")
 
     def __init__(self, hits: list[Hit]) -> None:
-        self.hits = sorted(hits, key=lambda h: h.start)
+        self.hits = sorted(hits, key=_START)
         self.starts = [h.start for h in self.hits]
-        self.longest = max((h.end - h.start for h in self.hits), default=0)
+        self.longest = max([h.end - h.start for h in self.hits], default=0)
 
     def near(self, lo: int, hi: int) -> list[Hit]:
         """Hits that start in [lo - longest, hi): every hit overlapping [lo, hi)."""
