@@ -179,8 +179,9 @@ class Lexicon:
                 return None  # no name (nor the stem of an inflected one) is a beginning of the run
             run = run[:reach + (5 if self.inflects else 0) + 1]  # an ending, and the character after the name
         # where a name may end: after a Latin letter only at a word's end, after any other character anywhere
-        cuts = [i for i in range(len(run), 0, -1)
-                if i == len(run) or not (is_latin(run[i - 1]) and run[i - 1].isalpha() and run[i].isalpha())]
+        # (found as needed, longest first: the first or second cut is usually the name)
+        cuts = (i for i in range(len(run), 0, -1)
+                if i == len(run) or not (is_latin(run[i - 1]) and run[i - 1].isalpha() and run[i].isalpha()))
         for cut in cuts:
             name = run[:cut]
             if name[-1] in " \u00a0-":
