@@ -120,8 +120,10 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
     """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
     digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
     before one. Most of an article is words, and the full grammar at every position cost the most."""
-    starts = sorted({m.start() for m in _DIGITS.finditer(norm)}.union(
-        (start for start, _ in found["number_word"]), (start for start, _ in found["lone_scale"])))
+    starts = [m.start() for m in _DIGITS.finditer(norm)]  # in order, each once
+    if found["number_word"] or found["lone_scale"]:  # rare: merged only where there are any
+        starts = sorted({*starts, *(start for start, _ in found["number_word"]),
+                         *(start for start, _ in found["lone_scale"])})
     reached = 0
     for start in starts:
         if start < reached:
@@ -211,15 +213,16 @@ def resolve_ambiguous(text: str, mentions: list[Mention], g: Grammar) -> None:
     mentions, not where its money is counted: it overrides the language's own region only where the article's
     language is an official one there ("Kenya" in a Swahili story)."""
     lex = g.lex
+    shared = [m for m in mentions if m.mark and len(lex.ambiguous.get(word_key(m.mark)) or ()) >= 2]
+    if not shared:  # most articles: nothing to resolve, and no need to know what else they name
+        return
     # currencies the article names by a mark of their own; a name that contains a shared mark (港元 holds 元,
     # "norska kronor" holds kr) names another country's unit, not the reading of the bare mark
     named = {m.currency for m in mentions if m.currency and m.mark and word_key(m.mark) not in lex.ambiguous
              and not any(k in word_key(m.mark) for k in lex.ambiguous)}
     regions: dict[tuple[str, ...], set[str]] = {}  # the candidates' countries the article names, read once
-    for m in mentions:
-        candidates = lex.ambiguous.get(word_key(m.mark)) if m.mark else None
-        if not candidates or len(candidates) < 2:
-            continue
+    for m in shared:
+        candidates = lex.ambiguous[word_key(m.mark)]
         in_text = [c for c in candidates if c in named]
         if len(in_text) == 1:
             m.currency, why = in_text[0], f"the article names {in_text[0]}"

@@ -49,6 +49,8 @@ def consolidate(mentions: list[Mention], body_start: int = 0) -> None:
             m.amount_id, m.qualifier, m.usd_stated = gid, qualifier, usd_stated
     clusters = _clusters(mentions, len(groups))
     for cluster in clusters:
+        if len(cluster) == 1:  # most figures are quoted once: each field already is its own mode
+            continue
         # a figure any quote ties to capex is a capex figure; else the most common named metric
         # (a specific keyword beside one quote outweighs a generic investment word beside another)
         metrics = [m.metric for m in cluster if m.metric != "other" and not m.weak_metric] or \

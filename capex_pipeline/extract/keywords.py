@@ -4,6 +4,7 @@ the pattern for short windows; a test holds the two to the same answers."""
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -25,8 +26,8 @@ def _letter(ch: str) -> bool:  # the regex class [^\W\d_]
     return ch.isalnum() and not ch.isdecimal()
 
 
-def _latin_letter(ch: str) -> bool:  # lexicon.LATIN_LETTER
-    return (ch.isascii() and ch.isalpha()) or "\u00c0" <= ch <= "\u024f"
+# lexicon.LATIN_LETTER, as a set: tested before every hit of the scan, where a call per hit cost a tenth of it
+_LATIN_LETTERS = frozenset(string.ascii_letters) | frozenset(map(chr, range(0xC0, 0x250)))
 
 
 @dataclass(frozen=True)
@@ -53,27 +54,24 @@ class Scanner:
                 if word:
                     key = (fold_case(word) if table.ignore_case else word).translate(ARABIC_FOLD)
                     entries[table.ignore_case].setdefault(key, []).append(i)
-        specs = list(tables.values())
+        specs = self._specs = list(tables.values())
         self._automata: list[tuple[bool, ahocorasick_rs.AhoCorasick, list[tuple[int, tuple[int, ...], bool]]]] = []
         for folded, words in enumerate(entries):
             if words:
                 keys = list(words)
-                automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
-                # per key: its length, its tables, and whether it may not follow a Latin letter in any of them
-                # (most hits of short words are inside longer ones: dismissed before any other check)
-                self._automata.append((bool(folded), automaton, [
-                    (len(k), tuple(words[k]), is_latin(k[0]) and k[0].isalnum() and
-                     all(specs[i].start for i in words[k]), _fixed(k, [specs[i] for i in words[k]]))
-                    for k in keys]))
+                # the contiguous NFA: searched ~30% faster than the default, for a few ms more to build
+                automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                                       implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+                self._automata.append((bool(folded), automaton, [_entry(k, words[k], specs) for k in keys]))
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
         candidates: list[list[tuple[int, int, int]]] = [[] for _ in self.names]
-        specs = list(self.tables.values())
+        specs, latin = self._specs, _LATIN_LETTERS
         for folded, automaton, keys in self._automata:
             haystack = fold_case(text) if folded else text
             for key, start, stop in automaton.find_matches_as_indexes(haystack, overlapping=True):
                 length, owners, word_start, fixed = keys[key]
-                if word_start and start and _latin_letter(text[start - 1]):
+                if word_start and start and text[start - 1] in latin:
                     continue
                 if fixed:  # no boundary left to check: the word is where the automaton found it
                     for i in owners:
@@ -86,21 +84,24 @@ class Scanner:
         return {name: _leftmost_longest(found) for name, found in zip(self.names, candidates, strict=True)}
 
 
-def _fixed(key: str, owners: list[Table]) -> bool:
-    """Whether `_fit` keeps this key as found for every owner, once the scan's shared start check has passed:
-    no inflection to extend, no end boundary to check, and a start check that all owners or none make."""
-    def latin_word_char(ch: str) -> bool:
-        return is_latin(ch) and ch.isalnum()
-
-    ends_free = all(not t.endings and (t.prefix or not latin_word_char(key[-1])) for t in owners)
-    starts = {t.start for t in owners} if latin_word_char(key[0]) else {False}
-    return ends_free and len(starts) == 1
+def _entry(key: str, tables: list[int], specs: list[Table]) -> tuple[int, tuple[int, ...], bool, bool]:
+    """Per key: its length, its tables, whether it may not follow a Latin letter in any of them (most hits of
+    short words are inside longer ones: dismissed before any other check), and whether `_fit` keeps it as
+    found for every table once that check has passed: no inflection to extend, no end boundary to check, and
+    a start check that all tables or none make."""
+    owners = [specs[i] for i in tables]
+    first_latin = is_latin(key[0]) and key[0].isalnum()
+    last_latin = is_latin(key[-1]) and key[-1].isalnum()
+    word_start = first_latin and all(t.start for t in owners)
+    ends_free = all(not t.endings and (t.prefix or not last_latin) for t in owners)
+    fixed = ends_free and (word_start or not first_latin or not any(t.start for t in owners))
+    return len(key), tuple(tables), word_start, fixed
 
 
 def _fit(table: Table, text: str, start: int, end: int) -> int | None:
     """Where the word at [start, end) ends once its boundaries hold, or None where they do not."""
     first = text[start]
-    if table.start and is_latin(first) and first.isalnum() and start and _latin_letter(text[start - 1]):
+    if table.start and is_latin(first) and first.isalnum() and start and text[start - 1] in _LATIN_LETTERS:
         return None
     if table.endings:
         stop = end
@@ -108,7 +109,7 @@ def _fit(table: Table, text: str, start: int, end: int) -> int | None:
             stop += 1
         return stop if stop - end <= 5 else None
     last = text[end - 1]
-    if not table.prefix and is_latin(last) and last.isalnum() and end < len(text) and _latin_letter(text[end]):
+    if not table.prefix and is_latin(last) and last.isalnum() and end < len(text) and text[end] in _LATIN_LETTERS:
         return None
     return end
 

@@ -4,6 +4,7 @@ bisection within reach of a mention."""
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,9 @@ def keyword_hits(spans: list[tuple[int, int]], text: str, label_of: dict[str, st
     return [Hit(start, end, label_of.get((word := text[start:end]).casefold(), word)) for start, end in spans]
 
 
+_START = operator.attrgetter("start")
+
+
 class Hits:
     """Keyword hits sorted by position, searched by bisection: each mention looks only at the hits within
     reach (MAX_SCAN_DISTANCE), so the work per mention stays bounded however long the article is."""
@@ -62,9 +66,9 @@ class Hits:
     __slots__ = ("hits", "longest", "starts")
 
     def __init__(self, hits: list[Hit]) -> None:
-        self.hits = sorted(hits, key=lambda h: h.start)
+        self.hits = sorted(hits, key=_START)
         self.starts = [h.start for h in self.hits]
-        self.longest = max((h.end - h.start for h in self.hits), default=0)
+        self.longest = max([h.end - h.start for h in self.hits], default=0)
 
     def near(self, lo: int, hi: int) -> list[Hit]:
         """Hits that start in [lo - longest, hi): every hit overlapping [lo, hi)."""
@@ -78,23 +82,25 @@ def nearest(hits: Hits, m: Mention, spans: Spans, *, same: str = "sentence", bef
              keep: Callable[[Hit], bool] | None = None) -> Hit | None:
     """The hit closest to the mention in the same sentence (or paragraph); ties go to the one before. With
     `before`, only hits that end before the mention; with `keep`, only hits it accepts."""
+    starts = hits.starts
+    if not starts:  # most tables have no hit in an article: nothing to bound
+        return None
     ends = spans.sentence_ends if same == "sentence" else spans.paragraph_ends
     reach = MAX_SCAN_DISTANCE * (1 if same == "sentence" else 4)
-    unit = bisect.bisect_right(ends, m.start)
+    start, end = m.start, m.end
+    unit = bisect.bisect_right(ends, start)
     # hits that start in the mention's unit and within reach: the unit's bounds clip the search
-    lo = max(m.start - reach - hits.longest, ends[unit - 1] if unit else 0)
-    hi = m.start if before else m.end + reach + 1
+    lo = max(start - reach - hits.longest, ends[unit - 1] if unit else 0)
+    hi = start if before else end + reach + 1
     if unit < len(ends):
         hi = min(hi, ends[unit])
-    starts = hits.starts
     best: tuple[int, int] | None = None
     chosen = None
-    for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
-        hit = hits.hits[k]
-        if (before and hit.end > m.start) or (m.start <= hit.start < m.end) or (keep and not keep(hit)):
+    for hit in hits.hits[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]:
+        if (before and hit.end > start) or (start <= hit.start < end) or (keep and not keep(hit)):
             continue
-        gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
-        key = (gap, 0 if hit.end <= m.start else 1)
+        gap = start - hit.end if hit.end <= start else hit.start - end
+        key = (gap, 0 if hit.end <= start else 1)
         if gap <= reach and (best is None or key < best):
             best, chosen = key, hit
     return chosen
