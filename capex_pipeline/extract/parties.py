@@ -218,9 +218,11 @@ def _after_aside(text: str, first: int, start: int) -> bool:
     marks = [m.start() for m in _ASIDE_MARK.finditer(head)]
     if not marks:
         return False
-    subject = head[marks[-2] + 1 if len(marks) > 1 else 0:marks[-1]].split()
-    return 0 < len(subject) <= 4 and not any(c.isdigit() for w in subject for c in w) and \
-        subject[-1].strip("\"'“”„«»").rstrip(".")[:1].isupper()
+    # a name, perhaps after an article or a company noun ("la société Acme", "Компания «Акме»")
+    words = head[marks[-2] + 1 if len(marks) > 1 else 0:marks[-1]].split()
+    subject = [w for w in (w.strip("\"'“”„«»–—").rstrip(".") for w in words) if w]
+    return 0 < len(subject) <= 4 and subject[-1][:1].isupper() and sum(not w[:1].isupper() for w in subject) <= 1 \
+        and not any(c.isdigit() for w in subject for c in w)
 
 
 def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Spans, companies: list[Hit],
