@@ -151,8 +151,8 @@ def _conversion(claims: pl.DataFrame) -> pl.DataFrame:
     latest = rates.filter(pl.col("date") == last_day).select("currency", latest_rate="per_usd")
     claims = claims.with_columns(lookup=pl.col("published"))
     out = (_asof(claims.with_columns(pl.col("lookup").fill_null(pl.date(1900, 1, 1))))
-           .join(yearly, on=["year", "currency"], how="left")
-           .join(latest, on="currency", how="left"))
+           .join(yearly, on=["year", "currency"], how="left", maintain_order="left")
+           .join(latest, on="currency", how="left", maintain_order="left"))
     dated = pl.col("published").is_not_null() & pl.col("fx_rate").is_not_null()
     fresh = (pl.col("published") - pl.col("fx_date")).dt.total_days() <= STALE_AFTER_DAYS
     basis = (pl.when(pl.col("latest_rate").is_null()).then(pl.lit("no_rate"))

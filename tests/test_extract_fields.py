@@ -340,3 +340,28 @@ def test_the_first_attribution_in_the_body_is_the_figures_source() -> None:
 ])
 def test_a_company_noun_hyphenated_to_a_name_makes_a_company(text: str, company: str | None) -> None:
     assert _first(text, "de")[1] == company
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    # a comma (or dash) that closes an aside after the subject is no end of reported words: the subject before
+    # the aside speaks, and the name after the verb is what it says or whom it tells
+    ("Brisolt Inc, the cloud provider, said that Tamsin Orr would oversee the $4 billion build-out.", "en"),
+    ("Brisolt Inc — a cloud provider — said on Monday that Tamsin Orr would run the $4 billion build-out.", "en"),
+    ("Brisolt SA, filiale de Kervane, a annoncé que Lucien Barrat dirigera le projet de 2 milliards d'euros.", "fr"),
+    ("La société Brisolt, filiale de Kervane, a déclaré que Lucien Barrat piloterait l'investissement de 2 milliards "
+     "d'euros.", "fr"),
+    ("On Monday, Brisolt Inc, the cloud provider, said that Tamsin Orr would oversee the $4 billion build-out.", "en"),
+    ("Brisolt SA, con sede en Bilbao, dijo el martes que Nuria Escoda supervisará la inversión de 3.000 millones "
+     "de euros.", "es"),
+    ("Brisolt SA, spółka zależna Kervane, poinformowała w poniedziałek Urząd Miasta o inwestycji o wartości "
+     "2 mld zł.", "pl"),
+    ("Компания «Брисолт», дочерняя структура «Керване», сообщила в понедельник Минцифры об инвестициях в "
+     "10 млрд рублей.", "ru"),
+])
+def test_a_verb_after_an_aside_keeps_its_subject_before_it(text: str, lang: str) -> None:
+    assert _first(text, lang)[2] == "company statement"
+
+
+def test_reported_words_that_open_with_an_aside_still_name_the_speaker_after_the_verb() -> None:
+    text = "Brisolt, the cloud provider, will spend $4 billion on data centres, said Tamsin Orr."
+    assert _first(text, "en")[2] == "Tamsin Orr"

@@ -43,3 +43,20 @@ def test_convert_records_basis_and_implied_rate() -> None:
     assert out[1]["fx_basis"] == "year_average" and out[1]["fx_date"] is None
     assert out[2]["fx_basis"] == "no_rate" and out[2]["usd_value"] is None
     assert out[3]["fx_basis"] == "latest_available"
+
+
+def test_converted_columns_stay_beside_their_own_claims() -> None:
+    """`convert` sets the FX columns computed on a narrow copy beside the claims: every join keeps their order."""
+    import random
+
+    rng = random.Random(7)
+    currencies = ["EUR", "JPY", "CNY", "GBP", "KRW", "USD", "XAF", "ZZZ"]
+    n = 20_000
+    claims = pl.DataFrame({
+        "claim_id": [str(i) for i in range(n)], "value": [float(rng.randint(1, 10**6)) for _ in range(n)],
+        "currency": [rng.choice(currencies) for _ in range(n)], "usd_stated": [None] * n,
+        "year": [rng.choice([None, 2019, 2023, 2024]) for _ in range(n)],
+        "published": [rng.choice([None, date(2024, 3, 5), date(2021, 7, 1)]) for _ in range(n)],
+    }, schema_overrides={"usd_stated": pl.Float64})
+    one_by_one = pl.concat([fx.convert(claims.slice(i, 1)) for i in range(0, n, 997)])
+    assert fx.convert(claims).filter(pl.col("claim_id").is_in(one_by_one["claim_id"].implode())).equals(one_by_one)

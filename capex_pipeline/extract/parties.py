@@ -4,6 +4,7 @@ statement cues labelled with who speaks."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 
 from .grammar import Grammar
@@ -25,6 +26,8 @@ from .spans import Hit, Hits, Spans, keyword_hits, nearest
 
 # What closes reported words before the verb that attributes them: a comma, a dash, a closing quotation mark
 REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")
+# A comma or spaced dash between clauses or around an aside (not the comma of "1,5 mld")
+_ASIDE_MARK = re.compile(r",(?=[\s\u00a0])|[\s\u00a0][–—](?=[\s\u00a0])")
 
 
 def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
@@ -207,6 +210,21 @@ def _speaker_name(text: str, start: int, end: int, spans: Spans, g: Grammar, par
     return ""
 
 
+def _after_aside(text: str, first: int, start: int) -> bool:
+    """Whether the comma or dash before a verb at `start` closes an aside opened right after a short name ("Acme,
+    a unit of Beta Ltd, said", "Die Acme AG – ein Betreiber – teilte", "Компания «Акме», оператор, заявила"): the
+    verb's subject is that name, and a name after the verb is what it says or whom it tells, not who speaks."""
+    head = text[first:start].rstrip(" \u00a0")[:-1]  # without the mark that closes the aside
+    marks = [m.start() for m in _ASIDE_MARK.finditer(head)]
+    if not marks:
+        return False
+    # a name, perhaps after an article or a company noun ("la société Acme", "Компания «Акме»")
+    words = head[marks[-2] + 1 if len(marks) > 1 else 0:marks[-1]].split()
+    subject = [w for w in (w.strip("\"'“”„«»–—").rstrip(".") for w in words) if w]
+    return 0 < len(subject) <= 4 and subject[-1][:1].isupper() and sum(not w[:1].isupper() for w in subject) <= 1 \
+        and not any(c.isdigit() for w in subject for c in w)
+
+
 def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Spans, companies: list[Hit],
                     g: Grammar, paragraphs: set[int], sentences: set[int], parties: Hits) -> list[Hit]:
     """Statement and attribution words in paragraphs with an amount, labelled with who speaks: the company
@@ -234,7 +252,7 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
         after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
                       and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
-        if text[first:start].rstrip(" \u00a0").endswith(REPORTED_END):
+        if text[first:start].rstrip(" \u00a0").endswith(REPORTED_END) and not _after_aside(text, first, start):
             # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
             # Roe): its subject comes after it, and a company named in the reported words is not the speaker
             named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
