@@ -333,14 +333,6 @@ def test_the_first_attribution_in_the_body_is_the_figures_source() -> None:
     assert {m.source for m in extract(text, lang="en")} == {"Jan Kowal"}
 
 
-@pytest.mark.parametrize(("text", "company"), [
-    ("Die Acmeon-Gruppe baut für 2,5 Milliarden Euro zwei Rechenzentren bei Kassel.", "Acmeon Group"),
-    ("Der Borvex-Konzern investiert zwei Milliarden Euro in Rechenzentren.", "Borvex"),
-    ("Der Medienkonzern investiert zwei Milliarden Euro in Rechenzentren.", None),  # a common noun, closed up
-])
-def test_a_company_noun_hyphenated_to_a_name_makes_a_company(text: str, company: str | None) -> None:
-    assert _first(text, "de")[1] == company
-
 
 @pytest.mark.parametrize(("text", "lang"), [
     # a comma (or dash) that closes an aside after the subject is no end of reported words: the subject before

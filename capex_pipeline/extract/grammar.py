@@ -92,7 +92,6 @@ class Grammar:
     source_of: dict[str, str]
     attribution: re.Pattern[str]
     citing: re.Pattern[str]  # "citing", "со ссылкой на": the party named next is the one cited
-    hyphen_nouns: dict[str, str]  # "Acme-Gruppe": a company noun after a hyphen, and its English word
     # words that are never a party's name though written capitalised: public bodies, company nouns, legal forms
     not_names: frozenset[str] = frozenset()
     postpositions: frozenset[str] = frozenset()  # attribution markers written after the party's name
@@ -257,7 +256,6 @@ def grammar(lang: str) -> Grammar:
         source_of=_alias_table(entities["sources"]),
         attribution=re.compile(alternation(entities["attribution_markers"], ignore_case=True)),
         citing=re.compile(alternation(entities.get("citing_markers") or (), ignore_case=True)),
-        hyphen_nouns={fold(k): v for k, v in (entities.get("hyphen_company_nouns") or {}).items()},
         not_names=frozenset(fold(w) for w in [*entities["public_actors"], *(entities.get("company_nouns") or ()),
                                                *(entities.get("legal_forms") or ())]),
         postpositions=frozenset(fold(w) for w in entities.get("attribution_postpositions") or ()),

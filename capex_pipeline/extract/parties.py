@@ -128,12 +128,12 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
     """Companies the tables do not list, named beside a company noun or legal form in the sentences `around` the
     amounts (None: anywhere in the article), or as the subject of an investment word in a sentence with an
     amount; returned as hits at every place the article names them."""
-    names: dict[str, str] = {}  # as written -> the company's name
+    names: dict[str, None] = {}
     n = len(text)
 
     def add(span: tuple[int, int] | None, lo: int, acronym: bool, legal: bool = False) -> None:
         if span and (name := _name_ok(text, span, lo, g, acronym=acronym, legal=legal)):
-            names.setdefault(name, name)
+            names[name] = None
 
     apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
     for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
@@ -142,13 +142,6 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             if (around is not None or not typed) and spans.sentence(start) not in (around if typed else sentences):
                 continue
             lo, hi = bounds(spans, start, n)
-            if kind == "company_noun" and start and text[start - 1] == "-" and \
-                    (word := g.hyphen_nouns.get(fold(text[start:end]))) is not None:  # "die Acme-Gruppe"
-                span = name_before(text, start - 1, lo, gap="")
-                if span and (name := _name_ok(text, span, lo, g, acronym=True, legal=True)):
-                    first = span[1] - len(name) if text[span[0]:span[1]].endswith(name) else span[0]  # no "Die"
-                    names[text[first:end]] = f"{name} {word}".rstrip()
-                continue
             if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
             pos = start
@@ -163,10 +156,10 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
         return []
     labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
     hits = []
-    for written, name in names.items():
-        if fold(name) in labels or fold(written) in labels:
+    for name in names:
+        if fold(name) in labels:
             continue
-        hits += [Hit(start, start + len(written), name) for start in _occurrences(text, written, 50)]
+        hits += [Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
     return hits
 
 
