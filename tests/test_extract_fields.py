@@ -320,6 +320,8 @@ def test_a_verb_after_the_words_it_reports_names_its_speaker_after_it(text: str,
      "into data centres.", "en"),
     ("Со ссылкой на новое большое исследование компании Moody's агентство Reuters сообщило, что в ЦОД вложат "
      "$2 трлн.", "ru"),
+    ("Citing analysts at Moody's in a note to clients, Bloomberg reported that $2 trillion will go into data "
+     "centres.", "en"),  # a generic source between the marker and the named one
 ])
 def test_the_party_an_outlet_cites_is_the_source(text: str, lang: str) -> None:
     assert _first(text, lang)[2] == "Moody's"

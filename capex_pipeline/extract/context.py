@@ -112,11 +112,14 @@ def _source(m: Mention, cited: Hits, attributed: Hits, sources: Hits, cues: Hits
 
 
 def _cited(text: str, hit: Hit, sources: list[Hit], citing: re.Pattern[str]) -> bool:
-    """Whether a citing marker stands shortly before the source, in its sentence, with no other source between
-    ("citing a report by the agency Acme")."""
+    """Whether a named source is cited: a citing marker stands shortly before it, in its sentence, with no other
+    named source between ("citing a report by the agency Acme", "citing analysts at Acme"). A generic source
+    ("analysts") names no one the figure can be traced to."""
+    if not hit.label[:1].isupper():
+        return False
     ends = [m.end() for m in citing.finditer(text, max(0, hit.start - 60), hit.start)]
-    return bool(ends) and not any(ends[-1] <= h.start < hit.start for h in sources) and \
-        not any(c in text[ends[-1]:hit.start] for c in ".!?;")
+    return bool(ends) and not any(ends[-1] <= h.start < hit.start and h.label[:1].isupper() for h in sources) \
+        and not any(c in text[ends[-1]:hit.start] for c in ".!?;")
 
 
 def _subject(hits: Hits, m: Mention, spans: Spans, text: str, particles: list[str]) -> Hit | None:
