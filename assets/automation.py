@@ -71,13 +71,14 @@ def new_articles_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | 
     # took the articles in and then died (killed, out of memory) built no marts from them: the folder counts
     # as changed once that run's process is gone (run monitoring marks it failed, and the queue moves on).
     built_from, builder = _last_build(context.instance, folder)
-    alive = builder is not None and not builder.is_finished and unfinished_run_dead(context.instance, builder) is None
-    if built_from == current and alive and builder is not None:
-        return dg.SkipReason(f"run {builder.run_id} is taking {folder} in as it is now")
-    interrupted = built_from == current and builder is not None and not builder.is_success
-    if built_from == current and not interrupted:
-        context.update_cursor(json.dumps({"seq": seq, "files": state}))
-        return dg.SkipReason(f"{folder} is unchanged since the last materialization of raw_articles")
+    interrupted = False
+    if built_from == current:
+        if builder is not None and not builder.is_finished and unfinished_run_dead(context.instance, builder) is None:
+            return dg.SkipReason(f"run {builder.run_id} is taking {folder} in as it is now")
+        interrupted = builder is not None and not builder.is_success
+        if not interrupted:
+            context.update_cursor(json.dumps({"seq": seq, "files": state}))
+            return dg.SkipReason(f"{folder} is unchanged since the last materialization of raw_articles")
     if cursor is not None and cursor["files"] == state:
         return dg.SkipReason(f"no file in {folder} added, edited, renamed or deleted since the last run request")
     changes = _changes(cursor["files"], state) if cursor else \

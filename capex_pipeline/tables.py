@@ -4,7 +4,7 @@ new one, never half of it, and a re-run replaces rows instead of adding them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
@@ -58,21 +58,15 @@ def replace(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, 
             annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
     """Replace `table` with `frame` and this step's quarantine rows with `quarantine`, in one transaction."""
     ensure_schema(con)
-    try:
-        with transaction(con):
-            con.register("_frame", _arrow(frame))
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
-            if annotate:
-                annotate(con)
-            con.execute(f"DELETE FROM {QUARANTINE} WHERE step = ?", [step])
-            if quarantine is not None and quarantine.height:
-                con.register("_q", _arrow(quarantine.select(QUARANTINE_COLUMNS)))
-                columns = ", ".join(QUARANTINE_COLUMNS)
-                con.execute(f"INSERT INTO {QUARANTINE} ({columns}, run_id) SELECT {columns}, ? FROM _q", [run_id])
-    finally:
-        for name in ("_frame", "_q"):
-            with suppress(duckdb.Error):
-                con.unregister(name)
+    quarantined = {"_q": quarantine.select(QUARANTINE_COLUMNS)} if quarantine is not None and quarantine.height else {}
+    with _registered(con, _frame=frame, **quarantined), transaction(con):
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame")
+        if annotate:
+            annotate(con)
+        con.execute(f"DELETE FROM {QUARANTINE} WHERE step = ?", [step])
+        if quarantined:
+            columns = ", ".join(QUARANTINE_COLUMNS)
+            con.execute(f"INSERT INTO {QUARANTINE} ({columns}, run_id) SELECT {columns}, ? FROM _q", [run_id])
 
 
 def _arrow(frame: pl.DataFrame) -> pa.Table:
@@ -81,15 +75,17 @@ def _arrow(frame: pl.DataFrame) -> pa.Table:
     return frame.to_arrow(compat_level=pl.CompatLevel.newest())
 
 
-def _register(con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame]) -> None:
-    for name, frame in frames.items():
-        con.register(name, _arrow(frame))
-
-
-def _unregister(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> None:
-    for name in names:
-        with suppress(duckdb.Error):
-            con.unregister(name)
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Iterator[None]:
+    """The frames as views of `con`, by their keyword names, for the block's SQL; unregistered after it."""
+    try:
+        for name, frame in frames.items():
+            con.register(name, _arrow(frame))
+        yield
+    finally:
+        for name in frames:
+            with suppress(duckdb.Error):
+                con.unregister(name)
 
 
 def read_file_index(con: duckdb.DuckDBPyConnection, reader_key: str) -> pl.DataFrame:
@@ -102,14 +98,11 @@ def read_file_index(con: duckdb.DuckDBPyConnection, reader_key: str) -> pl.DataF
 
 def stage_articles(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, first: bool) -> None:
     """Append a batch of this run's reads to the incoming table (texts go to the file, not to memory)."""
-    con.register("_batch", _arrow(frame))
-    try:
+    with _registered(con, _batch=frame):
         if first:
             con.execute(f"CREATE OR REPLACE TABLE {ARTICLES_INCOMING} AS SELECT * FROM _batch")
         else:
             con.execute(f"INSERT INTO {ARTICLES_INCOMING} SELECT * FROM _batch")
-    finally:
-        _unregister(con, ["_batch"])
 
 
 def fresh_articles(con: duckdb.DuckDBPyConnection, columns: str) -> pl.DataFrame:
@@ -128,46 +121,29 @@ def publish_articles(con: duckdb.DuckDBPyConnection, *, unchanged: pl.DataFrame,
     transaction (`sql/publish_articles.sql`)."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
-    frames = {"_unchanged": unchanged, "_kept": kept, "_index": index, "_q": q}
-    try:
-        _register(con, frames)
-        with transaction(con):
-            con.execute(package_data.sql("publish_articles.sql"))
-    finally:
-        _unregister(con, frames)
+    with _registered(con, _unchanged=unchanged, _kept=kept, _index=index, _q=q), transaction(con):
+        con.execute(package_data.sql("publish_articles.sql"))
 
 
 def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: pl.DataFrame) -> pl.DataFrame:
     """`current` (doc, key) with `keep`: whether `step`'s table already holds that article at that key."""
     ensure_schema(con)
-    try:
-        con.register("_current", _arrow(current))
+    with _registered(con, _current=current):
         return read_frame(con, package_data.sql("step_todo.sql"), [step])
-    finally:
-        _unregister(con, ["_current"])
-
-
 
 
 def read_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame) -> pl.DataFrame:
     """`sql` run with `_docs(doc)` registered: the rows of a few articles out of a large table."""
-    try:
-        con.register("_docs", _arrow(docs.select("doc")))
+    with _registered(con, _docs=docs.select("doc")):
         return read_frame(con, sql)
-    finally:
-        _unregister(con, ["_docs"])
 
 
 def stream_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame, batch: int) -> Iterator[pl.DataFrame]:
     """`sql` run with `_docs` (doc and the frame's other columns) registered, in frames of `batch` rows: large
     texts never all in memory."""
-    try:
-        con.register("_docs", _arrow(docs))
-        reader = con.sql(sql).to_arrow_reader(batch)
-        for chunk in reader:
+    with _registered(con, _docs=docs):
+        for chunk in con.sql(sql).to_arrow_reader(batch):
             yield pl.from_arrow(chunk)  # type: ignore[misc]
-    finally:
-        _unregister(con, ["_docs"])
 
 
 def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, keep: pl.DataFrame,
@@ -175,12 +151,8 @@ def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, keep: pl
     """How many of `frame`'s `column` values rows of `table` that stay (docs in `keep`) already have."""
     if not table_exists(con, table) or frame.is_empty():
         return 0
-    frames = {"_keep": keep.select("doc"), "_frame": frame.select(column)}
-    try:
-        _register(con, frames)
+    with _registered(con, _keep=keep.select("doc"), _frame=frame.select(column)):
         return int(scalar(con, package_data.sql("collisions.sql").format(table=table, column=column)))
-    finally:
-        _unregister(con, frames)
 
 
 def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
@@ -192,18 +164,14 @@ def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     columns in that transaction (a failure leaves the old one), then `annotate`d."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
-    frames = {"_keep": keep.select("doc"), "_frame": frame, "_q": q, "_state": state.select("doc", "key")}
-    try:
-        _register(con, frames)
-        with transaction(con):
-            if rebuild:
-                con.execute(f"DROP TABLE IF EXISTS {table}")
-            _add_new_columns(con, table, "_frame")
-            con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
-            if annotate:
-                annotate(con)
-    finally:
-        _unregister(con, frames)
+    with _registered(con, _keep=keep.select("doc"), _frame=frame, _q=q, _state=state.select("doc", "key")), \
+            transaction(con):
+        if rebuild:
+            con.execute(f"DROP TABLE IF EXISTS {table}")
+        _add_new_columns(con, table, "_frame")
+        con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
+        if annotate:
+            annotate(con)
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
@@ -223,11 +191,8 @@ def kept_totals(con: duckdb.DuckDBPyConnection, table: str, keep: pl.DataFrame, 
     if not table_exists(con, table) or keep.is_empty():
         return tuple(0 for _ in aggregates)
     columns = ", ".join(f"coalesce({a}, 0)" for a in aggregates)
-    try:
-        con.register("_keep", _arrow(keep.select("doc")))
+    with _registered(con, _keep=keep.select("doc")):
         rows = con.execute(f"SELECT {columns} FROM {table} WHERE doc IN (SELECT doc FROM _keep)").fetchall()
-    finally:
-        _unregister(con, ["_keep"])
     return tuple(float(v) if isinstance(v, float) else int(v) for v in rows[0])
 
 
@@ -325,12 +290,8 @@ def replace_mart(con: duckdb.DuckDBPyConnection, table: str, source: str, *, dro
                  quarantine: pl.DataFrame) -> None:
     """`table` replaced by the relation `source` minus the claims in `drop`, with the quarantine rows (step,
     doc, rule, reason, record, run_id) added, within the caller's transaction."""
-    frames = {"_drop": drop.select("claim_id"), "_q": quarantine}
-    try:
-        _register(con, frames)
+    with _registered(con, _drop=drop.select("claim_id"), _q=quarantine):
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {source} "
                     "WHERE claim_id NOT IN (SELECT claim_id FROM _drop)")
         columns = ", ".join(QUARANTINE_COLUMNS)
         con.execute(f"INSERT INTO {QUARANTINE} ({columns}, run_id) SELECT {columns}, run_id FROM _q")
-    finally:
-        _unregister(con, frames)
