@@ -50,6 +50,15 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
      "yapılacağını söyledi.", "tr", "Ayşe Korkmaz"),
     # a postposition names the party before it, never the word after it
     ("Analyytikoiden mukaan Helmivaara-hanke maksaa 2 miljardia euroa.", "fi", None),
+    # a name set off by commas after the title it names is the verb's subject
+    ("The group's finance chief, Orla Pennick, said the campus would cost $3 billion.", "en", "Orla Pennick"),
+    ("Le président du groupe, Paul Vermandel, a annoncé un investissement de 2 milliards d'euros.", "fr",
+     "Paul Vermandel"),
+    ("L'amministratore delegato, Marta Zanforlin, ha annunciato 300 milioni di euro per il nuovo campus.", "it",
+     "Marta Zanforlin"),
+    # an aside that is no name leaves the subject before it; one unlisted word alone names nobody
+    ("Quillnet will spend $3 billion in Texas, Ohio and Utah, said Orla Pennick.", "en", "Orla Pennick"),
+    ("Quillnet will spend $3 billion on two sites near Austin, Texas, said a spokesman.", "en", None),
 ])
 def test_a_party_named_beside_a_speech_or_attribution_word_is_the_source(text: str, lang: str,
                                                                           source: str | None) -> None:
@@ -62,6 +71,20 @@ def test_a_party_who_speaks_in_the_next_sentence_is_the_source_but_not_two_sente
     first, second = extract(text, lang="cs")[0], extract(text, lang="cs")[-1]
     assert first.source == "Jan Kovařík"
     assert second.source is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("According to Harlow Partners, the cost is $2 billion. and the upkeep $300 million a year.", "en"),
+    ("Según Harlow Partners, el coste es de 900 millones de euros. y el mantenimiento de 40 millones de euros.",
+     "es"),
+])
+def test_a_stop_before_a_lowercase_word_does_not_end_the_sentence(text: str, lang: str) -> None:
+    assert [m.source for m in extract(text, lang=lang)] == ["Harlow Partners", "Harlow Partners"]
+
+
+def test_a_stop_before_a_capital_still_ends_the_sentence() -> None:
+    text = "According to Harlow Partners, the cost is $2 billion. Another firm will spend $300 million."
+    assert [m.source for m in extract(text, lang="en")] == ["Harlow Partners", None]
 
 
 def test_the_company_pronoun_stands_for_the_last_company_named() -> None:

@@ -28,6 +28,7 @@ from .spans import Hit, Hits, Spans, keyword_hits, nearest
 REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")
 # A comma or spaced dash between clauses or around an aside (not the comma of "1,5 mld")
 _ASIDE_MARK = re.compile(r",(?=[\s\u00a0])|[\s\u00a0][–—](?=[\s\u00a0])")
+_ASIDE_END = (",", "–", "—")
 
 
 def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
@@ -192,14 +193,16 @@ def _speaker_name(text: str, start: int, end: int, spans: Spans, g: Grammar, par
         spans_.insert(len(spans_) - after_first, name_after(text, end, hi, skip=3))
     if g.lex.lang in VERB_FINAL:  # the subject opens the clause the verb closes: "…, diyen Roe, … söyledi"
         spans_.append(subject_before(text, lo, start))
-    for span in spans_:
-        if span is None:
-            continue
-        if listed := next((h for h in parties.near(span[0], span[1]) if h.start < span[1] and h.end > span[0]),
-                          None):
-            return listed.label
-        if name := _name_ok(text, span, lo, g):
-            return _full_name(text, name, g.lex.name_endings)
+    return next((party for span in spans_ if span and (party := _party_at(text, span, lo, g, parties))), "")
+
+
+def _party_at(text: str, span: tuple[int, int], lo: int, g: Grammar, parties: Hits) -> str:
+    """The party named at `span`: a listed outlet or company by its table name, else the name itself when it can
+    name a party; '' when it cannot."""
+    if listed := next((h for h in parties.near(span[0], span[1]) if h.start < span[1] and h.end > span[0]), None):
+        return listed.label
+    if name := _name_ok(text, span, lo, g):
+        return _full_name(text, name, g.lex.name_endings)
     return ""
 
 
@@ -216,6 +219,24 @@ def _after_aside(text: str, first: int, start: int) -> bool:
     subject = [w for w in (w.strip("\"'“”„«»–—").rstrip(".") for w in words) if w]
     return 0 < len(subject) <= 4 and subject[-1][:1].isupper() and sum(not w[:1].isupper() for w in subject) <= 1 \
         and not any(c.isdigit() for w in subject for c in w)
+
+
+def _apposed_speaker(text: str, first: int, start: int, speakers: Hits, g: Grammar, parties: Hits) -> str:
+    """The name set off by commas or dashes right before a verb at `start`, after the title it names ("The
+    group's chairman, Jane Roe, said", "Il presidente del gruppo, Marco Bellandi, ha annunciato"): the aside is
+    the verb's subject itself, not words it reports ("…, said Roe") or an aside about a subject before it. One
+    word alone ("near Austin, Texas, said") names a party only where a table lists it."""
+    close = first + len(text[first:start].rstrip(" \u00a0")) - 1  # the mark that closes the aside
+    marks = list(_ASIDE_MARK.finditer(text, first, close))
+    if not marks:
+        return ""
+    opened = marks[-1].end()
+    span = name_before(text, close, opened)
+    if span is None or text[opened:span[0]].strip(" \u00a0"):
+        return ""
+    if company := next((h.label for h in speakers.near(*span) if h.start < span[1] and h.end > span[0]), ""):
+        return company
+    return _party_at(text, span, first, g, parties) if " " in text[span[0]:span[1]] else ""
 
 
 def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Spans, companies: list[Hit],
@@ -245,7 +266,11 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
         after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
                       and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
-        if text[first:start].rstrip(" \u00a0").endswith(REPORTED_END) and not _after_aside(text, first, start):
+        closing = text[first:start].rstrip(" \u00a0")
+        if apposed := _apposed_speaker(text, first, start, speakers, g, parties) if closing.endswith(_ASIDE_END) \
+                else "":
+            label = apposed
+        elif closing.endswith(REPORTED_END) and not _after_aside(text, first, start):
             # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
             # Roe): its subject comes after it, and a company named in the reported words is not the speaker
             named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \

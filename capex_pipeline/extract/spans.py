@@ -12,10 +12,19 @@ from dataclasses import dataclass
 from .mention import Mention
 
 # A sentence ends at . ! ? before a space (or the end), at 。！？ and at a line break; written to start with
-# the mark, so the engine skips to the next one instead of trying every position.
+# the mark, so the engine skips to the next one instead of trying every position. In a cased script the next
+# sentence starts with a capital: a stop before a lowercase word is an abbreviation or a typo, not an end.
 _SENTENCE_END = re.compile(r"[.!?。！？\n](?:(?<=[.!?])(?=[\s\u00a0]|$)|(?<![.!?]))")
 _PARAGRAPH_END = re.compile(r"\n")
 MAX_SCAN_DISTANCE = 160  # characters: beyond this a keyword says nothing about the amount
+
+
+def _lowercase_after(text: str, pos: int) -> bool:
+    """The first letter after the spaces at pos is lowercase (False in scripts without case)."""
+    end = min(len(text), pos + 4)
+    while pos < end and text[pos] in " \u00a0\t":
+        pos += 1
+    return pos < end and text[pos].islower()
 
 
 def _word_before(text: str, pos: int) -> str:
@@ -25,13 +34,23 @@ def _word_before(text: str, pos: int) -> str:
     return text[start:pos]
 
 
+def _ends_sentence(text: str, pos: int, abbreviations: frozenset[str]) -> bool:
+    """Whether the mark at `pos` ends its sentence: a stop does not before a lowercase word or after an
+    abbreviation of the language."""
+    mark = text[pos]
+    if mark not in ".!?":
+        return True
+    if _lowercase_after(text, pos + 1):
+        return False
+    return mark != "." or not abbreviations or _word_before(text, pos).casefold() not in abbreviations
+
+
 class Spans:
     """Sentence and paragraph index of any offset, by binary search over boundary positions."""
 
     def __init__(self, text: str, abbreviations: frozenset[str] = frozenset()) -> None:
         self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)
-                              if not abbreviations or text[m.start()] != "." or
-                              _word_before(text, m.start()).casefold() not in abbreviations]
+                              if _ends_sentence(text, m.start(), abbreviations)]
         self.paragraph_ends = [m.end() for m in _PARAGRAPH_END.finditer(text)]
 
     def sentence(self, pos: int) -> int:
