@@ -25,6 +25,11 @@ def _first(text: str, lang: str) -> tuple[str, str | None, str | None]:
     ("חברת QLX תשקיע 100 מיליון אירו בחוות שרתים.", "he", "QLX"),
     ("Norvik investerer 4 milliarder kroner i et nytt datasenter, og Norvik sier at byggingen starter i år.",
      "no", "Norvik"),
+    # where nouns compound, the company noun closes a longer word; in German one word after it is a name
+    ("Der Halbleiterhersteller Trelvio investiert 3 Milliarden Euro in ein Werk.", "de", "Trelvio"),
+    ("Der Konzern Trelvio investiert 2 Milliarden Euro in Rechenzentren.", "de", "Trelvio"),
+    ("Das Tochterunternehmen Trelvio Cloud investiert 300 Millionen Euro.", "de", "Trelvio Cloud"),
+    ("Het chipbedrijf Borvanta investeert 600 miljoen euro in een fabriek.", "nl", "Borvanta"),
 ])
 def test_a_company_outside_the_tables_is_read_from_its_sentence(text: str, lang: str, company: str) -> None:
     assert _first(text, lang)[1] == company
@@ -35,6 +40,8 @@ def test_a_company_outside_the_tables_is_read_from_its_sentence(text: str, lang:
     ("The AI boom will need $5 billion of new chips, the report says.", "en"),  # an acronym alone is no name
     ("Die Stadt investiert 20 Millionen Euro in ein Rechenzentrum.", "de"),  # a public body
     ("Zugang zu Chips kostet 7 Milliarden US-Dollar, berichtet die Zeitung.", "de"),  # German capitalised nouns
+    ("Die Zielgruppe Studierende bekommt 2 Milliarden Euro.", "de"),  # a group noun compound names no company
+    ("Der Mutterkonzern von Trelvio investiert 2 Milliarden Euro.", "de"),  # the parent, not the one named
 ])
 def test_no_company_is_made_up(text: str, lang: str) -> None:
     assert _first(text, lang)[1] is None

@@ -11,6 +11,7 @@ from babel.numbers import get_group_symbol
 
 from .keywords import Scanner, Table
 from .lexicon import Lexicon, alternation, fold, lexicon, shared_table
+from .names import COMPOUNDING
 
 # Digits as written (any script is folded to ASCII first): in scientific notation ("1e9", read and noted),
 # grouped by threes, in Indian lakh grouping (1,00,000), or plain, with an optional decimal part.
@@ -98,6 +99,9 @@ class Grammar:
     attributed_only: frozenset[str] = frozenset()  # sources that count only with an attribution marker
     auxiliary_before: re.Pattern[str] | None = None  # an auxiliary ending where an investment word starts
     aggregates: frozenset[str] = frozenset()  # "other" words that name a market or economy, no one's figure
+    # a word closed by a company noun where nouns compound ("Softwarekonzern"): a descriptor, never a name
+    compound_noun: re.Pattern[str] | None = None
+    company_nouns: frozenset[str] = frozenset()
     # what may stand between two parties named in a row: a comma or an "and" ("Google, Microsoft and Apple")
     list_gap: re.Pattern[str] = re.compile(r"[ \u00a0]*[,、，][ \u00a0]*")
     # separable statement verbs whose particle closes the clause ("maakte Acme bekend"): the verb (a keyword,
@@ -195,6 +199,9 @@ def grammar(lang: str) -> Grammar:
         # names read beside them (company nouns, legal forms), or attribution words of the sentences with an
         # amount (see `parties.window_words`)
         "company_noun": Table(tuple(entities.get("company_nouns") or ()), ignore_case=True),
+        # where nouns compound, a company noun closing a longer word ("Chiphersteller Acme", "techbedrijf Acme")
+        **({"compound_noun": Table(tuple(entities["compound_heads"]), start=False)}
+           if lex.lang in COMPOUNDING else {}),
         "legal_form": Table(tuple(entities.get("legal_forms") or ())),
         "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
         # only where the language has them: an empty table still costs its share of every scan
@@ -263,6 +270,9 @@ def grammar(lang: str) -> Grammar:
         auxiliary_before=re.compile(rf"(?<![^\W\d_])(?:{alternation(lex.auxiliaries, ignore_case=True)})[ \u00a0]+$")
         if lex.auxiliaries else None,
         aggregates=frozenset(fold(w) for w in metrics.get("aggregates") or ()),
+        company_nouns=frozenset(fold(w) for w in entities.get("company_nouns") or ()),
+        compound_noun=re.compile(rf"[^\W\d_](?:{'|'.join(map(re.escape, entities['compound_heads']))})$")
+        if lex.lang in COMPOUNDING else None,
         list_gap=re.compile(rf"[ \u00a0]*(?:[,、，][ \u00a0]*|(?:{conjunctions})[ \u00a0]*)"),
         split_particle=_split_particles(lex.split_cues),
     )

@@ -25,6 +25,8 @@ PARTICLES = frozenset({"of", "de", "da", "do", "dos", "das", "del", "della", "di
 MAX_WORDS = 5
 # Languages whose orthography capitalises every noun: there a single capitalised word is no evidence of a name.
 NOUNS_CAPITALISED = frozenset({"de", "lb"})
+# Languages that write compound nouns as one word, the head last ("Softwarekonzern", "teknikföretaget").
+COMPOUNDING = frozenset({"de", "lb", "nl", "af", "da", "no", "sv", "is", "fi", "et"})
 # Cased languages whose verb ends the clause, its subject set off by a comma ("Roe, … söyledi").
 VERB_FINAL = frozenset({"tr"})
 # A Turkish or Finnish case ending after an apostrophe or colon ("Acme'nin", "AP:n"): not part of the name.

@@ -72,15 +72,22 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     """The name at `span` when it can name a party: no sentence-initial determiner, no common word capitalised
     only because a sentence starts with it, no country (CLDR), public body, month, or short acronym (AI, EU)
     unless a company noun or legal form stands beside it (`acronym`). A legal form right after one capitalised
-    word (`legal`: "Acme GmbH", "Acme şirketi") makes it a name even at a sentence's start or in German."""
+    word (`legal`: "Acme GmbH", "Acme şirketi"), or a company noun that opens the run before a verb ("Der
+    Konzern Acme investiert"), makes it a name even at a sentence's start or in German."""
     start, end = span
     words = clean(text[start:end]).split()
     initial = _sentence_initial(text, lo, start)
-    # a leading article, company noun ("Skupina Acme") or sentence-initial word never capitalised elsewhere
-    # ("Według Acme") is not part of the name
+    # a leading article, company noun ("Skupina Acme", "Softwarekonzern Acme"), a particle left before the name
+    # ("Mutterkonzern von Acme") or a sentence-initial word never capitalised elsewhere ("Według Acme") is not
+    # part of the name
+    typed = False  # a company noun opened the run: the subject of the verb after it is named by it
     while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
-                              fold(words[0]) in place_names(g.lex.lang) or
+                              fold(words[0]) in place_names(g.lex.lang) or words[0][:1].islower() or
+                              (g.compound_noun is not None and g.compound_noun.search(words[0]) is not None) or
                               (initial and not _seen_inside(text, words[0]))):
+        # "Mutterkonzern von Acme": a word between, and the noun names another party
+        typed = not words[0][:1].islower() and (typed or fold(words[0]) in g.company_nouns or (
+            g.compound_noun is not None and g.compound_noun.search(words[0]) is not None))
         words, initial = words[1:], False
     name = " ".join(words)
     if len(name) < 2 or (not acronym and name.isupper() and len(name) <= 3 and name.isascii()) or \
@@ -89,7 +96,7 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     key = fold(name)
     if key in place_names(g.lex.lang) or key in g.not_names or word_key(name) in g.lex.months:
         return None
-    if len(words) == 1 and not legal and ((initial and not _seen_inside(text, name)) or
+    if len(words) == 1 and not legal and not typed and ((initial and not _seen_inside(text, name)) or
                                           (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
         return None  # German capitalises every noun: one such word alone is no name
     return name
@@ -137,12 +144,16 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             names[name] = None
 
     apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
-    for kind, before_gap, typed in (("company_noun", apposition, True), ("legal_form", r",?[\s\u00a0]*", True),
-                                    ("weak_metric", r"[\s\u00a0]+", False)):
-        for start, end in found[kind]:
+    for kind, before_gap, typed in (("company_noun", apposition, True), ("compound_noun", apposition, True),
+                                    ("legal_form", r",?[\s\u00a0]*", True), ("weak_metric", r"[\s\u00a0]+", False)):
+        for start, end in found.get(kind, ()):
             if (around is not None or not typed) and spans.sentence(start) not in (around if typed else sentences):
                 continue
             lo, hi = bounds(spans, start, n)
+            if kind == "compound_noun":  # "der Softwarekonzern Acme": the name after the whole word
+                if text[start - 1:start].isalpha():
+                    add(_noun_then_name(text, end, hi), lo, True)
+                continue
             if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
             pos = start
