@@ -6,6 +6,7 @@ gates and metadata around them (see `assets/`).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -268,18 +269,16 @@ def extract_batches(batches: Iterable[pl.DataFrame], total: int,
             collect(_extract_batch(frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()), frame.height)
     else:
         # fork: the workers inherit the loaded lexicons; they get plain records and return plain lists, so
-        # Polars' thread pool is never used in a forked child
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            running: deque[tuple[Future[Any], int]] = deque()
-            for frame in batches:
-                records = frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()
-                running.append((pool.submit(_extract_batch, records), len(records)))
-                while len(running) > 2 * workers:
-                    future, n = running.popleft()
-                    collect(future.result(), n)
-            while running:
-                future, n = running.popleft()
-                collect(future.result(), n)
+        # Polars' thread pool is never used in a forked child. The parent's objects are frozen out of the
+        # collector first: a child's collections would otherwise write to every page of the inherited heap and
+        # copy it (the process tree's PSS: 1,413 -> 1,199 MB at 100k articles). Thawed, they are collected
+        # once, or the garbage frozen with them waits for a rare full collection (+300 MB after the step).
+        gc.freeze()
+        try:
+            claims_in_workers(batches, workers, collect)
+        finally:
+            gc.unfreeze()
+            gc.collect()
     done.close()
     bad = pl.concat(malformed) if malformed else quarantine_rows([])
     if not claims:
@@ -292,6 +291,23 @@ def extract_batches(batches: Iterable[pl.DataFrame], total: int,
     ordered = out.select(((pl.col("doc") > previous) | ((pl.col("doc") == previous) & (
         pl.col("start_offset") >= pl.col("start_offset").shift()))).fill_null(True).all()).item()
     return (out if ordered else out.sort("doc", "start_offset")), bad
+
+
+def claims_in_workers(batches: Iterable[pl.DataFrame], workers: int,
+                      collect: Callable[[tuple[dict[str, list[Any]], list[dict[str, Any]]], int], None]) -> None:
+    """Each batch extracted in one of `workers` forked processes, a few batches in flight, results collected
+    in order."""
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        running: deque[tuple[Future[Any], int]] = deque()
+        for frame in batches:
+            records = frame.select(*_ARTICLE_FIELDS, "article_key").to_dicts()
+            running.append((pool.submit(_extract_batch, records), len(records)))
+            while len(running) > 2 * workers:
+                future, n = running.popleft()
+                collect(future.result(), n)
+        while running:
+            future, n = running.popleft()
+            collect(future.result(), n)
 
 
 class ExtractorMismatch(Exception):

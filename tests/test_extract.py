@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
 
@@ -221,6 +222,7 @@ def test_parallel_extraction_equals_serial(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(steps, "PARALLEL_MIN_ARTICLES", 1)
     assert extract_folder(articles).equals(serial)
     assert serial.height > 50
+    assert gc.get_freeze_count() == 0  # the parent's heap, frozen while the workers fork, is thawed after
 
 
 def test_a_specific_keyword_in_the_paragraph_beats_a_generic_word_in_the_sentence() -> None:
