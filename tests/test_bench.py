@@ -134,6 +134,8 @@ def test_capex_bench_smoke(tmp_path: Path) -> None:
         e2e = run["end_to_end"][kind]
         assert e2e["resource_init_seconds"] > 0 and "gx" in e2e["resource_init"]
         assert e2e["run_seconds"] > e2e["step_seconds"] + e2e["resource_init_seconds"]
+        # the run's processes together, shared pages once: at least the run's own process, well under the sum
+        assert 0 < e2e["peak_tree_pss_mb_sampled"] < 4 * e2e["peak_rss_mb_sampled"]
 
 
 def test_article_size_scaling_reads_every_mention_of_a_long_article() -> None:

@@ -114,7 +114,7 @@ def _e2e_subprocess(folder: Path, db: Path, timeout: float | None) -> dict[str, 
     except ImportError:
         psutil = None
     t0 = time.perf_counter()
-    sampled = 0
+    sampled = tree = 0
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                           cwd=REPO) as proc:
         watched = psutil.Process(proc.pid) if psutil else None
@@ -127,6 +127,7 @@ def _e2e_subprocess(folder: Path, db: Path, timeout: float | None) -> dict[str, 
                 if watched is not None:
                     with contextlib.suppress(psutil.Error):
                         sampled = max(sampled, watched.memory_info().rss)
+                        tree = max(tree, _tree_pss(watched, psutil.Error))
                 if timeout is not None and time.perf_counter() - t0 > timeout:
                     proc.kill()
                     stdout, stderr = proc.communicate()
@@ -134,18 +135,28 @@ def _e2e_subprocess(folder: Path, db: Path, timeout: float | None) -> dict[str, 
                     break
     wall = time.perf_counter() - t0
     rss = round(sampled / MB, 1) if sampled else None
+    memory = {"peak_rss_mb_sampled": rss, "peak_tree_pss_mb_sampled": round(tree / MB, 1) if tree else None}
     if timed_out:
         return {"timed_out": True, "timeout_seconds": timeout, "wall_seconds": round(wall, 1),
-                "peak_rss_mb_sampled": rss, "steps": _latest_run_steps(db)}
+                **memory, "steps": _latest_run_steps(db)}
     if proc.returncode != 0:
         killed = -proc.returncode if proc.returncode < 0 else None
         reason = (stderr or stdout).strip().splitlines()[-5:] or \
             [f"killed by signal {killed}" + (" (SIGKILL: the kernel's OOM killer, if nobody else)" if killed == 9
                                             else "") if killed else f"exit status {proc.returncode}"]
         return {"error": reason, "returncode": proc.returncode, "wall_seconds": round(wall, 3),
-                "peak_rss_mb_sampled": rss, "steps": _latest_run_steps(db)}
-    return {**json.loads(stdout.strip().splitlines()[-1]), "wall_seconds": round(wall, 3),
-            "peak_rss_mb_sampled": rss}
+                **memory, "steps": _latest_run_steps(db)}
+    return {**json.loads(stdout.strip().splitlines()[-1]), "wall_seconds": round(wall, 3), **memory}
+
+
+def _tree_pss(proc: Any, error: type[Exception]) -> int:
+    """Bytes of the run's process and its workers, shared pages counted once (PSS): the peak RSS of one process
+    leaves out the extraction's worker processes, and a sum of RSS counts the pages they share with it twice."""
+    total = 0
+    for p in (proc, *proc.children(recursive=True)):
+        with contextlib.suppress(error):
+            total += p.memory_full_info().pss
+    return total
 
 
 def end_to_end(folder: Path | str, db_path: Path | str, *, seed: int = 0,

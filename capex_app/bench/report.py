@@ -9,7 +9,7 @@ from typing import Any
 from capex_pipeline import render
 
 SUMMARY_COLUMNS = ("articles", "MB", "gen s", "extract s", "MB/s", "mentions/s", "gen check F1", "e2e s", "RSS MB",
-                   "+1 art s", "+1 steps s", "+1 init s", "+1 RSS MB")
+                   "tree PSS MB", "+1 art s", "+1 steps s", "+1 init s", "+1 RSS MB")
 
 
 def fmt(value: Any, spec: str = "") -> str:
@@ -35,6 +35,7 @@ def table(rows: list[dict[str, Any]]) -> str:
                      _rounded(t["seconds"], 2), _rounded(t["mb_per_s"], 2), _rounded(t["mentions_per_s"], 0),
                      _rounded(acc.get("f1"), 3), cold_s,
                      _rounded(cold.get("peak_rss_mb") or cold.get("peak_rss_mb_sampled"), 0),
+                     _rounded(cold.get("peak_tree_pss_mb_sampled"), 0),
                      _rounded(inc.get("wall_seconds"), 1), _rounded(inc.get("step_seconds"), 2),
                      _rounded(inc.get("resource_init_seconds"), 2),
                      _rounded(inc.get("peak_rss_mb") or inc.get("peak_rss_mb_sampled"), 0)])
