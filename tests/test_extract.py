@@ -260,3 +260,17 @@ def test_each_figure_has_one_primary_mention_in_the_body() -> None:
 def test_a_qualifier_reaches_its_number_across_an_article(lang: str, text: str, qualifier: str) -> None:
     (m,) = extract(text, lang=lang)
     assert m.qualifier == qualifier
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("The campus will cost an estimated $5 billion.", "en"),
+    ("Die Kosten werden auf geschätzt 5 Milliarden Euro beziffert.", "de"),
+    ("Projenin maliyeti tahmini 5 milyar dolar.", "tr"),
+])
+def test_an_estimate_is_the_figure_as_stated(text: str, lang: str) -> None:
+    """The gold conventions: "estimated" is no qualifier, unlike the words of approximation."""
+    assert [m.qualifier for m in extract(text, lang=lang)] == ["exact"]
+
+
+def test_a_word_of_approximation_still_qualifies() -> None:
+    assert _one("The campus will cost about $5 billion.", "en")[2] == "approx"
