@@ -57,6 +57,8 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
      "yapılacağını söyledi.", "tr", "Ayşe Korkmaz"),
     # a postposition names the party before it, never the word after it
     ("Analyytikoiden mukaan Helmivaara-hanke maksaa 2 miljardia euroa.", "fi", None),
+    # a name of two capitalised words opens the sentence: the whole name, not its last word
+    ("Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
     # a name set off by commas after the title it names is the verb's subject
     ("The group's finance chief, Orla Pennick, said the campus would cost $3 billion.", "en", "Orla Pennick"),
     ("Le président du groupe, Paul Vermandel, a annoncé un investissement de 2 milliards d'euros.", "fr",

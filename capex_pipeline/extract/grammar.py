@@ -102,6 +102,7 @@ class Grammar:
     # a word closed by a company noun where nouns compound ("Softwarekonzern"): a descriptor, never a name
     compound_noun: re.Pattern[str] | None = None
     company_nouns: frozenset[str] = frozenset()
+    legal_forms: frozenset[str] = frozenset()
     # what may stand between two parties named in a row: a comma or an "and" ("Google, Microsoft and Apple")
     list_gap: re.Pattern[str] = re.compile(r"[ \u00a0]*[,、，][ \u00a0]*")
     # separable statement verbs whose particle closes the clause ("maakte Acme bekend"): the verb (a keyword,
@@ -271,6 +272,7 @@ def grammar(lang: str) -> Grammar:
         if lex.auxiliaries else None,
         aggregates=frozenset(fold(w) for w in metrics.get("aggregates") or ()),
         company_nouns=frozenset(fold(w) for w in entities.get("company_nouns") or ()),
+        legal_forms=frozenset(fold(w) for w in entities.get("legal_forms") or ()),
         compound_noun=re.compile(rf"[^\W\d_](?:{'|'.join(map(re.escape, entities['compound_heads']))})$")
         if lex.lang in COMPOUNDING else None,
         list_gap=re.compile(rf"[ \u00a0]*(?:[,、，][ \u00a0]*|(?:{conjunctions})[ \u00a0]*)"),

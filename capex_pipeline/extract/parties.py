@@ -57,6 +57,23 @@ def _letter(ch: str) -> bool:
     return ch.isalpha()
 
 
+def _common(text: str, word: str, g: Grammar) -> bool:
+    """Whether a sentence-initial word before another capitalised one is a common word, not the first of a name
+    ("Według Acme", "In Berlin" against "Veltrix Systems said"): a short word (the prepositions and articles), an
+    attribution word, or one the article writes in lowercase too."""
+    if len(word) <= 3 or g.attribution.fullmatch(word):
+        return True
+    lower, start = word.lower(), 0
+    if lower == word:
+        return True
+    while (start := text.find(lower, start)) >= 0:
+        end = start + len(lower)
+        if not (start and _letter(text[start - 1])) and not (end < len(text) and _letter(text[end])):
+            return True
+        start = end
+    return False
+
+
 def _seen_inside(text: str, name: str) -> bool:
     """Whether the article writes the word capitalised after a lowercase word too, so that its capital is no
     mere sentence start (a few occurrences looked at)."""
@@ -84,11 +101,13 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
                               fold(words[0]) in place_names(g.lex.lang) or words[0][:1].islower() or
                               (g.compound_noun is not None and g.compound_noun.search(words[0]) is not None) or
-                              (initial and not _seen_inside(text, words[0]))):
+                              (initial and not _seen_inside(text, words[0]) and _common(text, words[0], g))):
         # "Mutterkonzern von Acme": a word between, and the noun names another party
         typed = not words[0][:1].islower() and (typed or fold(words[0]) in g.company_nouns or (
             g.compound_noun is not None and g.compound_noun.search(words[0]) is not None))
         words, initial = words[1:], False
+    if len(words) > 1 and fold(words[-1]) in g.legal_forms:
+        words = words[:-1]  # "Acme Ltd": the name without its legal form, as the legal form's own rule reads it
     name = " ".join(words)
     if len(name) < 2 or (not acronym and name.isupper() and len(name) <= 3 and name.isascii()) or \
             any(word_key(w) in g.lex.scales or word_key(w) in g.lex.currency_words for w in words):
