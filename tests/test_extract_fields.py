@@ -42,6 +42,8 @@ def test_a_company_outside_the_tables_is_read_from_its_sentence(text: str, lang:
     ("Zugang zu Chips kostet 7 Milliarden US-Dollar, berichtet die Zeitung.", "de"),  # German capitalised nouns
     ("Die Zielgruppe Studierende bekommt 2 Milliarden Euro.", "de"),  # a group noun compound names no company
     ("Der Mutterkonzern von Trelvio investiert 2 Milliarden Euro.", "de"),  # the parent, not the one named
+    ("Auch Trelvio investiert 2 Milliarden Euro in ein Rechenzentrum.", "de"),  # an adverb and one noun
+    ("Zudem Trelvio investiert 2 Milliarden Euro in ein Rechenzentrum.", "de"),
 ])
 def test_no_company_is_made_up(text: str, lang: str) -> None:
     assert _first(text, lang)[1] is None
@@ -68,6 +70,9 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
     # an aside that is no name leaves the subject before it; one unlisted word alone names nobody
     ("Quillnet will spend $3 billion in Texas, Ohio and Utah, said Orla Pennick.", "en", "Orla Pennick"),
     ("Quillnet will spend $3 billion on two sites near Austin, Texas, said a spokesman.", "en", None),
+    # where every noun is capitalised, a title or adverb opening the sentence is no part of the name after it
+    ("Konzernchef Jens Alberding sagte, Trelvio investiere 2 Milliarden Euro.", "de", "Jens Alberding"),
+    ("Unternehmenssprecherin Anna Velten sagte, man investiere 2 Milliarden Euro.", "de", "Anna Velten"),
 ])
 def test_a_party_named_beside_a_speech_or_attribution_word_is_the_source(text: str, lang: str,
                                                                           source: str | None) -> None:

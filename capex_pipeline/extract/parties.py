@@ -60,8 +60,9 @@ def _letter(ch: str) -> bool:
 def _common(text: str, word: str, g: Grammar) -> bool:
     """Whether a sentence-initial word before another capitalised one is a common word, not the first of a name
     ("Według Acme", "In Berlin" against "Veltrix Systems said"): a short word (the prepositions and articles), an
-    attribution word, or one the article writes in lowercase too."""
-    if len(word) <= 3 or g.attribution.fullmatch(word):
+    attribution word, or one the article writes in lowercase too. Where every noun is capitalised, any such word:
+    a title or adverb ("Konzernchef Jan Roe sagte", "Auch Acme investiert") is capitalised as a name is."""
+    if len(word) <= 3 or g.lex.lang in NOUNS_CAPITALISED or g.attribution.fullmatch(word):
         return True
     lower, start = word.lower(), 0
     if lower == word:
