@@ -61,6 +61,15 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
     ("Analyytikoiden mukaan Helmivaara-hanke maksaa 2 miljardia euroa.", "fi", None),
     # a name of two capitalised words opens the sentence: the whole name, not its last word
     ("Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
+    # an adverb or title opens the sentence before a name of two words, or one the article names elsewhere
+    ("Yesterday Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
+    ("Meanwhile Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
+    ("Hier Corvane Analytics a annoncé un investissement de 2 milliards d'euros.", "fr", "Corvane Analytics"),
+    ("Ayer Corvane Analytics anunció una inversión de 900 millones de euros.", "es", "Corvane Analytics"),
+    ("Wczoraj Corvane Analytics ogłosił inwestycję o wartości 2 mld zł.", "pl", "Corvane Analytics"),
+    ("Topman Jan Velthuis zei dat Trelvio 600 miljoen euro investeert.", "nl", "Jan Velthuis"),
+    ("Ieri Corvane ha annunciato un investimento di 300 milioni di euro. Il piano di Corvane prevede due siti.",
+     "it", "Corvane"),
     # a name set off by commas after the title it names is the verb's subject
     ("The group's finance chief, Orla Pennick, said the campus would cost $3 billion.", "en", "Orla Pennick"),
     ("Le président du groupe, Paul Vermandel, a annoncé un investissement de 2 milliards d'euros.", "fr",

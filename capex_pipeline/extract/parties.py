@@ -57,12 +57,17 @@ def _letter(ch: str) -> bool:
     return ch.isalpha()
 
 
-def _common(text: str, word: str, g: Grammar) -> bool:
-    """Whether a sentence-initial word before another capitalised one is a common word, not the first of a name
+def _common(text: str, words: list[str], g: Grammar) -> bool:
+    """Whether a sentence-initial word before other capitalised ones is a common word, not the first of a name
     ("Według Acme", "In Berlin" against "Veltrix Systems said"): a short word (the prepositions and articles), an
     attribution word, or one the article writes in lowercase too. Where every noun is capitalised, any such word:
-    a title or adverb ("Konzernchef Jan Roe sagte", "Auch Acme investiert") is capitalised as a name is."""
+    a title or adverb ("Konzernchef Jan Roe sagte", "Auch Acme investiert") is capitalised as a name is. So is
+    one before a name of two capitalised words or one the article writes elsewhere after a lowercase word: a
+    title or adverb opens the sentence ("Yesterday Acme Systems said", "Ayer Acme anunció" ... "dijo Acme")."""
+    word = words[0]
     if len(word) <= 3 or g.lex.lang in NOUNS_CAPITALISED or g.attribution.fullmatch(word):
+        return True
+    if sum(w[:1].isupper() for w in words[1:]) >= 2 or (words[1][:1].isupper() and _after_lowercase(text, words[1])):
         return True
     lower, start = word.lower(), 0
     if lower == word:
@@ -72,6 +77,16 @@ def _common(text: str, word: str, g: Grammar) -> bool:
         if not (start and _letter(text[start - 1])) and not (end < len(text) and _letter(text[end])):
             return True
         start = end
+    return False
+
+
+def _after_lowercase(text: str, word: str) -> bool:
+    """Whether the article writes the word after a lowercase word somewhere ("dijo Acme"), its name starting
+    there (a few occurrences looked at)."""
+    for start in _occurrences(text, word, 8):
+        before = text[max(0, start - 40):start].split()
+        if before and before[-1][:1].islower():
+            return True
     return False
 
 
@@ -102,7 +117,7 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
                               fold(words[0]) in place_names(g.lex.lang) or words[0][:1].islower() or
                               (g.compound_noun is not None and g.compound_noun.search(words[0]) is not None) or
-                              (initial and not _seen_inside(text, words[0]) and _common(text, words[0], g))):
+                              (initial and not _seen_inside(text, words[0]) and _common(text, words, g))):
         # "Mutterkonzern von Acme": a word between, and the noun names another party
         typed = not words[0][:1].islower() and (typed or fold(words[0]) in g.company_nouns or (
             g.compound_noun is not None and g.compound_noun.search(words[0]) is not None))
