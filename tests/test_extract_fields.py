@@ -61,6 +61,9 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
     ("Analyytikoiden mukaan Helmivaara-hanke maksaa 2 miljardia euroa.", "fi", None),
     # a name of two capitalised words opens the sentence: the whole name, not its last word
     ("Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
+    # a descriptor ending in a lowercase part is no part of the name after it
+    ("Brussels-based Corvane said the campus would cost $3 billion.", "en", "Corvane"),
+    ("The campus will cost $3 billion, the Lisbon-based Corvane Analytics said.", "en", "Corvane Analytics"),
     # an adverb or title opens the sentence before a name of two words, or one the article names elsewhere
     ("Yesterday Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
     ("Meanwhile Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),

@@ -111,11 +111,12 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     words = clean(text[start:end]).split()
     initial = _sentence_initial(text, lo, start)
     # a leading article, company noun ("Skupina Acme", "Softwarekonzern Acme"), a particle left before the name
-    # ("Mutterkonzern von Acme") or a sentence-initial word never capitalised elsewhere ("Według Acme") is not
-    # part of the name
+    # ("Mutterkonzern von Acme"), a descriptor ending in a lowercase part ("Brussels-based Acme", "Nvidia-backed
+    # Acme") or a sentence-initial word never capitalised elsewhere ("Według Acme") is not part of the name
     typed = False  # a company noun opened the run: the subject of the verb after it is named by it
     while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
                               fold(words[0]) in place_names(g.lex.lang) or words[0][:1].islower() or
+                              words[0].rpartition("-")[2][:1].islower() or
                               (g.compound_noun is not None and g.compound_noun.search(words[0]) is not None) or
                               (initial and not _seen_inside(text, words[0]) and _common(text, words, g))):
         # "Mutterkonzern von Acme": a word between, and the noun names another party
