@@ -108,8 +108,10 @@ def test_a_stop_before_a_lowercase_word_does_not_end_the_sentence(text: str, lan
     assert [m.source for m in extract(text, lang=lang)] == ["Harlow Partners", "Harlow Partners"]
 
 
-def test_a_stop_before_a_capital_still_ends_the_sentence() -> None:
-    text = "According to Harlow Partners, the cost is $2 billion. Another firm will spend $300 million."
+@pytest.mark.parametrize("second", ["Another firm", "xQuill", "iCorvane", "eVarmont"])
+def test_a_stop_before_a_capital_still_ends_the_sentence(second: str) -> None:
+    """A name written with a lowercase first letter and a capital inside ("xAI", "eBay") opens a sentence too."""
+    text = f"According to Harlow Partners, the cost is $2 billion. {second} will spend $300 million."
     assert [m.source for m in extract(text, lang="en")] == ["Harlow Partners", None]
 
 
