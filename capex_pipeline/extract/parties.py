@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .grammar import Grammar
 from .lexicon import fold, word_key
@@ -29,6 +30,7 @@ REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")
 # A comma or spaced dash between clauses or around an aside (not the comma of "1,5 mld")
 _ASIDE_MARK = re.compile(r",(?=[\s\u00a0])|[\s\u00a0][–—](?=[\s\u00a0])")
 _ASIDE_END = (",", "–", "—")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
@@ -69,15 +71,19 @@ def _common(text: str, words: list[str], g: Grammar) -> bool:
         return True
     if sum(w[:1].isupper() for w in words[1:]) >= 2 or (words[1][:1].isupper() and _after_lowercase(text, words[1])):
         return True
-    lower, start = word.lower(), 0
+    lower = word.lower()
     if lower == word:
         return True
-    while (start := text.find(lower, start)) >= 0:
-        end = start + len(lower)
-        if not (start and _letter(text[start - 1])) and not (end < len(text) and _letter(text[end])):
-            return True
-        start = end
-    return False
+    if lower.isalpha():  # the common case: one set of the article's words, not a search per word
+        return lower in _letter_runs(text)
+    return next(_occurrences(text, lower, 1), None) is not None
+
+
+@lru_cache(maxsize=2)
+def _letter_runs(text: str) -> frozenset[str]:
+    """The article's words as runs of letters: whether it writes a word in lowercase is then one look-up, however
+    often the word's letters stand inside longer words ("ation" in "nation", "station")."""
+    return frozenset(_LETTERS.findall(text))
 
 
 def _after_lowercase(text: str, word: str) -> bool:
