@@ -65,6 +65,9 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
     ("Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
     # a descriptor ending in a lowercase part is no part of the name after it
     ("Brussels-based Corvane said the campus would cost $3 billion.", "en", "Corvane"),
+    # the full name of a party named by one word: never with the company noun before it
+    ("Laut dem Beratungsunternehmen Corvane kostet das Rechenzentrum 600 Millionen Euro.", "de", "Corvane"),
+    ("Laut der Beratungsfirma Corvane kostet das Rechenzentrum 600 Millionen Euro.", "de", "Corvane"),
     ("The campus will cost $3 billion, the Lisbon-based Corvane Analytics said.", "en", "Corvane Analytics"),
     # an adverb or title opens the sentence before a name of two words, or one the article names elsewhere
     ("Yesterday Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),

@@ -106,6 +106,15 @@ def _seen_inside(text: str, name: str) -> bool:
     return False
 
 
+def _before_name(word: str, g: Grammar) -> bool:
+    """Whether a word before a name is no part of it wherever it stands: an article, a company noun ("Skupina
+    Acme", "Softwarekonzern Acme"), a public body, a country, a lowercase particle or a descriptor ending in a
+    lowercase part ("Brussels-based Acme")."""
+    return fold(word) in g.not_names or word.casefold() in g.lex.determiners or \
+        fold(word) in place_names(g.lex.lang) or word[:1].islower() or word.rpartition("-")[2][:1].islower() or \
+        (g.compound_noun is not None and g.compound_noun.search(word) is not None)
+
+
 def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: bool = False,
              legal: bool = False) -> str | None:
     """The name at `span` when it can name a party: no sentence-initial determiner, no common word capitalised
@@ -120,10 +129,7 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     # ("Mutterkonzern von Acme"), a descriptor ending in a lowercase part ("Brussels-based Acme", "Nvidia-backed
     # Acme") or a sentence-initial word never capitalised elsewhere ("Według Acme") is not part of the name
     typed = False  # a company noun opened the run: the subject of the verb after it is named by it
-    while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
-                              fold(words[0]) in place_names(g.lex.lang) or words[0][:1].islower() or
-                              words[0].rpartition("-")[2][:1].islower() or
-                              (g.compound_noun is not None and g.compound_noun.search(words[0]) is not None) or
+    while len(words) > 1 and (_before_name(words[0], g) or
                               (initial and not _seen_inside(text, words[0]) and _common(text, words, g))):
         # "Mutterkonzern von Acme": a word between, and the noun names another party
         typed = not words[0][:1].islower() and (typed or fold(words[0]) in g.company_nouns or (
@@ -144,10 +150,11 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     return name
 
 
-def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None) -> str:
+def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None, g: Grammar | None = None) -> str:
     """A person named once in full and later by one name ("Jane Roe" ... "Roe said"): the full name, from the
-    first occurrence that has a capitalised word beside it; in the languages that decline names, in base form
-    ("podle Clarka" ... "s Tomem Clarkem": "Tom Clark")."""
+    first occurrence that has a capitalised word beside it, not one that is no part of a name ("laut dem
+    Beratungsunternehmen Acme"); in the languages that decline names, in base form ("podle Clarka" ... "s Tomem
+    Clarkem": "Tom Clark")."""
     if endings:
         name = base_name(text, name, endings)
     if " " in name:
@@ -160,7 +167,8 @@ def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None
             return f"{name} {base_name(text, written, endings or {}).split()[-1]}"
         if before := name_before(text, start, max(0, start - 40), gap=" "):
             first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
-            if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
+            if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1) and \
+                    not (g and _before_name(first, g)):
                 return f"{base_name(text, f'{first} {text[start:end]}', endings or {}).split()[0]} {name}"
     return name
 
@@ -255,7 +263,7 @@ def _party_at(text: str, span: tuple[int, int], lo: int, g: Grammar, parties: Hi
     if listed := next((h for h in parties.near(span[0], span[1]) if h.start < span[1] and h.end > span[0]), None):
         return listed.label
     if name := _name_ok(text, span, lo, g):
-        return _full_name(text, name, g.lex.name_endings)
+        return _full_name(text, name, g.lex.name_endings, g)
     return ""
 
 
