@@ -51,6 +51,25 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
     assert _first(text, lang)[1] is None
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Ifølge analyseselskapet Corvane koster datasenteret 6 milliarder kroner.", "no"),
+    ("Ifølge analyseselskabet Corvane koster datacentret 6 milliarder kroner.", "da"),
+    ("Enligt analysföretaget Corvane kostar datacentret 6 miljarder kronor.", "sv"),
+    ("Volgens het adviesbedrijf Corvane kost het datacenter 600 miljoen euro.", "nl"),
+    ("Konsulttiyhtiö Corvanen mukaan datakeskus maksaa 2 miljardia euroa.", "fi"),
+    ("According to the consulting firm Corvane, the data center will cost $600 million.", "en"),
+])
+def test_a_party_an_attribution_word_cites_through_a_company_noun_is_no_spender(text: str, lang: str) -> None:
+    """"According to the consulting firm Acme": Acme is the source, not the one who spends."""
+    (m,) = extract(text, lang=lang)
+    assert m.company is None and m.source is not None and m.source.startswith("Corvane")
+
+
+def test_a_firm_that_says_its_own_figure_is_still_the_spender() -> None:
+    (m,) = extract("The campus will cost $3 billion, said the cloud firm Corvane.", lang="en")
+    assert m.company == "Corvane"
+
+
 @pytest.mark.parametrize(("text", "lang", "source"), [
     ("The plan is worth $4 billion, said Jane Harrowgate, the minister.", "en", "Jane Harrowgate"),
     ("Según Marta Quiroga, la inversión alcanzará 200 millones de euros.", "es", "Marta Quiroga"),

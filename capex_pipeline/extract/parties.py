@@ -201,10 +201,11 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
                 continue
             lo, hi = bounds(spans, start, n)
             if kind == "compound_noun":  # "der Softwarekonzern Acme": the name after the whole word
-                if text[start - 1:start].isalpha():
+                if text[start - 1:start].isalpha() and not _cited_by_noun(text, start, end, hi, found, g):
                     add(_noun_then_name(text, end, hi), lo, True)
                 continue
-            if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
+            if kind == "company_noun" and not _cited_by_noun(text, start, end, hi, found, g):
+                # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
             pos = start
             if not typed and g.auxiliary_before and \
@@ -223,6 +224,27 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             continue
         hits += [Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
     return hits
+
+
+def _cited_by_noun(text: str, start: int, end: int, hi: int, found: dict[str, list[tuple[int, int]]],
+                   g: Grammar) -> bool:
+    """Whether the party a company noun at `start`-`end` introduces is one an attribution word cites, a source
+    and no spender: the word (not a statement verb: "said the firm Acme" is the firm's own statement) ends a few
+    lowercase words before the noun ("according to the consulting firm Acme", "ifølge analyseselskapet Acme"),
+    or, written after its party, follows the name ("konsulttiyhtiö Acmen mukaan")."""
+    attribution = found["attribution"]
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1  # the whole word a compound's head closes
+    i = bisect.bisect_right(attribution, (start, start)) - 1
+    if i >= 0 and attribution[i] not in found["statement_cue"]:
+        between = text[attribution[i][1]:start].split()
+        if len(between) <= 3 and all(w.isalpha() and w.islower() for w in between):
+            return True
+    if (span := _noun_then_name(text, end, hi)) is None:
+        return False
+    j = bisect.bisect_left(attribution, (span[1], span[1]))
+    return j < len(attribution) and fold(text[attribution[j][0]:attribution[j][1]]) in g.postpositions and \
+        not text[span[1]:attribution[j][0]].strip(" \u00a0")
 
 
 def _attributed(text: str, span: tuple[int, int], attribution: list[tuple[int, int]]) -> bool:
