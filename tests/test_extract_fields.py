@@ -65,6 +65,18 @@ def test_a_party_an_attribution_word_cites_through_a_company_noun_is_no_spender(
     assert m.company is None and m.source is not None and m.source.startswith("Corvane")
 
 
+@pytest.mark.parametrize(("text", "source"), [
+    # a company named earlier in the sentence is the spender; the name the verb follows after a comma speaks
+    ("Microsoft will spend $3 billion on chips, Orla Pennick said.", "Orla Pennick"),
+    ("Quillnet Inc. will spend $3 billion on chips, Pennick said.", "Pennick"),
+    ("Microsoft will spend $3 billion on chips, Reuters reported.", "Reuters"),
+    ("Microsoft will spend $3 billion on chips, Microsoft said.", "company statement"),
+    ("Microsoft said it will spend $3 billion on chips.", "company statement"),
+])
+def test_the_name_before_the_verb_after_reported_words_is_the_source(text: str, source: str) -> None:
+    assert extract(text, lang="en")[0].source == source
+
+
 def test_a_firm_that_says_its_own_figure_is_still_the_spender() -> None:
     (m,) = extract("The campus will cost $3 billion, said the cloud firm Corvane.", lang="en")
     assert m.company == "Corvane"

@@ -322,6 +322,16 @@ def _apposed_speaker(text: str, first: int, start: int, speakers: Hits, g: Gramm
     return _party_at(text, span, first, g, parties) if " " in text[span[0]:span[1]] else ""
 
 
+def _reporter(text: str, first: int, start: int, before: Hit, g: Grammar, parties: Hits) -> str:
+    """The party named right before a verb at `start` after the words it reports, set off by a comma ("Acme
+    will spend $3 billion, Jane Roe said"), where a company is named earlier in the sentence: the verb's
+    subject, not that company; '' where the name is the company itself ("Acme said") or none stands there."""
+    span = name_before(text, start, max(first, before.end))
+    if span is None or not text[first:span[0]].rstrip(" \u00a0").endswith(_ASIDE_END):
+        return ""
+    return _party_at(text, span, first, g, parties)
+
+
 def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Spans, companies: list[Hit],
                     g: Grammar, paragraphs: set[int], sentences: set[int], parties: Hits) -> list[Hit]:
     """Statement and attribution words in paragraphs with an amount, labelled with who speaks: the company
@@ -359,6 +369,8 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
             named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
                 if sentence in sentences else ""
             label = after.label if after else named or (before.label if before else "")
+        elif before and sentence in sentences and (own := _reporter(text, first, start, before, g, parties)):
+            label = own  # "Acme will spend $3 billion, Roe said": the name the verb follows, not the company
         else:
             speaker = before or after
             label = speaker.label if speaker else \
