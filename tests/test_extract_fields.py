@@ -46,6 +46,8 @@ def test_a_company_outside_the_tables_is_read_from_its_sentence(text: str, lang:
     ("Der Mutterkonzern von Trelvio investiert 2 Milliarden Euro.", "de"),  # the parent, not the one named
     ("Auch Trelvio investiert 2 Milliarden Euro in ein Rechenzentrum.", "de"),  # an adverb and one noun
     ("Zudem Trelvio investiert 2 Milliarden Euro in ein Rechenzentrum.", "de"),
+    ("Die Autohersteller Europas investieren 10 Milliarden Euro in KI.", "de"),  # a place in the genitive
+    ("Die Chiphersteller Deutschlands investieren 10 Milliarden Euro in KI.", "de"),
 ])
 def test_no_company_is_made_up(text: str, lang: str) -> None:
     assert _first(text, lang)[1] is None

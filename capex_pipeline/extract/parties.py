@@ -142,7 +142,9 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
             any(word_key(w) in g.lex.scales or word_key(w) in g.lex.currency_words for w in words):
         return None  # an acronym such as AI or EU, or the words of an amount ("Milliarden US-Dollar")
     key = fold(name)
-    if key in place_names(g.lex.lang) or key in g.not_names or word_key(name) in g.lex.months:
+    places = place_names(g.lex.lang)
+    if key in places or key in g.not_names or word_key(name) in g.lex.months or \
+            (g.lex.lang in NOUNS_CAPITALISED and key.endswith("s") and key[:-1] in places):  # "Europas"
         return None
     if len(words) == 1 and not legal and not typed and ((initial and not _seen_inside(text, name)) or
                                           (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
