@@ -120,6 +120,11 @@ def test_a_firm_that_says_its_own_figure_is_still_the_spender() -> None:
     # an aside that is no name leaves the subject before it; one unlisted word alone names nobody
     ("Quillnet will spend $3 billion in Texas, Ohio and Utah, said Orla Pennick.", "en", "Orla Pennick"),
     ("Quillnet will spend $3 billion on two sites near Austin, Texas, said a spokesman.", "en", None),
+    # nor is a place of two words that ends the reported words, nor a title alone
+    ("Quillnet will spend $3 billion on sites in Austin, New York, said a spokesman.", "en", None),
+    ("Quillnet invertirá 900 millones de euros en Sevilla, Buenos Aires, dijo un portavoz.", "es", None),
+    ("Quillnet investira 2 milliards d'euros à Lyon, Saint Étienne, a déclaré un porte-parole.", "fr", None),
+    ("Quillnet will spend $3 billion, or about 2% of sales, Chief Financial Officer, said.", "en", None),
     # where every noun is capitalised, a title or adverb opening the sentence is no part of the name after it
     ("Konzernchef Jens Alberding sagte, Trelvio investiere 2 Milliarden Euro.", "de", "Jens Alberding"),
     ("Unternehmenssprecherin Anna Velten sagte, man investiere 2 Milliarden Euro.", "de", "Anna Velten"),
