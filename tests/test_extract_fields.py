@@ -125,6 +125,7 @@ def test_a_firm_that_says_its_own_figure_is_still_the_spender() -> None:
     ("Quillnet invertirá 900 millones de euros en Sevilla, Buenos Aires, dijo un portavoz.", "es", None),
     ("Quillnet investira 2 milliards d'euros à Lyon, Saint Étienne, a déclaré un porte-parole.", "fr", None),
     ("Quillnet will spend $3 billion, or about 2% of sales, Chief Financial Officer, said.", "en", None),
+    ("Quillnet will spend $3 billion, its chief executive, Orla Pennick, said on Monday.", "en", "Orla Pennick"),
     # where every noun is capitalised, a title or adverb opening the sentence is no part of the name after it
     ("Konzernchef Jens Alberding sagte, Trelvio investiere 2 Milliarden Euro.", "de", "Jens Alberding"),
     ("Unternehmenssprecherin Anna Velten sagte, man investiere 2 Milliarden Euro.", "de", "Anna Velten"),

@@ -306,20 +306,19 @@ def _after_aside(text: str, first: int, start: int) -> bool:
         and not any(c.isdigit() for w in subject for c in w)
 
 
-def _apposed_speaker(text: str, first: int, start: int, end: int, last: int, speakers: Hits, g: Grammar,
-                     parties: Hits) -> str:
-    """The name set off by commas or dashes right before a verb at `start`-`end`, after the title it names ("The
+def _apposed_speaker(text: str, first: int, start: int, speakers: Hits, g: Grammar, parties: Hits) -> str:
+    """The name set off by commas or dashes right before a verb at `start`, after the title it names ("The
     group's chairman, Jane Roe, said", "Il presidente del gruppo, Marco Bellandi, ha annunciato"): the aside is
     the verb's subject itself, not words it reports ("…, said Roe") or an aside about a subject before it. One
     word alone ("near Austin, Texas, said") names a party only where a table lists it. Nor is it one where the
-    words before the aside hold a figure, or the verb's own subject closes the sentence (`last`) after it: the
-    aside ends reported words ("$3 billion on sites in Austin, New York, said a spokesman")."""
+    words before the aside hold a figure: the aside ends reported words ("$3 billion on sites in Austin, New
+    York, said a spokesman"), where a title would stand ("Acme will spend $3 billion, its chief, Jane Roe, said")."""
     close = first + len(text[first:start].rstrip(" \u00a0")) - 1  # the mark that closes the aside
     marks = list(_ASIDE_MARK.finditer(text, first, close))
     if not marks:
         return ""
     head = text[marks[-2].end() if len(marks) > 1 else first:marks[-1].start()]
-    if any(c.isdigit() for c in head) or len(text[end:last].split()) <= 3:
+    if any(c.isdigit() for c in head):
         return ""
     opened = marks[-1].end()
     span = name_before(text, close, opened)
@@ -368,8 +367,8 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
                       and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
         closing = text[first:start].rstrip(" \u00a0")
-        if apposed := _apposed_speaker(text, first, start, end, last, speakers, g, parties) \
-                if closing.endswith(_ASIDE_END) else "":
+        if apposed := _apposed_speaker(text, first, start, speakers, g, parties) if closing.endswith(_ASIDE_END) \
+                else "":
             label = apposed
         elif closing.endswith(REPORTED_END) and not _after_aside(text, first, start):
             # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
