@@ -291,16 +291,40 @@ def _party_at(text: str, span: tuple[int, int], lo: int, g: Grammar, parties: Hi
     return ""
 
 
+def _trimmed(text: str, lo: int, hi: int) -> int:
+    """The end of text[lo:hi] without its trailing spaces (no copy of a long sentence per verb)."""
+    while hi > lo and text[hi - 1] in " \u00a0":
+        hi -= 1
+    return hi
+
+
+def _closing_mark(text: str, lo: int, hi: int) -> str:
+    """The last character of text[lo:hi] before its trailing spaces ('' if none)."""
+    end = _trimmed(text, lo, hi)
+    return text[end - 1] if end > lo else ""
+
+
+def _last_marks(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The last two aside marks between `lo` and `hi`, as a scan of text[lo:hi] finds them: searched back from
+    `hi` in growing windows, so that a long sentence is not scanned whole for each of its verbs."""
+    width = 256
+    while True:
+        window = max(lo, hi - width)
+        marks = [m.span() for m in _ASIDE_MARK.finditer(text, window, hi)]
+        if len(marks) >= 2 or window == lo:
+            return marks[-2:]
+        width *= 4
+
+
 def _after_aside(text: str, first: int, start: int) -> bool:
     """Whether the comma or dash before a verb at `start` closes an aside opened right after a short name ("Acme,
     a unit of Beta Ltd, said", "Die Acme AG – ein Betreiber – teilte", "Компания «Акме», оператор, заявила"): the
     verb's subject is that name, and a name after the verb is what it says or whom it tells, not who speaks."""
-    head = text[first:start].rstrip(" \u00a0")[:-1]  # without the mark that closes the aside
-    marks = [m.start() for m in _ASIDE_MARK.finditer(head)]
+    marks = [a for a, _ in _last_marks(text, first, _trimmed(text, first, start) - 1)]  # not the closing mark
     if not marks:
         return False
     # a name, perhaps after an article or a company noun ("la société Acme", "Компания «Акме»")
-    words = head[marks[-2] + 1 if len(marks) > 1 else 0:marks[-1]].split()
+    words = text[marks[-2] + 1 if len(marks) > 1 else first:marks[-1]].split()
     subject = [w for w in (w.strip("\"'“”„«»–—").rstrip(".") for w in words) if w]
     return 0 < len(subject) <= 4 and subject[-1][:1].isupper() and sum(not w[:1].isupper() for w in subject) <= 1 \
         and not any(c.isdigit() for w in subject for c in w)
@@ -313,14 +337,14 @@ def _apposed_speaker(text: str, first: int, start: int, speakers: Hits, g: Gramm
     word alone ("near Austin, Texas, said") names a party only where a table lists it. Nor is it one where the
     words before the aside hold a figure: the aside ends reported words ("$3 billion on sites in Austin, New
     York, said a spokesman"), where a title would stand ("Acme will spend $3 billion, its chief, Jane Roe, said")."""
-    close = first + len(text[first:start].rstrip(" \u00a0")) - 1  # the mark that closes the aside
-    marks = list(_ASIDE_MARK.finditer(text, first, close))
+    close = _trimmed(text, first, start) - 1  # the mark that closes the aside
+    marks = _last_marks(text, first, close)
     if not marks:
         return ""
-    head = text[marks[-2].end() if len(marks) > 1 else first:marks[-1].start()]
+    head = text[marks[-2][1] if len(marks) > 1 else first:marks[-1][0]]
     if any(c.isdigit() for c in head):
         return ""
-    opened = marks[-1].end()
+    opened = marks[-1][1]
     span = name_before(text, close, opened)
     if span is None or text[opened:span[0]].strip(" \u00a0"):
         return ""
@@ -334,7 +358,7 @@ def _reporter(text: str, first: int, start: int, before: Hit, g: Grammar, partie
     will spend $3 billion, Jane Roe said"), where a company is named earlier in the sentence: the verb's
     subject, not that company; '' where the name is the company itself ("Acme said") or none stands there."""
     span = name_before(text, start, max(first, before.end))
-    if span is None or not text[first:span[0]].rstrip(" \u00a0").endswith(_ASIDE_END):
+    if span is None or _closing_mark(text, first, span[0]) not in _ASIDE_END:
         return ""
     return _party_at(text, span, first, g, parties)
 
@@ -366,11 +390,11 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
         after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
                       and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
-        closing = text[first:start].rstrip(" \u00a0")
-        if apposed := _apposed_speaker(text, first, start, speakers, g, parties) if closing.endswith(_ASIDE_END) \
-                else "":
+        closing = _closing_mark(text, first, start)
+        if apposed := _apposed_speaker(text, first, start, speakers, g, parties) if closing and \
+                closing in _ASIDE_END else "":
             label = apposed
-        elif closing.endswith(REPORTED_END) and not _after_aside(text, first, start):
+        elif closing and closing in REPORTED_END and not _after_aside(text, first, start):
             # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
             # Roe): its subject comes after it, and a company named in the reported words is not the speaker
             named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
