@@ -126,6 +126,9 @@ def test_a_firm_that_says_its_own_figure_is_still_the_spender() -> None:
     ("Quillnet investira 2 milliards d'euros à Lyon, Saint Étienne, a déclaré un porte-parole.", "fr", None),
     ("Quillnet will spend $3 billion, or about 2% of sales, Chief Financial Officer, said.", "en", None),
     ("Quillnet will spend $3 billion, its chief executive, Orla Pennick, said on Monday.", "en", "Orla Pennick"),
+    # a day of the week after the verb names nobody (the one unknown word before it names nobody either)
+    ("Quillnet said on Monday, March 3, that it would spend $3 billion.", "en", None),
+    ("Quillnet kündigte am Dienstag an, 2 Milliarden Euro zu investieren.", "de", None),
     # where every noun is capitalised, a title or adverb opening the sentence is no part of the name after it
     ("Konzernchef Jens Alberding sagte, Trelvio investiere 2 Milliarden Euro.", "de", "Jens Alberding"),
     ("Unternehmenssprecherin Anna Velten sagte, man investiere 2 Milliarden Euro.", "de", "Anna Velten"),

@@ -22,6 +22,7 @@ from .names import (
     place_names,
     quoted_after,
     subject_before,
+    weekdays,
 )
 from .spans import Hit, Hits, Spans, keyword_hits, nearest
 
@@ -143,7 +144,7 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
         return None  # an acronym such as AI or EU, or the words of an amount ("Milliarden US-Dollar")
     key = fold(name)
     places = place_names(g.lex.lang)
-    if key in places or key in g.not_names or word_key(name) in g.lex.months or \
+    if key in places or key in g.not_names or word_key(name) in g.lex.months or key in weekdays(g.lex.lang) or \
             (g.lex.lang in NOUNS_CAPITALISED and key.endswith("s") and key[:-1] in places):  # "Europas"
         return None
     if len(words) == 1 and not legal and not typed and ((initial and not _seen_inside(text, name)) or
