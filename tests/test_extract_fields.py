@@ -79,6 +79,25 @@ def test_the_name_before_the_verb_after_reported_words_is_the_source(text: str, 
     assert extract(text, lang="en")[0].source == source
 
 
+@pytest.mark.parametrize("text", [
+    "Startup Corvane Raises $300 Million, Investors Say\n\nThe round was led by two funds.",
+    "Analyst Firm Corvane Sees AI Capex Topping $500 Billion\n\nThe forecast covers the next two years.",
+    "Quillnet CEO Orla Pennick Says Company Will Spend $3 Billion\n\nPennick spoke to reporters in Austin.",
+    "Tech Giant Quillnet Says It Will Spend $3 Billion\n\nThe company will build two campuses.",
+])
+def test_a_title_case_headline_makes_no_name_of_its_capitals(text: str) -> None:
+    """In a headline whose every longer word is capitalised, a verb or "To" runs into the name before it ("Corvane
+    Raises", "Will Spend"): a name read only there is none."""
+    (m,) = extract(text, lang="en")
+    assert m.company is None and m.source is None
+
+
+def test_a_name_a_title_case_headline_shares_with_the_body_is_read_from_the_body() -> None:
+    text = ("Quillnet Systems To Invest $3 Billion In Ohio\n\n"
+            "Quillnet Systems said on Monday it would invest $3 billion in Ohio to expand its cloud.")
+    assert {m.source for m in extract(text, lang="en")} == {"Quillnet Systems"}
+
+
 def test_a_firm_that_says_its_own_figure_is_still_the_spender() -> None:
     (m,) = extract("The campus will cost $3 billion, said the cloud firm Corvane.", lang="en")
     assert m.company == "Corvane"
@@ -472,6 +491,14 @@ def test_a_long_sentence_of_asides_is_not_scanned_whole_for_each_verb() -> None:
     """Each statement verb looks back to the asides before it, not to the start of its sentence: a sentence of
     thousands of ", title, name, said" stays quick."""
     text = "Quillnet will spend $3 billion" + "".join(f", the chief{i}, Orla Pennick, said" for i in range(5000)) + "."
+    t0 = time.perf_counter()
+    assert len(extract(text, lang="en")) == 1
+    assert time.perf_counter() - t0 < 5
+
+
+def test_a_long_line_of_names_and_verbs_is_read_in_linear_time() -> None:
+    """Whether a name stands in a title-case headline is told from the words near it, not from its whole line."""
+    text = ", ".join(f"Pennick{i} Orla said" for i in range(8000)) + " $3 billion."
     t0 = time.perf_counter()
     assert len(extract(text, lang="en")) == 1
     assert time.perf_counter() - t0 < 5

@@ -150,7 +150,25 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     if len(words) == 1 and not legal and not typed and ((initial and not _seen_inside(text, name)) or
                                           (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
         return None  # German capitalises every noun: one such word alone is no name
+    if g.lex.lang not in NOUNS_CAPITALISED and _title_case(text, lo, start) and \
+            not any(not _title_case(text, _line_start(text, at), at) for at in _occurrences(text, name, 8)):
+        return None  # "Acme Systems To Invest $3 Billion", "Startup Acme Raises": a name only the headline writes
     return name
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _title_case(text: str, lo: int, pos: int) -> bool:
+    """Whether the line holding `pos` (from `lo`, its sentence's start) is written in title case, as headlines
+    often are ("Acme Systems To Invest $3 Billion In Ohio"): every word of four letters or more capitalised, four
+    at least. There a capital marks no name: a verb or "To" runs into the name before it."""
+    lo = max(lo, pos - 300)  # a headline is short: the words near the name tell
+    end, start = text.find("\n", pos, pos + 300), text.rfind("\n", lo, pos) + 1
+    words = [w for w in text[max(lo, start):end if end >= 0 else pos + 300].split()
+             if len(w) >= 4 and w[0].isalpha()]
+    return len(words) >= 4 and all(w[0].isupper() for w in words)
 
 
 def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None, g: Grammar | None = None) -> str:
