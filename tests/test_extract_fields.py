@@ -3,6 +3,8 @@ here is invented for the test (no company or person below is in any table)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from capex_pipeline.evaluate import _source_ok
@@ -43,9 +45,63 @@ def test_a_company_outside_the_tables_is_read_from_its_sentence(text: str, lang:
     ("Zugang zu Chips kostet 7 Milliarden US-Dollar, berichtet die Zeitung.", "de"),  # German capitalised nouns
     ("Die Zielgruppe Studierende bekommt 2 Milliarden Euro.", "de"),  # a group noun compound names no company
     ("Der Mutterkonzern von Trelvio investiert 2 Milliarden Euro.", "de"),  # the parent, not the one named
+    ("Auch Trelvio investiert 2 Milliarden Euro in ein Rechenzentrum.", "de"),  # an adverb and one noun
+    ("Zudem Trelvio investiert 2 Milliarden Euro in ein Rechenzentrum.", "de"),
+    ("Die Autohersteller Europas investieren 10 Milliarden Euro in KI.", "de"),  # a place in the genitive
+    ("Die Chiphersteller Deutschlands investieren 10 Milliarden Euro in KI.", "de"),
 ])
 def test_no_company_is_made_up(text: str, lang: str) -> None:
     assert _first(text, lang)[1] is None
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Ifølge analyseselskapet Corvane koster datasenteret 6 milliarder kroner.", "no"),
+    ("Ifølge analyseselskabet Corvane koster datacentret 6 milliarder kroner.", "da"),
+    ("Enligt analysföretaget Corvane kostar datacentret 6 miljarder kronor.", "sv"),
+    ("Volgens het adviesbedrijf Corvane kost het datacenter 600 miljoen euro.", "nl"),
+    ("Konsulttiyhtiö Corvanen mukaan datakeskus maksaa 2 miljardia euroa.", "fi"),
+    ("According to the consulting firm Corvane, the data center will cost $600 million.", "en"),
+])
+def test_a_party_an_attribution_word_cites_through_a_company_noun_is_no_spender(text: str, lang: str) -> None:
+    """"According to the consulting firm Acme": Acme is the source, not the one who spends."""
+    (m,) = extract(text, lang=lang)
+    assert m.company is None and m.source is not None and m.source.startswith("Corvane")
+
+
+@pytest.mark.parametrize(("text", "source"), [
+    # a company named earlier in the sentence is the spender; the name the verb follows after a comma speaks
+    ("Microsoft will spend $3 billion on chips, Orla Pennick said.", "Orla Pennick"),
+    ("Quillnet Inc. will spend $3 billion on chips, Pennick said.", "Pennick"),
+    ("Microsoft will spend $3 billion on chips, Reuters reported.", "Reuters"),
+    ("Microsoft will spend $3 billion on chips, Microsoft said.", "company statement"),
+    ("Microsoft said it will spend $3 billion on chips.", "company statement"),
+])
+def test_the_name_before_the_verb_after_reported_words_is_the_source(text: str, source: str) -> None:
+    assert extract(text, lang="en")[0].source == source
+
+
+@pytest.mark.parametrize("text", [
+    "Startup Corvane Raises $300 Million, Investors Say\n\nThe round was led by two funds.",
+    "Analyst Firm Corvane Sees AI Capex Topping $500 Billion\n\nThe forecast covers the next two years.",
+    "Quillnet CEO Orla Pennick Says Company Will Spend $3 Billion\n\nPennick spoke to reporters in Austin.",
+    "Tech Giant Quillnet Says It Will Spend $3 Billion\n\nThe company will build two campuses.",
+])
+def test_a_title_case_headline_makes_no_name_of_its_capitals(text: str) -> None:
+    """In a headline whose every longer word is capitalised, a verb or "To" runs into the name before it ("Corvane
+    Raises", "Will Spend"): a name read only there is none."""
+    (m,) = extract(text, lang="en")
+    assert m.company is None and m.source is None
+
+
+def test_a_name_a_title_case_headline_shares_with_the_body_is_read_from_the_body() -> None:
+    text = ("Quillnet Systems To Invest $3 Billion In Ohio\n\n"
+            "Quillnet Systems said on Monday it would invest $3 billion in Ohio to expand its cloud.")
+    assert {m.source for m in extract(text, lang="en")} == {"Quillnet Systems"}
+
+
+def test_a_firm_that_says_its_own_figure_is_still_the_spender() -> None:
+    (m,) = extract("The campus will cost $3 billion, said the cloud firm Corvane.", lang="en")
+    assert m.company == "Corvane"
 
 
 @pytest.mark.parametrize(("text", "lang", "source"), [
@@ -60,6 +116,21 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
     ("Analyytikoiden mukaan Helmivaara-hanke maksaa 2 miljardia euroa.", "fi", None),
     # a name of two capitalised words opens the sentence: the whole name, not its last word
     ("Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
+    # a descriptor ending in a lowercase part is no part of the name after it
+    ("Brussels-based Corvane said the campus would cost $3 billion.", "en", "Corvane"),
+    # the full name of a party named by one word: never with the company noun before it
+    ("Laut dem Beratungsunternehmen Corvane kostet das Rechenzentrum 600 Millionen Euro.", "de", "Corvane"),
+    ("Laut der Beratungsfirma Corvane kostet das Rechenzentrum 600 Millionen Euro.", "de", "Corvane"),
+    ("The campus will cost $3 billion, the Lisbon-based Corvane Analytics said.", "en", "Corvane Analytics"),
+    # an adverb or title opens the sentence before a name of two words, or one the article names elsewhere
+    ("Yesterday Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
+    ("Meanwhile Corvane Analytics said the campus would cost $3 billion.", "en", "Corvane Analytics"),
+    ("Hier Corvane Analytics a annoncé un investissement de 2 milliards d'euros.", "fr", "Corvane Analytics"),
+    ("Ayer Corvane Analytics anunció una inversión de 900 millones de euros.", "es", "Corvane Analytics"),
+    ("Wczoraj Corvane Analytics ogłosił inwestycję o wartości 2 mld zł.", "pl", "Corvane Analytics"),
+    ("Topman Jan Velthuis zei dat Trelvio 600 miljoen euro investeert.", "nl", "Jan Velthuis"),
+    ("Ieri Corvane ha annunciato un investimento di 300 milioni di euro. Il piano di Corvane prevede due siti.",
+     "it", "Corvane"),
     # a name set off by commas after the title it names is the verb's subject
     ("The group's finance chief, Orla Pennick, said the campus would cost $3 billion.", "en", "Orla Pennick"),
     ("Le président du groupe, Paul Vermandel, a annoncé un investissement de 2 milliards d'euros.", "fr",
@@ -69,6 +140,18 @@ def test_no_company_is_made_up(text: str, lang: str) -> None:
     # an aside that is no name leaves the subject before it; one unlisted word alone names nobody
     ("Quillnet will spend $3 billion in Texas, Ohio and Utah, said Orla Pennick.", "en", "Orla Pennick"),
     ("Quillnet will spend $3 billion on two sites near Austin, Texas, said a spokesman.", "en", None),
+    # nor is a place of two words that ends the reported words, nor a title alone
+    ("Quillnet will spend $3 billion on sites in Austin, New York, said a spokesman.", "en", None),
+    ("Quillnet invertirá 900 millones de euros en Sevilla, Buenos Aires, dijo un portavoz.", "es", None),
+    ("Quillnet investira 2 milliards d'euros à Lyon, Saint Étienne, a déclaré un porte-parole.", "fr", None),
+    ("Quillnet will spend $3 billion, or about 2% of sales, Chief Financial Officer, said.", "en", None),
+    ("Quillnet will spend $3 billion, its chief executive, Orla Pennick, said on Monday.", "en", "Orla Pennick"),
+    # a day of the week after the verb names nobody (the one unknown word before it names nobody either)
+    ("Quillnet said on Monday, March 3, that it would spend $3 billion.", "en", None),
+    ("Quillnet kündigte am Dienstag an, 2 Milliarden Euro zu investieren.", "de", None),
+    # where every noun is capitalised, a title or adverb opening the sentence is no part of the name after it
+    ("Konzernchef Jens Alberding sagte, Trelvio investiere 2 Milliarden Euro.", "de", "Jens Alberding"),
+    ("Unternehmenssprecherin Anna Velten sagte, man investiere 2 Milliarden Euro.", "de", "Anna Velten"),
 ])
 def test_a_party_named_beside_a_speech_or_attribution_word_is_the_source(text: str, lang: str,
                                                                           source: str | None) -> None:
@@ -92,8 +175,10 @@ def test_a_stop_before_a_lowercase_word_does_not_end_the_sentence(text: str, lan
     assert [m.source for m in extract(text, lang=lang)] == ["Harlow Partners", "Harlow Partners"]
 
 
-def test_a_stop_before_a_capital_still_ends_the_sentence() -> None:
-    text = "According to Harlow Partners, the cost is $2 billion. Another firm will spend $300 million."
+@pytest.mark.parametrize("second", ["Another firm", "xQuill", "iCorvane", "eVarmont"])
+def test_a_stop_before_a_capital_still_ends_the_sentence(second: str) -> None:
+    """A name written with a lowercase first letter and a capital inside ("xAI", "eBay") opens a sentence too."""
+    text = f"According to Harlow Partners, the cost is $2 billion. {second} will spend $300 million."
     assert [m.source for m in extract(text, lang="en")] == ["Harlow Partners", None]
 
 
@@ -392,3 +477,29 @@ def test_a_verb_after_an_aside_keeps_its_subject_before_it(text: str, lang: str)
 def test_reported_words_that_open_with_an_aside_still_name_the_speaker_after_the_verb() -> None:
     text = "Brisolt, the cloud provider, will spend $4 billion on data centres, said Tamsin Orr."
     assert _first(text, "en")[2] == "Tamsin Orr"
+
+
+def test_a_word_whose_letters_fill_the_article_costs_no_search_per_name() -> None:
+    """Whether the article writes a sentence's first word in lowercase is one look-up, however often its letters
+    stand inside longer words: thousands of names opening sentences in a long article stay quick."""
+    text = " ".join(f"Ation Quill{i} said it would spend ${i} billion." for i in range(1, 2001)) + " nation" * 100_000
+    t0 = time.perf_counter()
+    assert len(extract(text, lang="en")) == 2000
+    assert time.perf_counter() - t0 < 10
+
+
+def test_a_long_sentence_of_asides_is_not_scanned_whole_for_each_verb() -> None:
+    """Each statement verb looks back to the asides before it, not to the start of its sentence: a sentence of
+    thousands of ", title, name, said" stays quick."""
+    text = "Quillnet will spend $3 billion" + "".join(f", the chief{i}, Orla Pennick, said" for i in range(5000)) + "."
+    t0 = time.perf_counter()
+    assert len(extract(text, lang="en")) == 1
+    assert time.perf_counter() - t0 < 5
+
+
+def test_a_long_line_of_names_and_verbs_is_read_in_linear_time() -> None:
+    """Whether a name stands in a title-case headline is told from the words near it, not from its whole line."""
+    text = ", ".join(f"Pennick{i} Orla said" for i in range(8000)) + " $3 billion."
+    t0 = time.perf_counter()
+    assert len(extract(text, lang="en")) == 1
+    assert time.perf_counter() - t0 < 5

@@ -143,6 +143,21 @@ def places(lang: str) -> dict[str, str]:
 
 
 @cache
+def weekdays(lang: str) -> frozenset[str]:
+    """The names of the days of the week in the language and in English (CLDR), folded: "said on Monday" names
+    a day, never a party."""
+    names: set[str] = set()
+    for code in ("en", lang):
+        try:
+            locale = Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+        for context in ("format", "stand-alone"):
+            names.update(fold(n) for n in locale.days[context]["wide"].values())
+    return frozenset(names)
+
+
+@cache
 def place_names(lang: str) -> frozenset[str]:
     """A place that invests is a public actor, never a company."""
     return frozenset(places(lang))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from .grammar import Grammar
 from .lexicon import fold, word_key
@@ -21,6 +22,7 @@ from .names import (
     place_names,
     quoted_after,
     subject_before,
+    weekdays,
 )
 from .spans import Hit, Hits, Spans, keyword_hits, nearest
 
@@ -29,6 +31,7 @@ REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")
 # A comma or spaced dash between clauses or around an aside (not the comma of "1,5 mld")
 _ASIDE_MARK = re.compile(r",(?=[\s\u00a0])|[\s\u00a0][–—](?=[\s\u00a0])")
 _ASIDE_END = (",", "–", "—")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
@@ -57,20 +60,40 @@ def _letter(ch: str) -> bool:
     return ch.isalpha()
 
 
-def _common(text: str, word: str, g: Grammar) -> bool:
-    """Whether a sentence-initial word before another capitalised one is a common word, not the first of a name
+def _common(text: str, words: list[str], g: Grammar) -> bool:
+    """Whether a sentence-initial word before other capitalised ones is a common word, not the first of a name
     ("Według Acme", "In Berlin" against "Veltrix Systems said"): a short word (the prepositions and articles), an
-    attribution word, or one the article writes in lowercase too."""
-    if len(word) <= 3 or g.attribution.fullmatch(word):
+    attribution word, or one the article writes in lowercase too. Where every noun is capitalised, any such word:
+    a title or adverb ("Konzernchef Jan Roe sagte", "Auch Acme investiert") is capitalised as a name is. So is
+    one before a name of two capitalised words or one the article writes elsewhere after a lowercase word: a
+    title or adverb opens the sentence ("Yesterday Acme Systems said", "Ayer Acme anunció" ... "dijo Acme")."""
+    word = words[0]
+    if len(word) <= 3 or g.lex.lang in NOUNS_CAPITALISED or g.attribution.fullmatch(word):
         return True
-    lower, start = word.lower(), 0
+    if sum(w[:1].isupper() for w in words[1:]) >= 2 or (words[1][:1].isupper() and _after_lowercase(text, words[1])):
+        return True
+    lower = word.lower()
     if lower == word:
         return True
-    while (start := text.find(lower, start)) >= 0:
-        end = start + len(lower)
-        if not (start and _letter(text[start - 1])) and not (end < len(text) and _letter(text[end])):
+    if lower.isalpha():  # the common case: one set of the article's words, not a search per word
+        return lower in _letter_runs(text)
+    return next(_occurrences(text, lower, 1), None) is not None
+
+
+@lru_cache(maxsize=2)
+def _letter_runs(text: str) -> frozenset[str]:
+    """The article's words as runs of letters: whether it writes a word in lowercase is then one look-up, however
+    often the word's letters stand inside longer words ("ation" in "nation", "station")."""
+    return frozenset(_LETTERS.findall(text))
+
+
+def _after_lowercase(text: str, word: str) -> bool:
+    """Whether the article writes the word after a lowercase word somewhere ("dijo Acme"), its name starting
+    there (a few occurrences looked at)."""
+    for start in _occurrences(text, word, 8):
+        before = text[max(0, start - 40):start].split()
+        if before and before[-1][:1].islower():
             return True
-        start = end
     return False
 
 
@@ -84,6 +107,15 @@ def _seen_inside(text: str, name: str) -> bool:
     return False
 
 
+def _before_name(word: str, g: Grammar) -> bool:
+    """Whether a word before a name is no part of it wherever it stands: an article, a company noun ("Skupina
+    Acme", "Softwarekonzern Acme"), a public body, a country, a lowercase particle or a descriptor ending in a
+    lowercase part ("Brussels-based Acme")."""
+    return fold(word) in g.not_names or word.casefold() in g.lex.determiners or \
+        fold(word) in place_names(g.lex.lang) or word[:1].islower() or word.rpartition("-")[2][:1].islower() or \
+        (g.compound_noun is not None and g.compound_noun.search(word) is not None)
+
+
 def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: bool = False,
              legal: bool = False) -> str | None:
     """The name at `span` when it can name a party: no sentence-initial determiner, no common word capitalised
@@ -95,13 +127,11 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     words = clean(text[start:end]).split()
     initial = _sentence_initial(text, lo, start)
     # a leading article, company noun ("Skupina Acme", "Softwarekonzern Acme"), a particle left before the name
-    # ("Mutterkonzern von Acme") or a sentence-initial word never capitalised elsewhere ("Według Acme") is not
-    # part of the name
+    # ("Mutterkonzern von Acme"), a descriptor ending in a lowercase part ("Brussels-based Acme", "Nvidia-backed
+    # Acme") or a sentence-initial word never capitalised elsewhere ("Według Acme") is not part of the name
     typed = False  # a company noun opened the run: the subject of the verb after it is named by it
-    while len(words) > 1 and (fold(words[0]) in g.not_names or words[0].casefold() in g.lex.determiners or
-                              fold(words[0]) in place_names(g.lex.lang) or words[0][:1].islower() or
-                              (g.compound_noun is not None and g.compound_noun.search(words[0]) is not None) or
-                              (initial and not _seen_inside(text, words[0]) and _common(text, words[0], g))):
+    while len(words) > 1 and (_before_name(words[0], g) or
+                              (initial and not _seen_inside(text, words[0]) and _common(text, words, g))):
         # "Mutterkonzern von Acme": a word between, and the noun names another party
         typed = not words[0][:1].islower() and (typed or fold(words[0]) in g.company_nouns or (
             g.compound_noun is not None and g.compound_noun.search(words[0]) is not None))
@@ -113,18 +143,39 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
             any(word_key(w) in g.lex.scales or word_key(w) in g.lex.currency_words for w in words):
         return None  # an acronym such as AI or EU, or the words of an amount ("Milliarden US-Dollar")
     key = fold(name)
-    if key in place_names(g.lex.lang) or key in g.not_names or word_key(name) in g.lex.months:
+    places = place_names(g.lex.lang)
+    if key in places or key in g.not_names or word_key(name) in g.lex.months or key in weekdays(g.lex.lang) or \
+            (g.lex.lang in NOUNS_CAPITALISED and key.endswith("s") and key[:-1] in places):  # "Europas"
         return None
     if len(words) == 1 and not legal and not typed and ((initial and not _seen_inside(text, name)) or
                                           (g.lex.lang in NOUNS_CAPITALISED and name[1:].islower())):
         return None  # German capitalises every noun: one such word alone is no name
+    if g.lex.lang not in NOUNS_CAPITALISED and _title_case(text, lo, start) and \
+            not any(not _title_case(text, _line_start(text, at), at) for at in _occurrences(text, name, 8)):
+        return None  # "Acme Systems To Invest $3 Billion", "Startup Acme Raises": a name only the headline writes
     return name
 
 
-def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None) -> str:
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _title_case(text: str, lo: int, pos: int) -> bool:
+    """Whether the line holding `pos` (from `lo`, its sentence's start) is written in title case, as headlines
+    often are ("Acme Systems To Invest $3 Billion In Ohio"): every word of four letters or more capitalised, four
+    at least. There a capital marks no name: a verb or "To" runs into the name before it."""
+    lo = max(lo, pos - 300)  # a headline is short: the words near the name tell
+    end, start = text.find("\n", pos, pos + 300), text.rfind("\n", lo, pos) + 1
+    words = [w for w in text[max(lo, start):end if end >= 0 else pos + 300].split()
+             if len(w) >= 4 and w[0].isalpha()]
+    return len(words) >= 4 and all(w[0].isupper() for w in words)
+
+
+def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None, g: Grammar | None = None) -> str:
     """A person named once in full and later by one name ("Jane Roe" ... "Roe said"): the full name, from the
-    first occurrence that has a capitalised word beside it; in the languages that decline names, in base form
-    ("podle Clarka" ... "s Tomem Clarkem": "Tom Clark")."""
+    first occurrence that has a capitalised word beside it, not one that is no part of a name ("laut dem
+    Beratungsunternehmen Acme"); in the languages that decline names, in base form ("podle Clarka" ... "s Tomem
+    Clarkem": "Tom Clark")."""
     if endings:
         name = base_name(text, name, endings)
     if " " in name:
@@ -137,7 +188,8 @@ def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None
             return f"{name} {base_name(text, written, endings or {}).split()[-1]}"
         if before := name_before(text, start, max(0, start - 40), gap=" "):
             first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
-            if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1):
+            if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1) and \
+                    not (g and _before_name(first, g)):
                 return f"{base_name(text, f'{first} {text[start:end]}', endings or {}).split()[0]} {name}"
     return name
 
@@ -170,10 +222,11 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
                 continue
             lo, hi = bounds(spans, start, n)
             if kind == "compound_noun":  # "der Softwarekonzern Acme": the name after the whole word
-                if text[start - 1:start].isalpha():
+                if text[start - 1:start].isalpha() and not _cited_by_noun(text, start, end, hi, found, g):
                     add(_noun_then_name(text, end, hi), lo, True)
                 continue
-            if kind == "company_noun":  # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
+            if kind == "company_noun" and not _cited_by_noun(text, start, end, hi, found, g):
+                # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
                 add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
             pos = start
             if not typed and g.auxiliary_before and \
@@ -192,6 +245,27 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             continue
         hits += [Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
     return hits
+
+
+def _cited_by_noun(text: str, start: int, end: int, hi: int, found: dict[str, list[tuple[int, int]]],
+                   g: Grammar) -> bool:
+    """Whether the party a company noun at `start`-`end` introduces is one an attribution word cites, a source
+    and no spender: the word (not a statement verb: "said the firm Acme" is the firm's own statement) ends a few
+    lowercase words before the noun ("according to the consulting firm Acme", "ifølge analyseselskapet Acme"),
+    or, written after its party, follows the name ("konsulttiyhtiö Acmen mukaan")."""
+    attribution = found["attribution"]
+    while start > 0 and text[start - 1].isalpha():
+        start -= 1  # the whole word a compound's head closes
+    i = bisect.bisect_right(attribution, (start, start)) - 1
+    if i >= 0 and attribution[i] not in found["statement_cue"]:
+        between = text[attribution[i][1]:start].split()
+        if len(between) <= 3 and all(w.isalpha() and w.islower() for w in between):
+            return True
+    if (span := _noun_then_name(text, end, hi)) is None:
+        return False
+    j = bisect.bisect_left(attribution, (span[1], span[1]))
+    return j < len(attribution) and fold(text[attribution[j][0]:attribution[j][1]]) in g.postpositions and \
+        not text[span[1]:attribution[j][0]].strip(" \u00a0")
 
 
 def _attributed(text: str, span: tuple[int, int], attribution: list[tuple[int, int]]) -> bool:
@@ -232,20 +306,44 @@ def _party_at(text: str, span: tuple[int, int], lo: int, g: Grammar, parties: Hi
     if listed := next((h for h in parties.near(span[0], span[1]) if h.start < span[1] and h.end > span[0]), None):
         return listed.label
     if name := _name_ok(text, span, lo, g):
-        return _full_name(text, name, g.lex.name_endings)
+        return _full_name(text, name, g.lex.name_endings, g)
     return ""
+
+
+def _trimmed(text: str, lo: int, hi: int) -> int:
+    """The end of text[lo:hi] without its trailing spaces (no copy of a long sentence per verb)."""
+    while hi > lo and text[hi - 1] in " \u00a0":
+        hi -= 1
+    return hi
+
+
+def _closing_mark(text: str, lo: int, hi: int) -> str:
+    """The last character of text[lo:hi] before its trailing spaces ('' if none)."""
+    end = _trimmed(text, lo, hi)
+    return text[end - 1] if end > lo else ""
+
+
+def _last_marks(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The last two aside marks between `lo` and `hi`, as a scan of text[lo:hi] finds them: searched back from
+    `hi` in growing windows, so that a long sentence is not scanned whole for each of its verbs."""
+    width = 256
+    while True:
+        window = max(lo, hi - width)
+        marks = [m.span() for m in _ASIDE_MARK.finditer(text, window, hi)]
+        if len(marks) >= 2 or window == lo:
+            return marks[-2:]
+        width *= 4
 
 
 def _after_aside(text: str, first: int, start: int) -> bool:
     """Whether the comma or dash before a verb at `start` closes an aside opened right after a short name ("Acme,
     a unit of Beta Ltd, said", "Die Acme AG – ein Betreiber – teilte", "Компания «Акме», оператор, заявила"): the
     verb's subject is that name, and a name after the verb is what it says or whom it tells, not who speaks."""
-    head = text[first:start].rstrip(" \u00a0")[:-1]  # without the mark that closes the aside
-    marks = [m.start() for m in _ASIDE_MARK.finditer(head)]
+    marks = [a for a, _ in _last_marks(text, first, _trimmed(text, first, start) - 1)]  # not the closing mark
     if not marks:
         return False
     # a name, perhaps after an article or a company noun ("la société Acme", "Компания «Акме»")
-    words = head[marks[-2] + 1 if len(marks) > 1 else 0:marks[-1]].split()
+    words = text[marks[-2] + 1 if len(marks) > 1 else first:marks[-1]].split()
     subject = [w for w in (w.strip("\"'“”„«»–—").rstrip(".") for w in words) if w]
     return 0 < len(subject) <= 4 and subject[-1][:1].isupper() and sum(not w[:1].isupper() for w in subject) <= 1 \
         and not any(c.isdigit() for w in subject for c in w)
@@ -255,18 +353,33 @@ def _apposed_speaker(text: str, first: int, start: int, speakers: Hits, g: Gramm
     """The name set off by commas or dashes right before a verb at `start`, after the title it names ("The
     group's chairman, Jane Roe, said", "Il presidente del gruppo, Marco Bellandi, ha annunciato"): the aside is
     the verb's subject itself, not words it reports ("…, said Roe") or an aside about a subject before it. One
-    word alone ("near Austin, Texas, said") names a party only where a table lists it."""
-    close = first + len(text[first:start].rstrip(" \u00a0")) - 1  # the mark that closes the aside
-    marks = list(_ASIDE_MARK.finditer(text, first, close))
+    word alone ("near Austin, Texas, said") names a party only where a table lists it. Nor is it one where the
+    words before the aside hold a figure: the aside ends reported words ("$3 billion on sites in Austin, New
+    York, said a spokesman"), where a title would stand ("Acme will spend $3 billion, its chief, Jane Roe, said")."""
+    close = _trimmed(text, first, start) - 1  # the mark that closes the aside
+    marks = _last_marks(text, first, close)
     if not marks:
         return ""
-    opened = marks[-1].end()
+    head = text[marks[-2][1] if len(marks) > 1 else first:marks[-1][0]]
+    if any(c.isdigit() for c in head):
+        return ""
+    opened = marks[-1][1]
     span = name_before(text, close, opened)
     if span is None or text[opened:span[0]].strip(" \u00a0"):
         return ""
     if company := next((h.label for h in speakers.near(*span) if h.start < span[1] and h.end > span[0]), ""):
         return company
     return _party_at(text, span, first, g, parties) if " " in text[span[0]:span[1]] else ""
+
+
+def _reporter(text: str, first: int, start: int, before: Hit, g: Grammar, parties: Hits) -> str:
+    """The party named right before a verb at `start` after the words it reports, set off by a comma ("Acme
+    will spend $3 billion, Jane Roe said"), where a company is named earlier in the sentence: the verb's
+    subject, not that company; '' where the name is the company itself ("Acme said") or none stands there."""
+    span = name_before(text, start, max(first, before.end))
+    if span is None or _closing_mark(text, first, span[0]) not in _ASIDE_END:
+        return ""
+    return _party_at(text, span, first, g, parties)
 
 
 def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Spans, companies: list[Hit],
@@ -296,16 +409,18 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
         after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
                       and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
-        closing = text[first:start].rstrip(" \u00a0")
-        if apposed := _apposed_speaker(text, first, start, speakers, g, parties) if closing.endswith(_ASIDE_END) \
-                else "":
+        closing = _closing_mark(text, first, start)
+        if apposed := _apposed_speaker(text, first, start, speakers, g, parties) if closing and \
+                closing in _ASIDE_END else "":
             label = apposed
-        elif closing.endswith(REPORTED_END) and not _after_aside(text, first, start):
+        elif closing and closing in REPORTED_END and not _after_aside(text, first, start):
             # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
             # Roe): its subject comes after it, and a company named in the reported words is not the speaker
             named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
                 if sentence in sentences else ""
             label = after.label if after else named or (before.label if before else "")
+        elif before and sentence in sentences and (own := _reporter(text, first, start, before, g, parties)):
+            label = own  # "Acme will spend $3 billion, Roe said": the name the verb follows, not the company
         else:
             speaker = before or after
             label = speaker.label if speaker else \

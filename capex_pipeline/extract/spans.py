@@ -20,11 +20,17 @@ MAX_SCAN_DISTANCE = 160  # characters: beyond this a keyword says nothing about 
 
 
 def _lowercase_after(text: str, pos: int) -> bool:
-    """The first letter after the spaces at pos is lowercase (False in scripts without case)."""
+    """The word after the spaces at pos starts with a lowercase letter (False in scripts without case) and has
+    no capital inside: a name written so ("xAI", "iPhone maker", "eBay") may open a sentence."""
     end = min(len(text), pos + 4)
     while pos < end and text[pos] in " \u00a0\t":
         pos += 1
-    return pos < end and text[pos].islower()
+    if not (pos < end and text[pos].islower()):
+        return False
+    word_end = pos
+    while word_end < len(text) and word_end - pos < 24 and text[word_end].isalnum():
+        word_end += 1
+    return not any(c.isupper() for c in text[pos:word_end])
 
 
 def _word_before(text: str, pos: int) -> str:
