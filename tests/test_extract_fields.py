@@ -33,6 +33,8 @@ def _first(text: str, lang: str) -> tuple[str, str | None, str | None]:
     ("Das Tochterunternehmen Trelvio Cloud investiert 300 Millionen Euro.", "de", "Trelvio Cloud"),
     ("Het chipbedrijf Borvanta investeert 600 miljoen euro in een fabriek.", "nl", "Borvanta"),
     ("Datakeskuskehittäjä Nordkraft investoi 1,5 miljardia euroa Kouvolaan.", "fi", "Nordkraft"),
+    ("Datacenteroperatören Nordkraft investerar 10 miljarder kronor i Luleå.", "sv", "Nordkraft"),
+    ("Datacenterexploitant Dravik investeert 600 miljoen euro in Groningen.", "nl", "Dravik"),
 ])
 def test_a_company_outside_the_tables_is_read_from_its_sentence(text: str, lang: str, company: str) -> None:
     assert _first(text, lang)[1] == company
