@@ -289,6 +289,7 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
             tables.publish_delta(con, mart.table, gate.kept, step="fct_claims", keep=keep, state=todo,
                                  quarantine=quarantine, run_id=context.run.run_id, rebuild=rebuild,
+                                 changes=package_data.sql("fct_changes.sql"),
                                  annotate=(lambda c: marts.comment(c, mart)) if rebuild else None)
 
         yield from _publish(context, con, "fct_claims", gate,
@@ -305,12 +306,13 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
               deps=[dg.AssetKey(u) for u in mart.upstream], owners=["team:capex-analytics"], pool=POOL)
     def _build(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as con:
-            count = marts.publish(con, mart)
+            count, how = marts.refresh(con, mart)
             head = tables.read_frame(con, f"SELECT * FROM {mart.table} LIMIT {PREVIEW_ROWS}")
             charted = tables.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year, metric "
                                                 f"LIMIT {CHART_ROWS}") if mart is marts.CAPEX_CONSENSUS else None
         metadata = _table_metadata(mart.table, head, None, [c for c in head.columns if c in mart.preview], mart)
         metadata["dagster/row_count"] = count
+        metadata["build"] = how  # rebuilt whole, updated for what changed upstream, or unchanged
         if charted is not None and charted.height:
             chart = charts.consensus_chart(charted, Path(duckdb.database).resolve().parent / "charts" /
                                            "capex_consensus.png")

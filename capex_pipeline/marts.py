@@ -28,6 +28,7 @@ class Mart:
     lineage: dict[str, tuple[str, str]]  # column -> (upstream asset, its column)
     upstream: tuple[str, ...]
     preview: tuple[str, ...] = ()
+    update: str | None = None  # "doc" or "company": what a derived mart is kept up to date by (`refresh`)
 
     @property
     def table(self) -> str:
@@ -37,6 +38,14 @@ class Mart:
     def digest(self) -> str:
         """Of its SQL: part of an incremental mart's row keys, so a changed query rebuilds every row."""
         return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
+
+    @property
+    def state_digest(self) -> str:
+        """Of all the SQL its rows come from, as `refresh` runs it: a change to any of it rebuilds the mart."""
+        parts = [self.sql, str(self.update)]
+        parts += [package_data.sql(f"marts/update_{self.update}.sql")] if self.update else []
+        parts += [package_data.sql("marts/figures.sql")] if "figures()" in self.sql else []
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 def load(name: str) -> Mart:
@@ -49,7 +58,8 @@ def load(name: str) -> Mart:
         columns[column] = entry["comment"]
         lineage[column] = (asset or upstream[0], source)
     return Mart(name=name, description=spec["description"], sql=package_data.sql(f"marts/{name}.sql"),
-                columns=columns, lineage=lineage, upstream=upstream, preview=tuple(spec.get("preview", ())))
+                columns=columns, lineage=lineage, upstream=upstream, preview=tuple(spec.get("preview", ())),
+                update=spec.get("update"))
 
 
 FCT_CLAIMS, DIM_ARTICLES, CAPEX_CONSENSUS, SOURCE_DISAGREEMENTS, FX_AUDIT = ALL = tuple(load(n) for n in NAMES)
@@ -60,17 +70,54 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
-    """(Re)build one mart with its comments in one transaction; returns its row count."""
+def refresh(con: duckdb.DuckDBPyConnection, mart: Mart) -> tuple[int, str]:
+    """Bring a derived mart up to date in one transaction: only the articles or companies its upstream step's
+    publishes changed since the mart's last build (`staging.changes`, `update_<doc|company>.sql`), or the whole
+    mart when it has no state, its SQL changed or the upstream table was rebuilt. Returns (rows, what was done:
+    "rebuilt", "updated" or "unchanged"). A failure rolls back the mart and its state together."""
     tables.ensure_schema(con)
+    step = mart.upstream[0]
     with tables.transaction(con):
-        return build(con, mart)
+        state = con.execute(f"SELECT seq, digest FROM {tables.MART_STATE} WHERE mart = ?", [mart.name]).fetchone()
+        latest, reset = con.execute(f"SELECT coalesce(max(seq), 0), coalesce(max(seq) FILTER (WHERE doc IS NULL), 0) "
+                                    f"FROM {tables.CHANGES} WHERE step = ?", [step]).fetchone() or (0, 0)
+        if (mart.update is None or state is None or state[1] != mart.state_digest or reset > state[0]
+                or not tables.table_exists(con, mart.table)):
+            how = "rebuilt"
+            build(con, mart)
+        elif latest > state[0]:
+            how = "updated"
+            _update(con, mart, step, state[0])
+        else:
+            how = "unchanged"
+        con.execute(f"DELETE FROM {tables.MART_STATE} WHERE mart = ?", [mart.name])
+        con.execute(f"INSERT INTO {tables.MART_STATE} VALUES (?, ?, ?)", [mart.name, latest, mart.state_digest])
+        # changes every mart of this upstream has consumed are pruned (the latest stays: the sequence's anchor)
+        consumers = [m.name for m in DERIVED if m.upstream[0] == step]
+        con.execute(f"DELETE FROM {tables.CHANGES} WHERE step = ? AND seq < (SELECT min(seq) FROM "
+                    f"{tables.MART_STATE} WHERE list_contains(?, mart) AND seq IS NOT NULL)", [step, consumers])
+        return int(tables.scalar(con, f"SELECT count(*) FROM {mart.table}")), how
+
+
+def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int) -> None:
+    """The mart's rows of the docs or companies `step` changed after change `since`, replaced."""
+    key = "doc" if mart.update == "doc" else "company"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _changed AS SELECT DISTINCT {key} FROM {tables.CHANGES} "
+                f"WHERE step = ? AND seq > ? AND {key} IS NOT NULL", [step, since])
+    scoped = "(SELECT * FROM marts.fct_claims WHERE doc IN (SELECT doc FROM _scope))"
+    con.execute(package_data.sql(f"marts/update_{mart.update}.sql").format(
+        table=mart.table, sql=mart.sql, figures=_figures(scoped) if "figures()" in mart.sql else ""))
+    con.execute("DROP TABLE _changed")
+
+
+def _figures(claims: str = "marts.fct_claims") -> str:
+    return package_data.sql("marts/figures.sql").format(claims=claims)
 
 
 def build(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
     """(Re)build one mart with its comments within the caller's transaction; returns its row count."""
     if "figures()" in mart.sql:  # the macro binds marts.fct_claims when created, so only where it is used
-        con.execute(package_data.sql("marts/figures.sql"))
+        con.execute(_figures())
     con.execute(f"CREATE OR REPLACE TABLE {mart.table} AS {mart.sql}")
     comment(con, mart)
     return int(tables.scalar(con, f"SELECT count(*) FROM {mart.table}"))

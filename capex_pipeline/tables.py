@@ -26,6 +26,8 @@ QUARANTINE = "quality.quarantine"
 VALIDATIONS = "quality.validations"
 FILE_INDEX = "raw.file_index"
 STEP_STATE = "staging.step_state"
+CHANGES = "staging.changes"  # what each publish changed, for the derived marts
+MART_STATE = "staging.mart_state"
 ARTICLES_INCOMING = "raw.articles_incoming"  # this run's reads, until raw_articles publishes them
 # The gated steps and the table each publishes, in pipeline order.
 STEP_TABLES = {"raw_articles": RAW_ARTICLES, "claims": CLAIMS, "usd_claims": USD_CLAIMS, "fct_claims": FCT_CLAIMS}
@@ -122,6 +124,7 @@ def publish_articles(con: duckdb.DuckDBPyConnection, *, unchanged: pl.DataFrame,
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
     with _registered(con, _unchanged=unchanged, _kept=kept, _index=index, _q=q), transaction(con):
+        log_changes(con, "raw_articles", None if unchanged.is_empty() else package_data.sql("article_changes.sql"))
         con.execute(package_data.sql("publish_articles.sql"))
 
 
@@ -157,21 +160,34 @@ def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, keep: pl
 
 def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
                   keep: pl.DataFrame, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
-                  rebuild: bool = False,
+                  rebuild: bool = False, changes: str | None = None,
                   annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
     """Replace the rows, quarantine rows and state of every article outside `keep` with `frame`, `quarantine`
     and `state`, in one transaction (`sql/publish_delta.sql`); `rebuild`: the table is made anew from `frame`'s
-    columns in that transaction (a failure leaves the old one), then `annotate`d."""
+    columns in that transaction (a failure leaves the old one), then `annotate`d. `changes`: the SQL of the
+    (doc, company) rows replaced or added, logged for the marts derived from `table` (`log_changes`)."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
     with _registered(con, _keep=keep.select("doc"), _frame=frame, _q=q, _state=state.select("doc", "key")), \
             transaction(con):
+        if changes is not None:
+            log_changes(con, step, None if rebuild or keep.is_empty() or not table_exists(con, table) else changes)
         if rebuild:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         _add_new_columns(con, table, "_frame")
         con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
         if annotate:
             annotate(con)
+
+
+def log_changes(con: duckdb.DuckDBPyConnection, step: str, rows: str | None) -> None:
+    """Log, within the caller's transaction, the (doc, company) rows `rows` selects as what `step`'s publish
+    changes, for the derived marts (`marts.refresh`); None: everything changed (a first or full build)."""
+    if rows is None:  # a rebuild supersedes the changes before it; the last row stays, as the sequence's anchor
+        con.execute(f"DELETE FROM {CHANGES} WHERE step = $step AND seq < (SELECT max(seq) FROM {CHANGES} "
+                    "WHERE step = $step)", {"step": step})
+    rows = rows or "SELECT NULL::VARCHAR AS doc, NULL::VARCHAR AS company"
+    con.execute(package_data.sql("log_changes.sql").format(rows=rows), {"step": step})
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
@@ -278,6 +294,8 @@ def load_lake(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
                     f"QUALIFY row_number() OVER (PARTITION BY {LAKE_KEYS[lake_table]} ORDER BY month, doc) = 1",
                     [files[lake_table]])
     steps = list(LAKE_QUARANTINE)
+    for step in ("raw_articles", "fct_claims"):  # tables replaced whole: marts derived from them rebuild
+        log_changes(con, step, None)
     con.execute(f"DELETE FROM {QUARANTINE} WHERE step IN (SELECT unnest(?))", [[*steps, "fct_claims"]])
     quarantined = [f for step in steps for f in files.get(LAKE_QUARANTINE[step], [])]
     if quarantined:
