@@ -128,11 +128,17 @@ def publish_articles(con: duckdb.DuckDBPyConnection, *, unchanged: pl.DataFrame,
         con.execute(package_data.sql("publish_articles.sql"))
 
 
-def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: pl.DataFrame) -> pl.DataFrame:
-    """`current` (doc, key) with `keep`: whether `step`'s table already holds that article at that key."""
+def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: str, suffix: str,
+              refresh: bool = False) -> tuple[int, pl.DataFrame]:
+    """(kept, todo) of `step`: `current` selects (doc, key) of what the step's input holds now (`suffix` is
+    appended to each key); the articles whose rows the step's table holds for the same key stay in this
+    connection's temporary table _keep (`kept` of them), and `todo` (doc, key) are the rest, which the step
+    (re)does (all of them when `refresh`). In SQL: the corpus' keys never come into Python."""
     ensure_schema(con)
-    with _registered(con, _current=current):
-        return read_frame(con, package_data.sql("step_todo.sql"), [step])
+    con.execute(package_data.sql("step_todo.sql").format(current=current),
+                {"suffix": suffix, "refresh": refresh, "step": step})
+    con.execute(package_data.sql("step_keep.sql"))
+    return int(scalar(con, "SELECT count(*) FROM _keep")), read_frame(con, "SELECT doc, key FROM _todo")
 
 
 def read_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame) -> pl.DataFrame:
@@ -149,29 +155,29 @@ def stream_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame, ba
             yield pl.from_arrow(chunk)  # type: ignore[misc]
 
 
-def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, keep: pl.DataFrame,
-               frame: pl.DataFrame) -> int:
-    """How many of `frame`'s `column` values rows of `table` that stay (docs in `keep`) already have."""
+def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, frame: pl.DataFrame) -> int:
+    """How many of `frame`'s `column` values rows of `table` that stay (docs in _keep, `step_todo`) already
+    have."""
     if not table_exists(con, table) or frame.is_empty():
         return 0
-    with _registered(con, _keep=keep.select("doc"), _frame=frame.select(column)):
+    with _registered(con, _frame=frame.select(column)):
         return int(scalar(con, package_data.sql("collisions.sql").format(table=table, column=column)))
 
 
 def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
-                  keep: pl.DataFrame, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
+                  kept: int, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
                   rebuild: bool = False, changes: str | None = None,
                   annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
-    """Replace the rows, quarantine rows and state of every article outside `keep` with `frame`, `quarantine`
+    """Replace the rows, quarantine rows and state of every article outside _keep (`step_todo`: `kept` of
+    them) with `frame`, `quarantine`
     and `state`, in one transaction (`sql/publish_delta.sql`); `rebuild`: the table is made anew from `frame`'s
     columns in that transaction (a failure leaves the old one), then `annotate`d. `changes`: the SQL of the
     (doc, company) rows replaced or added, logged for the marts derived from `table` (`log_changes`)."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
-    with _registered(con, _keep=keep.select("doc"), _frame=frame, _q=q, _state=state.select("doc", "key")), \
-            transaction(con):
+    with _registered(con, _frame=frame, _q=q, _state=state.select("doc", "key")), transaction(con):
         if changes is not None:
-            log_changes(con, step, None if rebuild or keep.is_empty() or not table_exists(con, table) else changes)
+            log_changes(con, step, None if rebuild or not kept or not table_exists(con, table) else changes)
         if rebuild:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         _add_new_columns(con, table, "_frame")
@@ -201,14 +207,13 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) ->
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
 
 
-def kept_totals(con: duckdb.DuckDBPyConnection, table: str, keep: pl.DataFrame, *aggregates: str) -> tuple[Any, ...]:
-    """`aggregates` (0 when there are no rows) over the rows of `table` whose doc is in `keep`: the rows a delta
-    leaves as they are."""
-    if not table_exists(con, table) or keep.is_empty():
+def kept_totals(con: duckdb.DuckDBPyConnection, table: str, kept: int, *aggregates: str) -> tuple[Any, ...]:
+    """`aggregates` (0 when there are no rows) over the rows of `table` whose doc is in _keep (`step_todo`:
+    `kept` of them): the rows a delta leaves as they are."""
+    if not table_exists(con, table) or not kept:
         return tuple(0 for _ in aggregates)
     columns = ", ".join(f"coalesce({a}, 0)" for a in aggregates)
-    with _registered(con, _keep=keep.select("doc")):
-        rows = con.execute(f"SELECT {columns} FROM {table} WHERE doc IN (SELECT doc FROM _keep)").fetchall()
+    rows = con.execute(f"SELECT {columns} FROM {table} WHERE doc IN (SELECT doc FROM _keep)").fetchall()
     return tuple(float(v) if isinstance(v, float) else int(v) for v in rows[0])
 
 

@@ -1,0 +1,4 @@
+-- What the claims of each article depend on besides the extractor (whose fingerprint the caller appends): its
+-- content, language and publication date, joined as steps.article_keys joins them.
+SELECT doc, concat_ws('|', sha256, coalesce(lang, ''), coalesce(CAST(published AS VARCHAR), '')) AS key
+FROM raw.articles
