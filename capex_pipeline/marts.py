@@ -28,7 +28,7 @@ class Mart:
     lineage: dict[str, tuple[str, str]]  # column -> (upstream asset, its column)
     upstream: tuple[str, ...]
     preview: tuple[str, ...] = ()
-    update: str | None = None  # "doc" or "company": what a derived mart is kept up to date by (`refresh`)
+    update: str | None = None  # "doc" or "group": what a derived mart is kept up to date by (`refresh`)
 
     @property
     def table(self) -> str:
@@ -43,7 +43,8 @@ class Mart:
     def state_digest(self) -> str:
         """Of all the SQL its rows come from, as `refresh` runs it: a change to any of it rebuilds the mart."""
         parts = [self.sql, str(self.update)]
-        parts += [package_data.sql(f"marts/update_{self.update}.sql")] if self.update else []
+        if self.update:
+            parts += [package_data.sql(f"marts/{f}_{self.update}.sql") for f in ("changed", "update")]
         parts += [package_data.sql("marts/figures.sql")] if "figures()" in self.sql else []
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
@@ -71,8 +72,8 @@ def _quote(text: str) -> str:
 
 
 def refresh(con: duckdb.DuckDBPyConnection, mart: Mart) -> tuple[int, str]:
-    """Bring a derived mart up to date in one transaction: only the articles or companies its upstream step's
-    publishes changed since the mart's last build (`staging.changes`, `update_<doc|company>.sql`), or the whole
+    """Bring a derived mart up to date in one transaction: only the articles or groups its upstream step's
+    publishes changed since the mart's last build (`staging.changes`, `update_<doc|group>.sql`), or the whole
     mart when it has no state, its SQL changed or the upstream table was rebuilt. Returns (rows, what was done:
     "rebuilt", "updated" or "unchanged"). A failure rolls back the mart and its state together."""
     tables.ensure_schema(con)
@@ -100,10 +101,8 @@ def refresh(con: duckdb.DuckDBPyConnection, mart: Mart) -> tuple[int, str]:
 
 
 def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int) -> None:
-    """The mart's rows of the docs or companies `step` changed after change `since`, replaced."""
-    key = "doc" if mart.update == "doc" else "company"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _changed AS SELECT DISTINCT {key} FROM {tables.CHANGES} "
-                f"WHERE step = ? AND seq > ? AND {key} IS NOT NULL", [step, since])
+    """The mart's rows of the articles or groups `step` changed after change `since`, replaced."""
+    con.execute(package_data.sql(f"marts/changed_{mart.update}.sql"), {"step": step, "since": since})
     scoped = "(SELECT * FROM marts.fct_claims WHERE doc IN (SELECT doc FROM _scope))"
     con.execute(package_data.sql(f"marts/update_{mart.update}.sql").format(
         table=mart.table, sql=mart.sql, figures=_figures(scoped) if "figures()" in mart.sql else ""))

@@ -172,7 +172,7 @@ def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
     them) with `frame`, `quarantine`
     and `state`, in one transaction (`sql/publish_delta.sql`); `rebuild`: the table is made anew from `frame`'s
     columns in that transaction (a failure leaves the old one), then `annotate`d. `changes`: the SQL of the
-    (doc, company) rows replaced or added, logged for the marts derived from `table` (`log_changes`)."""
+    (doc, company, metric, year) rows replaced or added, logged for the marts derived from `table` (`log_changes`)."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
     with _registered(con, _frame=frame, _q=q, _state=state.select("doc", "key")), transaction(con):
@@ -187,12 +187,12 @@ def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 
 def log_changes(con: duckdb.DuckDBPyConnection, step: str, rows: str | None) -> None:
-    """Log, within the caller's transaction, the (doc, company) rows `rows` selects as what `step`'s publish
-    changes, for the derived marts (`marts.refresh`); None: everything changed (a first or full build)."""
+    """Log, within the caller's transaction, the (doc, company, metric, year) rows `rows` selects as what
+    `step`'s publish changes, for the derived marts (`marts.refresh`); None: everything changed (a full build)."""
     if rows is None:  # a rebuild supersedes the changes before it; the last row stays, as the sequence's anchor
         con.execute(f"DELETE FROM {CHANGES} WHERE step = $step AND seq < (SELECT max(seq) FROM {CHANGES} "
                     "WHERE step = $step)", {"step": step})
-    rows = rows or "SELECT NULL::VARCHAR AS doc, NULL::VARCHAR AS company"
+    rows = rows or "SELECT NULL::VARCHAR AS doc, NULL AS company, NULL AS metric, NULL AS year"
     con.execute(package_data.sql("log_changes.sql").format(rows=rows), {"step": step})
 
 

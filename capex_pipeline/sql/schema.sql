@@ -33,10 +33,11 @@ CREATE TABLE IF NOT EXISTS raw.file_index (
 -- changed, and a step whose gate failed catches up on the next run.
 CREATE TABLE IF NOT EXISTS staging.step_state (step VARCHAR, doc VARCHAR, key VARCHAR);
 
--- What a step's publish changed, for the marts derived from its table (marts.py): one row per article and
--- company of the rows it replaced or added, under the publish's sequence number; a row with no doc says that
--- everything may have changed (a full rebuild). Rows every derived mart has consumed are pruned.
-CREATE TABLE IF NOT EXISTS staging.changes (step VARCHAR, seq BIGINT, doc VARCHAR, company VARCHAR);
+-- What a step's publish changed, for the marts derived from its table (marts.py): the articles of the rows it
+-- replaced or added, with each row's company, metric and year, under the publish's sequence number; a row with
+-- no doc says that everything may have changed (a full rebuild). Rows every derived mart has consumed are pruned.
+CREATE TABLE IF NOT EXISTS staging.changes (step VARCHAR, seq BIGINT, doc VARCHAR, company VARCHAR, metric VARCHAR,
+                                            year BIGINT);
 
 -- The last change (seq) of its upstream step each derived mart holds, and the digest of the SQL it was built
 -- with: a mart updates only what changed since, and rebuilds whole when its SQL changed or it has no state.
