@@ -54,7 +54,6 @@ class WarehouseResource(dg.ConfigurableResource):
     # this it evicts pages (written to the file or its temp folder) instead of growing the process.
     memory_limit: str = os.environ.get("CAPEX_DUCKDB_MEMORY_LIMIT", warehouse.WRITER_MEMORY_LIMIT)
     _writing: ExitStack | None = PrivateAttr(default=None)
-    _database: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         db = Path(self.database)
@@ -73,16 +72,15 @@ class WarehouseResource(dg.ConfigurableResource):
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._writing is not None:
-            self._writing.close()  # the database first, then the lock
+            self._writing.close()
             self._writing = None
-            self._database = None
 
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the warehouse; a full, read-only or forbidden disk becomes WarehouseUnavailable with
         one line instead of DuckDB's traceback."""
         try:
-            with self._connect() as con:
+            with warehouse.connect(self.database) as con:
                 warehouse.limit_memory(con, self.memory_limit)
                 yield con
         except (OSError, duckdb.Error) as exc:
@@ -90,24 +88,6 @@ class WarehouseResource(dg.ConfigurableResource):
                 raise warehouse.WarehouseUnavailable(f"cannot write the database at {self.database}: "
                                                      f"{reason}") from exc
             raise
-
-
-    @contextmanager
-    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Under the run's writer lock, a connection (cursor) of one database the run opens once and keeps
-        until its end: each step would otherwise open the file again, reading its catalogue, and start with
-        an empty buffer pool. Without the lock (a resource used outside a run), a connection of its own."""
-        if self._writing is None:
-            with warehouse.connect(self.database) as con:
-                yield con
-            return
-        if self._database is None:
-            self._database = self._writing.enter_context(warehouse.connect(self.database))
-        con = self._database.cursor()
-        try:
-            yield con
-        finally:
-            con.close()
 
 
 class GxResource(dg.ConfigurableResource):
