@@ -170,9 +170,9 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duck
 
 
 def _work(con: duckdb_.DuckDBPyConnection, step: str, current: str, suffix: str,
-          full_refresh: bool = False) -> tuple[int, pl.DataFrame]:
-    """(kept, todo): how many articles `step` keeps the rows of (in the connection's _keep table), and those it
-    must (re)do; `current` (SQL) selects (doc, key) of the step's input, `suffix` what else its rows depend on."""
+          full_refresh: bool = False) -> tables.Work:
+    """What `step` keeps (the connection's _keep table) and must (re)do; `current` (SQL) selects (doc, key) of
+    the step's input, `suffix` what else its rows depend on."""
     return tables.step_todo(con, step, current, suffix, full_refresh)
 
 
@@ -203,8 +203,9 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
     With a Dask scheduler configured (`capex run --dask-scheduler`, $CAPEX_DASK_SCHEDULER), the extraction
     runs on its workers; the metadata says where it ran and how many batches each worker computed."""
     with duckdb.get_connection() as con, dask.mapper() as mapper:
-        kept, todo = _work(con, "claims", package_data.sql("claims_current.sql"), steps.extractor_fingerprint(),
-                           corpus.full_refresh)
+        work = _work(con, "claims", package_data.sql("claims_current.sql"), steps.extractor_fingerprint(),
+                     corpus.full_refresh)
+        todo = work.todo
         frame, malformed = steps.extract_batches(
             tables.stream_docs(con, package_data.sql("article_texts.sql"), todo, batch_size(todo.height, mapper)),
             todo.height, mapper)
@@ -215,7 +216,7 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
         _unique_across(con, gate, tables.CLAIMS, "claim_id")
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            tables.publish_delta(con, tables.CLAIMS, gate.kept, step="claims", kept=kept, state=todo,
+            tables.publish_delta(con, tables.CLAIMS, gate.kept, step="claims", work=work,
                                  quarantine=quarantine, run_id=context.run.run_id)
 
         reused = int(tables.scalar(con, f"SELECT count(*) FROM {tables.CLAIMS}")) - gate.kept.height \
@@ -224,6 +225,7 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
                             ["doc", "quote", "value", "currency", "qualifier", "year", "metric", "company", "source"],
                             write,
                             {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts()),
+                             "articles_compared": work.compared,
                              "articles_extracted": todo.height, "claims_extracted": frame.height,
                              "full_refresh": corpus.full_refresh, **where}
                             | ({"claims_reused": reused} if gate.passed else {}))
@@ -238,7 +240,8 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
     with duckdb.get_connection() as con:
         tables.ensure_schema(con)
         # the rates are an input too: a new rates file or ECB history redoes every article's USD rows
-        kept, todo = _work(con, "usd_claims", package_data.sql("usd_current.sql"), fx.rates_key())
+        work = _work(con, "usd_claims", package_data.sql("usd_current.sql"), fx.rates_key())
+        todo = work.todo
         frame = fx.convert(tables.read_docs(con, package_data.sql("usd_input.sql"), todo))
         gate = run_gate(gx, frame, "usd_claims", "usd_claims")
         _unique_across(con, gate, tables.USD_CLAIMS, "claim_id")
@@ -246,12 +249,13 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
             "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation")
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            tables.publish_delta(con, tables.USD_CLAIMS, gate.kept, step="usd_claims", kept=kept, state=todo,
+            tables.publish_delta(con, tables.USD_CLAIMS, gate.kept, step="usd_claims", work=work,
                                  quarantine=quarantine, run_id=context.run.run_id)
 
         yield from _publish(context, con, "usd_claims", gate,
                             ["doc", "quote", "currency", "usd_value", "fx_rate", "fx_date", "fx_basis"], write,
                             {"implied_vs_ecb_rates": dg.MetadataValue.md(_markdown(implied)),
+                             "articles_compared": work.compared, "articles_converted": todo.height,
                              "max_abs_implied_deviation": float(implied["implied_deviation"].abs().max() or 0.0)
                              if implied.height else 0.0,
                              "fx_basis": dg.MetadataValue.json(frame["fx_basis"].value_counts().to_dicts())})
@@ -268,7 +272,8 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
     with duckdb.get_connection() as con:
         tables.ensure_schema(con)
         rebuild = not tables.same_columns(con, mart.sql, mart.table)
-        kept, todo = _work(con, "fct_claims", package_data.sql("fct_current.sql"), mart.digest, rebuild)
+        work = _work(con, "fct_claims", package_data.sql("fct_current.sql"), mart.digest, rebuild)
+        kept, todo = work.kept, work.todo
         frame = tables.read_frame(con, f"SELECT * FROM ({mart.sql}) WHERE list_contains($docs, doc)",
                                   {"docs": todo["doc"].to_list()}) if kept else tables.read_frame(con, mart.sql)
         counts = tables.reconcile_counts(con)
@@ -283,7 +288,7 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
                   "mart rows do not reconcile")
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            tables.publish_delta(con, mart.table, gate.kept, step="fct_claims", kept=kept, state=todo,
+            tables.publish_delta(con, mart.table, gate.kept, step="fct_claims", work=work,
                                  quarantine=quarantine, run_id=context.run.run_id, rebuild=rebuild,
                                  changes=package_data.sql("fct_changes.sql"),
                                  annotate=(lambda c: marts.comment(c, mart)) if rebuild else None)
@@ -292,7 +297,7 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
                             ["company", "metric", "year", "quote", "currency", "qualifier", "usd_value", "source"],
                             write,
                             {**{f"reconcile/{k}": v for k, v in counts.items()},
-                             "articles_rebuilt": todo.height,
+                             "articles_compared": work.compared, "articles_rebuilt": todo.height,
                              "usd_total_bn": round((kept_usd + float(gate.kept["usd_value"].sum() or 0.0)) / 1e9, 2)},
                             mart=mart)
 

@@ -79,24 +79,16 @@ def refresh(con: duckdb.DuckDBPyConnection, mart: Mart) -> tuple[int, str]:
     tables.ensure_schema(con)
     step = mart.upstream[0]
     with tables.transaction(con):
-        state = con.execute(f"SELECT seq, digest FROM {tables.MART_STATE} WHERE mart = ?", [mart.name]).fetchone()
-        latest, reset = con.execute(f"SELECT coalesce(max(seq), 0), coalesce(max(seq) FILTER (WHERE doc IS NULL), 0) "
-                                    f"FROM {tables.CHANGES} WHERE step = ?", [step]).fetchone() or (0, 0)
-        if (mart.update is None or state is None or state[1] != mart.state_digest or reset > state[0]
-                or not tables.table_exists(con, mart.table)):
+        seen = tables.since(con, mart.name, (step,), mart.state_digest)
+        if mart.update is None or seen.taken is None or not tables.table_exists(con, mart.table):
             how = "rebuilt"
             build(con, mart)
-        elif latest > state[0]:
+        elif seen.latest[step] > seen.taken[step]:
             how = "updated"
-            _update(con, mart, step, state[0])
+            _update(con, mart, step, seen.taken[step])
         else:
             how = "unchanged"
-        con.execute(f"DELETE FROM {tables.MART_STATE} WHERE mart = ?", [mart.name])
-        con.execute(f"INSERT INTO {tables.MART_STATE} VALUES (?, ?, ?)", [mart.name, latest, mart.state_digest])
-        # changes every mart of this upstream has consumed are pruned (the latest stays: the sequence's anchor)
-        consumers = [m.name for m in DERIVED if m.upstream[0] == step]
-        con.execute(f"DELETE FROM {tables.CHANGES} WHERE step = ? AND seq < (SELECT min(seq) FROM "
-                    f"{tables.MART_STATE} WHERE list_contains(?, mart) AND seq IS NOT NULL)", [step, consumers])
+        tables.take(con, mart.name, mart.state_digest, seen.latest)
         return int(tables.scalar(con, f"SELECT count(*) FROM {mart.table}")), how
 
 

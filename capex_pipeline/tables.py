@@ -4,8 +4,10 @@ new one, never half of it, and a re-run replaces rows instead of adding them."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -26,8 +28,11 @@ QUARANTINE = "quality.quarantine"
 VALIDATIONS = "quality.validations"
 FILE_INDEX = "raw.file_index"
 STEP_STATE = "staging.step_state"
-CHANGES = "staging.changes"  # what each publish changed, for the derived marts
-MART_STATE = "staging.mart_state"
+CHANGES = "staging.changes"  # what each publish changed, for the steps and marts that read its table
+CONSUMED = "staging.consumed"  # the changes each of those has taken in
+# The steps whose publishes each step reads: it redoes the articles they changed (`step_todo`).
+STEP_UPSTREAM = {"claims": ("raw_articles",), "usd_claims": ("claims", "raw_articles"),
+                 "fct_claims": ("usd_claims", "raw_articles")}
 ARTICLES_INCOMING = "raw.articles_incoming"  # this run's reads, until raw_articles publishes them
 # The gated steps and the table each publishes, in pipeline order.
 STEP_TABLES = {"raw_articles": RAW_ARTICLES, "claims": CLAIMS, "usd_claims": USD_CLAIMS, "fct_claims": FCT_CLAIMS}
@@ -128,17 +133,75 @@ def publish_articles(con: duckdb.DuckDBPyConnection, *, unchanged: pl.DataFrame,
         con.execute(package_data.sql("publish_articles.sql"))
 
 
+@dataclass(frozen=True)
+class Since:
+    """Where a consumer (a step or a derived mart) stands in its upstream steps' change logs."""
+
+    latest: dict[str, int]  # each upstream's latest change now
+    taken: dict[str, int] | None  # the last change of each it has taken in; None: it must compare everything
+
+
+def since(con: duckdb.DuckDBPyConnection, consumer: str, upstreams: tuple[str, ...], digest: str) -> Since:
+    """`consumer`'s place in the change logs of `upstreams`: it may take in only the changes since `taken` when it
+    has a state for every upstream, under the same `digest`, and no upstream was rebuilt since."""
+    state = {u: (seq, d) for u, seq, d in con.execute(
+        f"SELECT upstream, seq, digest FROM {CONSUMED} WHERE consumer = ?", [consumer]).fetchall()}
+    latest, resets = {}, {}
+    for upstream in upstreams:
+        row = con.execute(f"SELECT coalesce(max(seq), 0), coalesce(max(seq) FILTER (WHERE doc IS NULL), 0) "
+                          f"FROM {CHANGES} WHERE step = ?", [upstream]).fetchone() or (0, 0)
+        latest[upstream], resets[upstream] = int(row[0]), int(row[1])
+    known = all(u in state and state[u][1] == digest and resets[u] <= state[u][0] for u in upstreams)
+    return Since(latest, {u: state[u][0] for u in upstreams} if known else None)
+
+
+def take(con: duckdb.DuckDBPyConnection, consumer: str, digest: str, latest: dict[str, int]) -> None:
+    """Record, within the caller's transaction (the consumer's publish), that `consumer` has taken in every change
+    up to `latest`; changes every consumer of an upstream has taken in are pruned (its latest change stays: the
+    sequence's anchor)."""
+    con.execute(f"DELETE FROM {CONSUMED} WHERE consumer = ?", [consumer])
+    for upstream, seq in latest.items():
+        con.execute(f"INSERT INTO {CONSUMED} VALUES (?, ?, ?, ?)", [consumer, upstream, seq, digest])
+        con.execute(f"DELETE FROM {CHANGES} WHERE step = $u AND seq < (SELECT min(seq) FROM {CONSUMED} "
+                    "WHERE upstream = $u)", {"u": upstream})
+
+
+@dataclass(frozen=True)
+class Work:
+    """A step's work (`step_todo`): how many articles keep their rows (in the connection's _keep table), the
+    articles to (re)do with their keys, and where the step will stand in its upstreams' logs once published."""
+
+    kept: int
+    todo: pl.DataFrame  # doc, key
+    latest: dict[str, int]
+    digest: str
+    compared: int  # articles whose keys were computed and compared with the step's state
+
+
 def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: str, suffix: str,
-              refresh: bool = False) -> tuple[int, pl.DataFrame]:
-    """(kept, todo) of `step`: `current` selects (doc, key) of what the step's input holds now (`suffix` is
-    appended to each key); the articles whose rows the step's table holds for the same key stay in this
-    connection's temporary table _keep (`kept` of them), and `todo` (doc, key) are the rest, which the step
-    (re)does (all of them when `refresh`). In SQL: the corpus' keys never come into Python."""
+              refresh: bool = False) -> Work:
+    """`step`'s work: `current` selects (doc, key) of what the step's input holds now (`suffix` is appended to
+    each key). Articles its upstream steps changed since its last publish (`staging.changes`) are compared with
+    its state (`sql/step_delta.sql`); every article is (`sql/step_todo.sql`) when it has no place in their logs,
+    its input's SQL or suffix changed, an upstream was rebuilt, or on `refresh` (every article redone). Either
+    way in SQL, in the connection's temporary tables: the corpus' keys never come into Python."""
     ensure_schema(con)
-    con.execute(package_data.sql("step_todo.sql").format(current=current),
-                {"suffix": suffix, "refresh": refresh, "step": step})
-    con.execute(package_data.sql("step_keep.sql"))
-    return int(scalar(con, "SELECT count(*) FROM _keep")), read_frame(con, "SELECT doc, key FROM _todo")
+    digest = hashlib.sha256(f"{current}|{suffix}".encode()).hexdigest()[:16]
+    seen = since(con, step, STEP_UPSTREAM[step], digest)
+    params: dict[str, Any] = {"suffix": suffix, "refresh": refresh, "step": step}
+    if refresh or seen.taken is None:
+        con.execute(package_data.sql("step_todo.sql").format(current=current), params)
+        con.execute(package_data.sql("step_keep.sql"))
+        compared = None
+    else:
+        params |= {"upstreams": list(seen.taken), "since": list(seen.taken.values())}
+        for statement in package_data.sql("step_delta.sql").format(current=current).split(";\n"):
+            if statement.strip():
+                con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+        compared = int(scalar(con, "SELECT count(*) FROM _cur"))
+    kept, todo = int(scalar(con, "SELECT count(*) FROM _keep")), read_frame(con, "SELECT doc, key FROM _todo")
+    return Work(kept=kept, todo=todo, latest=seen.latest, digest=digest,
+                compared=kept + todo.height if compared is None else compared)
 
 
 def read_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame) -> pl.DataFrame:
@@ -164,20 +227,21 @@ def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, frame: p
         return int(scalar(con, package_data.sql("collisions.sql").format(table=table, column=column)))
 
 
-def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
-                  kept: int, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
-                  rebuild: bool = False, changes: str | None = None,
+def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str, work: Work,
+                  quarantine: pl.DataFrame, run_id: str | None, rebuild: bool = False, changes: str | None = None,
                   annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
-    """Replace the rows, quarantine rows and state of every article outside _keep (`step_todo`: `kept` of
-    them) with `frame`, `quarantine`
-    and `state`, in one transaction (`sql/publish_delta.sql`); `rebuild`: the table is made anew from `frame`'s
-    columns in that transaction (a failure leaves the old one), then `annotate`d. `changes`: the SQL of the
-    (doc, company, metric, year) rows replaced or added, logged for the marts derived from `table` (`log_changes`)."""
+    """Replace the rows, quarantine rows and state of every article outside _keep (`step_todo`) with `frame`,
+    `quarantine` and the work's keys, in one transaction (`sql/publish_delta.sql`), which also logs what changed
+    for the steps and marts that read `table` (`changes`: the SQL of its (doc, company, metric, year) rows;
+    `sql/step_changes.sql` by default) and records the upstream changes the step has now taken in. `rebuild`:
+    the table is made anew from `frame`'s columns in that transaction (a failure leaves the old one), then
+    `annotate`d."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
-    with _registered(con, _frame=frame, _q=q, _state=state.select("doc", "key")), transaction(con):
-        if changes is not None:
-            log_changes(con, step, None if rebuild or not kept or not table_exists(con, table) else changes)
+    changes = changes or package_data.sql("step_changes.sql").format(step=step)
+    with _registered(con, _frame=frame, _q=q, _state=work.todo.select("doc", "key")), transaction(con):
+        log_changes(con, step, None if rebuild or not work.kept or not table_exists(con, table) else changes)
+        take(con, step, work.digest, work.latest)
         if rebuild:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         _add_new_columns(con, table, "_frame")
@@ -299,7 +363,7 @@ def load_lake(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
                     f"QUALIFY row_number() OVER (PARTITION BY {LAKE_KEYS[lake_table]} ORDER BY month, doc) = 1",
                     [files[lake_table]])
     steps = list(LAKE_QUARANTINE)
-    for step in ("raw_articles", "fct_claims"):  # tables replaced whole: marts derived from them rebuild
+    for step in STEP_TABLES:  # tables replaced whole: what reads them compares everything
         log_changes(con, step, None)
     con.execute(f"DELETE FROM {QUARANTINE} WHERE step IN (SELECT unnest(?))", [[*steps, "fct_claims"]])
     quarantined = [f for step in steps for f in files.get(LAKE_QUARANTINE[step], [])]

@@ -199,6 +199,12 @@ def test_derived_marts_updated_in_place_equal_a_full_rebuild_and_survive_a_faile
             os.utime(path, (past, past))
     failed = materialize(db, corpus)
     assert not failed.success
+    # the steps compared only the articles their upstream steps changed (the edited, added and renamed ones; the
+    # deleted and the renamed-away ones are no longer input), not the whole corpus
+    compared = {e.asset_key.to_user_string(): e.materialization.metadata["articles_compared"].value
+                for e in failed.get_asset_materialization_events()
+                if "articles_compared" in e.materialization.metadata}
+    assert compared == {"claims": 3, "usd_claims": 3, "fct_claims": 3}, compared
     assert _builds(failed) == {"dim_articles": "updated", "source_disagreements": "updated", "fx_audit": "updated"}
     assert snapshot(db)["marts.capex_consensus"] == before["marts.capex_consensus"]  # its last good state
     monkeypatch.undo()
@@ -213,7 +219,7 @@ def test_derived_marts_updated_in_place_equal_a_full_rebuild_and_survive_a_faile
     assert _builds(again) == dict.fromkeys(DERIVED, "unchanged") and snapshot(db) == snapshot(full)
     # what every mart has consumed is pruned from the log; the latest change of each step stays
     assert rows(db, "SELECT step, count(DISTINCT seq) FROM staging.changes GROUP BY step ORDER BY step") == \
-        [("fct_claims", 1), ("raw_articles", 1)]
+        [("claims", 1), ("fct_claims", 1), ("raw_articles", 1), ("usd_claims", 1)]
 
 
 def _capex(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:

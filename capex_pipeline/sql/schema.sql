@@ -33,12 +33,14 @@ CREATE TABLE IF NOT EXISTS raw.file_index (
 -- changed, and a step whose gate failed catches up on the next run.
 CREATE TABLE IF NOT EXISTS staging.step_state (step VARCHAR, doc VARCHAR, key VARCHAR);
 
--- What a step's publish changed, for the marts derived from its table (marts.py): the articles of the rows it
--- replaced or added, with each row's company, metric and year, under the publish's sequence number; a row with
--- no doc says that everything may have changed (a full rebuild). Rows every derived mart has consumed are pruned.
+-- What a step's publish changed, for the steps and marts that read its table: the articles of the rows it
+-- replaced or added (for marts.fct_claims with each row's company, metric and year), under the publish's
+-- sequence number; a row with no doc says that everything may have changed (a full rebuild). Rows every
+-- consumer has read are pruned.
 CREATE TABLE IF NOT EXISTS staging.changes (step VARCHAR, seq BIGINT, doc VARCHAR, company VARCHAR, metric VARCHAR,
                                             year BIGINT);
 
--- The last change (seq) of its upstream step each derived mart holds, and the digest of the SQL it was built
--- with: a mart updates only what changed since, and rebuilds whole when its SQL changed or it has no state.
-CREATE TABLE IF NOT EXISTS staging.mart_state (mart VARCHAR, seq BIGINT, digest VARCHAR);
+-- The last change (seq) of each upstream step a consumer (a step or a derived mart) has taken in, and the digest
+-- of what else its rows depend on (its code, SQL or rates): a consumer redoes only what changed since, and
+-- compares every article (or rebuilds whole) when it has no state, the digest changed or the upstream was rebuilt.
+CREATE TABLE IF NOT EXISTS staging.consumed (consumer VARCHAR, upstream VARCHAR, seq BIGINT, digest VARCHAR);
