@@ -181,21 +181,25 @@ class Work:
 def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: str, suffix: str,
               refresh: bool = False) -> Work:
     """`step`'s work: `current` selects (doc, key) of what the step's input holds now (`suffix` is appended to
-    each key). Articles its upstream steps changed since its last publish (`staging.changes`) are compared with
-    its state (`sql/step_delta.sql`); every article is (`sql/step_todo.sql`) when it has no place in their logs,
-    its input's SQL or suffix changed, an upstream was rebuilt, or on `refresh` (every article redone). Either
-    way in SQL, in the connection's temporary tables: the corpus' keys never come into Python."""
+    each key), its articles narrowed by a `{scope}` condition on their doc. The articles its upstream steps
+    changed since its last publish (`staging.changes`) are compared with its state (`sql/step_delta.sql`); every
+    article is (`sql/step_todo.sql`) when it has no place in their logs, its input's SQL or suffix changed, an
+    upstream was rebuilt, or on `refresh` (every article redone). Either way in SQL, in the connection's
+    temporary tables: the corpus' keys never come into Python."""
     ensure_schema(con)
     digest = hashlib.sha256(f"{current}|{suffix}".encode()).hexdigest()[:16]
     seen = since(con, step, STEP_UPSTREAM[step], digest)
     params: dict[str, Any] = {"suffix": suffix, "refresh": refresh, "step": step}
     if refresh or seen.taken is None:
-        con.execute(package_data.sql("step_todo.sql").format(current=current), params)
+        every = current.format(scope="IS NOT NULL")
+        con.execute(package_data.sql("step_todo.sql").format(current=every), params)
         con.execute(package_data.sql("step_keep.sql"))
         compared = None
     else:
         params |= {"upstreams": list(seen.taken), "since": list(seen.taken.values())}
-        for statement in package_data.sql("step_delta.sql").format(current=current).split(";\n"):
+        # the candidates narrow the input's own scans, so that only their keys are computed
+        changed = current.format(scope="IN (SELECT doc FROM _cand)")
+        for statement in package_data.sql("step_delta.sql").format(current=changed).split(";\n"):
             if statement.strip():
                 con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
         compared = int(scalar(con, "SELECT count(*) FROM _cur"))
