@@ -169,17 +169,16 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duck
         tables.drop_incoming(con)  # a failed gate leaves this run's reads behind otherwise
 
 
-def _work(con: duckdb_.DuckDBPyConnection, step: str, current: pl.DataFrame,
-          full_refresh: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(keep, todo): the articles whose rows `step` keeps, and those it must (re)do."""
-    todo = current.with_columns(keep=pl.lit(False)) if full_refresh else tables.step_todo(con, step, current)
-    return todo.filter(pl.col("keep")).drop("keep"), todo.filter(~pl.col("keep")).drop("keep")
+def _work(con: duckdb_.DuckDBPyConnection, step: str, current: str, suffix: str,
+          full_refresh: bool = False) -> tables.Work:
+    """What `step` keeps (the connection's _keep table) and must (re)do; `current` (SQL) selects (doc, key) of
+    the step's input, `suffix` what else its rows depend on."""
+    return tables.step_todo(con, step, current, suffix, full_refresh)
 
 
-def _unique_across(con: duckdb_.DuckDBPyConnection, gate: Gate, table: str, column: str,
-                   keep: pl.DataFrame) -> None:
+def _unique_across(con: duckdb_.DuckDBPyConnection, gate: Gate, table: str, column: str) -> None:
     """The suite's uniqueness of `column`, across the rows kept and the new ones (GX saw only the new ones)."""
-    if clashes := tables.collisions(con, table, column, keep, gate.kept):
+    if clashes := tables.collisions(con, table, column, gate.kept):
         _fail(gate, "expect_column_values_to_be_unique", column, clashes,
               f"{clashes} new {column} values already in {table}", f"{column} is not unique across {table}")
 
@@ -204,9 +203,9 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
     With a Dask scheduler configured (`capex run --dask-scheduler`, $CAPEX_DASK_SCHEDULER), the extraction
     runs on its workers; the metadata says where it ran and how many batches each worker computed."""
     with duckdb.get_connection() as con, dask.mapper() as mapper:
-        current = steps.article_keys(tables.read_table(con, tables.RAW_ARTICLES, "doc, sha256, lang, published")) \
-            .select("doc", key=pl.col("article_key"))
-        keep, todo = _work(con, "claims", current, corpus.full_refresh)
+        work = _work(con, "claims", package_data.sql("claims_current.sql"), steps.extractor_fingerprint(),
+                     corpus.full_refresh)
+        todo = work.todo
         frame, malformed = steps.extract_batches(
             tables.stream_docs(con, package_data.sql("article_texts.sql"), todo, batch_size(todo.height, mapper)),
             todo.height, mapper)
@@ -214,10 +213,10 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
                  **({"dask_batches_by_worker": dg.MetadataValue.json(dict(mapper.done_by))} if mapper else {})}
         gate = run_gate(gx, frame, "claims", "claims")
         gate.quarantine = pl.concat([malformed, gate.quarantine])
-        _unique_across(con, gate, tables.CLAIMS, "claim_id", keep)
+        _unique_across(con, gate, tables.CLAIMS, "claim_id")
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            tables.publish_delta(con, tables.CLAIMS, gate.kept, step="claims", keep=keep, state=todo,
+            tables.publish_delta(con, tables.CLAIMS, gate.kept, step="claims", work=work,
                                  quarantine=quarantine, run_id=context.run.run_id)
 
         reused = int(tables.scalar(con, f"SELECT count(*) FROM {tables.CLAIMS}")) - gate.kept.height \
@@ -226,6 +225,7 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
                             ["doc", "quote", "value", "currency", "qualifier", "year", "metric", "company", "source"],
                             write,
                             {"languages": dg.MetadataValue.json(gate.kept["lang"].value_counts().to_dicts()),
+                             "articles_compared": work.compared,
                              "articles_extracted": todo.height, "claims_extracted": frame.height,
                              "full_refresh": corpus.full_refresh, **where}
                             | ({"claims_reused": reused} if gate.passed else {}))
@@ -240,21 +240,22 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
     with duckdb.get_connection() as con:
         tables.ensure_schema(con)
         # the rates are an input too: a new rates file or ECB history redoes every article's USD rows
-        current = tables.read_frame(con, package_data.sql("usd_current.sql"))
-        keep, todo = _work(con, "usd_claims", current.with_columns(pl.col("key") + "|" + fx.rates_key()))
+        work = _work(con, "usd_claims", package_data.sql("usd_current.sql"), fx.rates_key())
+        todo = work.todo
         frame = fx.convert(tables.read_docs(con, package_data.sql("usd_input.sql"), todo))
         gate = run_gate(gx, frame, "usd_claims", "usd_claims")
-        _unique_across(con, gate, tables.USD_CLAIMS, "claim_id", keep)
+        _unique_across(con, gate, tables.USD_CLAIMS, "claim_id")
         implied = frame.filter(pl.col("implied_rate").is_not_null()).select(
             "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation")
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            tables.publish_delta(con, tables.USD_CLAIMS, gate.kept, step="usd_claims", keep=keep, state=todo,
+            tables.publish_delta(con, tables.USD_CLAIMS, gate.kept, step="usd_claims", work=work,
                                  quarantine=quarantine, run_id=context.run.run_id)
 
         yield from _publish(context, con, "usd_claims", gate,
                             ["doc", "quote", "currency", "usd_value", "fx_rate", "fx_date", "fx_basis"], write,
                             {"implied_vs_ecb_rates": dg.MetadataValue.md(_markdown(implied)),
+                             "articles_compared": work.compared, "articles_converted": todo.height,
                              "max_abs_implied_deviation": float(implied["implied_deviation"].abs().max() or 0.0)
                              if implied.height else 0.0,
                              "fx_basis": dg.MetadataValue.json(frame["fx_basis"].value_counts().to_dicts())})
@@ -270,32 +271,33 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
     mart = marts.FCT_CLAIMS
     with duckdb.get_connection() as con:
         tables.ensure_schema(con)
-        current = tables.read_frame(con, package_data.sql("fct_current.sql"))
         rebuild = not tables.same_columns(con, mart.sql, mart.table)
-        keep, todo = _work(con, "fct_claims", current.with_columns(pl.col("key") + "|" + mart.digest), rebuild)
+        work = _work(con, "fct_claims", package_data.sql("fct_current.sql"), mart.digest, rebuild)
+        kept, todo = work.kept, work.todo
         frame = tables.read_frame(con, f"SELECT * FROM ({mart.sql}) WHERE list_contains($docs, doc)",
-                                  {"docs": todo["doc"].to_list()}) if keep.height else tables.read_frame(con, mart.sql)
+                                  {"docs": todo["doc"].to_list()}) if kept else tables.read_frame(con, mart.sql)
         counts = tables.reconcile_counts(con)
         gate = run_gate(gx, frame, "fct_claims", "fct_claims")
-        _unique_across(con, gate, mart.table, "claim_id", keep)
+        _unique_across(con, gate, mart.table, "claim_id")
         # every extracted claim is either in the mart exactly once or quarantined by the USD step
         expected = counts["claims"] - counts["usd_quarantined"]
-        kept_rows, kept_usd = tables.kept_totals(con, mart.table, keep, "count(*)", "sum(usd_value)")
+        kept_rows, kept_usd = tables.kept_totals(con, mart.table, kept, "count(*)", "sum(usd_value)")
         mart_rows = kept_rows + gate.kept.height
         if mart_rows != expected or counts["usd_claims"] != expected:
             _fail(gate, "reconcile_row_counts", None, abs(mart_rows - expected), f"{mart_rows} mart rows; {counts}",
                   "mart rows do not reconcile")
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            tables.publish_delta(con, mart.table, gate.kept, step="fct_claims", keep=keep, state=todo,
+            tables.publish_delta(con, mart.table, gate.kept, step="fct_claims", work=work,
                                  quarantine=quarantine, run_id=context.run.run_id, rebuild=rebuild,
+                                 changes=package_data.sql("fct_changes.sql"),
                                  annotate=(lambda c: marts.comment(c, mart)) if rebuild else None)
 
         yield from _publish(context, con, "fct_claims", gate,
                             ["company", "metric", "year", "quote", "currency", "qualifier", "usd_value", "source"],
                             write,
                             {**{f"reconcile/{k}": v for k, v in counts.items()},
-                             "articles_rebuilt": todo.height,
+                             "articles_compared": work.compared, "articles_rebuilt": todo.height,
                              "usd_total_bn": round((kept_usd + float(gate.kept["usd_value"].sum() or 0.0)) / 1e9, 2)},
                             mart=mart)
 
@@ -305,12 +307,13 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
               deps=[dg.AssetKey(u) for u in mart.upstream], owners=["team:capex-analytics"], pool=POOL)
     def _build(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as con:
-            count = marts.publish(con, mart)
+            count, how = marts.refresh(con, mart)
             head = tables.read_frame(con, f"SELECT * FROM {mart.table} LIMIT {PREVIEW_ROWS}")
             charted = tables.read_frame(con, f"SELECT * FROM {mart.table} ORDER BY figures DESC, company, year, metric "
                                                 f"LIMIT {CHART_ROWS}") if mart is marts.CAPEX_CONSENSUS else None
         metadata = _table_metadata(mart.table, head, None, [c for c in head.columns if c in mart.preview], mart)
         metadata["dagster/row_count"] = count
+        metadata["build"] = how  # rebuilt whole, updated for what changed upstream, or unchanged
         if charted is not None and charted.height:
             chart = charts.consensus_chart(charted, Path(duckdb.database).resolve().parent / "charts" /
                                            "capex_consensus.png")

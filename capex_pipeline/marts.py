@@ -28,6 +28,7 @@ class Mart:
     lineage: dict[str, tuple[str, str]]  # column -> (upstream asset, its column)
     upstream: tuple[str, ...]
     preview: tuple[str, ...] = ()
+    update: str | None = None  # "doc" or "group": what a derived mart is kept up to date by (`refresh`)
 
     @property
     def table(self) -> str:
@@ -37,6 +38,15 @@ class Mart:
     def digest(self) -> str:
         """Of its SQL: part of an incremental mart's row keys, so a changed query rebuilds every row."""
         return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
+
+    @property
+    def state_digest(self) -> str:
+        """Of all the SQL its rows come from, as `refresh` runs it: a change to any of it rebuilds the mart."""
+        parts = [self.sql, str(self.update)]
+        if self.update:
+            parts += [package_data.sql(f"marts/{f}_{self.update}.sql") for f in ("changed", "update")]
+        parts += [package_data.sql("marts/figures.sql")] if "figures()" in self.sql else []
+        return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
 
 def load(name: str) -> Mart:
@@ -49,7 +59,8 @@ def load(name: str) -> Mart:
         columns[column] = entry["comment"]
         lineage[column] = (asset or upstream[0], source)
     return Mart(name=name, description=spec["description"], sql=package_data.sql(f"marts/{name}.sql"),
-                columns=columns, lineage=lineage, upstream=upstream, preview=tuple(spec.get("preview", ())))
+                columns=columns, lineage=lineage, upstream=upstream, preview=tuple(spec.get("preview", ())),
+                update=spec.get("update"))
 
 
 FCT_CLAIMS, DIM_ARTICLES, CAPEX_CONSENSUS, SOURCE_DISAGREEMENTS, FX_AUDIT = ALL = tuple(load(n) for n in NAMES)
@@ -60,17 +71,44 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def publish(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
-    """(Re)build one mart with its comments in one transaction; returns its row count."""
+def refresh(con: duckdb.DuckDBPyConnection, mart: Mart) -> tuple[int, str]:
+    """Bring a derived mart up to date in one transaction: only the articles or groups its upstream step's
+    publishes changed since the mart's last build (`staging.changes`, `update_<doc|group>.sql`), or the whole
+    mart when it has no state, its SQL changed or the upstream table was rebuilt. Returns (rows, what was done:
+    "rebuilt", "updated" or "unchanged"). A failure rolls back the mart and its state together."""
     tables.ensure_schema(con)
+    step = mart.upstream[0]
     with tables.transaction(con):
-        return build(con, mart)
+        seen = tables.since(con, mart.name, (step,), mart.state_digest)
+        if mart.update is None or seen.taken is None or not tables.table_exists(con, mart.table):
+            how = "rebuilt"
+            build(con, mart)
+        elif seen.latest[step] > seen.taken[step]:
+            how = "updated"
+            _update(con, mart, step, seen.taken[step])
+        else:
+            how = "unchanged"
+        tables.take(con, mart.name, mart.state_digest, seen.latest)
+        return int(tables.scalar(con, f"SELECT count(*) FROM {mart.table}")), how
+
+
+def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int) -> None:
+    """The mart's rows of the articles or groups `step` changed after change `since`, replaced."""
+    con.execute(package_data.sql(f"marts/changed_{mart.update}.sql"), {"step": step, "since": since})
+    scoped = "(SELECT * FROM marts.fct_claims WHERE doc IN (SELECT doc FROM _scope))"
+    con.execute(package_data.sql(f"marts/update_{mart.update}.sql").format(
+        table=mart.table, sql=mart.sql, figures=_figures(scoped) if "figures()" in mart.sql else ""))
+    con.execute("DROP TABLE _changed")
+
+
+def _figures(claims: str = "marts.fct_claims") -> str:
+    return package_data.sql("marts/figures.sql").format(claims=claims)
 
 
 def build(con: duckdb.DuckDBPyConnection, mart: Mart) -> int:
     """(Re)build one mart with its comments within the caller's transaction; returns its row count."""
     if "figures()" in mart.sql:  # the macro binds marts.fct_claims when created, so only where it is used
-        con.execute(package_data.sql("marts/figures.sql"))
+        con.execute(_figures())
     con.execute(f"CREATE OR REPLACE TABLE {mart.table} AS {mart.sql}")
     comment(con, mart)
     return int(tables.scalar(con, f"SELECT count(*) FROM {mart.table}"))

@@ -4,8 +4,10 @@ new one, never half of it, and a re-run replaces rows instead of adding them."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -26,6 +28,11 @@ QUARANTINE = "quality.quarantine"
 VALIDATIONS = "quality.validations"
 FILE_INDEX = "raw.file_index"
 STEP_STATE = "staging.step_state"
+CHANGES = "staging.changes"  # what each publish changed, for the steps and marts that read its table
+CONSUMED = "staging.consumed"  # the changes each of those has taken in
+# The steps whose publishes each step reads: it redoes the articles they changed (`step_todo`).
+STEP_UPSTREAM = {"claims": ("raw_articles",), "usd_claims": ("claims", "raw_articles"),
+                 "fct_claims": ("usd_claims", "raw_articles")}
 ARTICLES_INCOMING = "raw.articles_incoming"  # this run's reads, until raw_articles publishes them
 # The gated steps and the table each publishes, in pipeline order.
 STEP_TABLES = {"raw_articles": RAW_ARTICLES, "claims": CLAIMS, "usd_claims": USD_CLAIMS, "fct_claims": FCT_CLAIMS}
@@ -122,14 +129,83 @@ def publish_articles(con: duckdb.DuckDBPyConnection, *, unchanged: pl.DataFrame,
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
     with _registered(con, _unchanged=unchanged, _kept=kept, _index=index, _q=q), transaction(con):
+        log_changes(con, "raw_articles", None if unchanged.is_empty() else package_data.sql("article_changes.sql"))
         con.execute(package_data.sql("publish_articles.sql"))
 
 
-def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: pl.DataFrame) -> pl.DataFrame:
-    """`current` (doc, key) with `keep`: whether `step`'s table already holds that article at that key."""
+@dataclass(frozen=True)
+class Since:
+    """Where a consumer (a step or a derived mart) stands in its upstream steps' change logs."""
+
+    latest: dict[str, int]  # each upstream's latest change now
+    taken: dict[str, int] | None  # the last change of each it has taken in; None: it must compare everything
+
+
+def since(con: duckdb.DuckDBPyConnection, consumer: str, upstreams: tuple[str, ...], digest: str) -> Since:
+    """`consumer`'s place in the change logs of `upstreams`: it may take in only the changes since `taken` when it
+    has a state for every upstream, under the same `digest`, and no upstream was rebuilt since."""
+    state = {u: (seq, d) for u, seq, d in con.execute(
+        f"SELECT upstream, seq, digest FROM {CONSUMED} WHERE consumer = ?", [consumer]).fetchall()}
+    latest, resets = {}, {}
+    for upstream in upstreams:
+        row = con.execute(f"SELECT coalesce(max(seq), 0), coalesce(max(seq) FILTER (WHERE doc IS NULL), 0) "
+                          f"FROM {CHANGES} WHERE step = ?", [upstream]).fetchone() or (0, 0)
+        latest[upstream], resets[upstream] = int(row[0]), int(row[1])
+    known = all(u in state and state[u][1] == digest and resets[u] <= state[u][0] for u in upstreams)
+    return Since(latest, {u: state[u][0] for u in upstreams} if known else None)
+
+
+def take(con: duckdb.DuckDBPyConnection, consumer: str, digest: str, latest: dict[str, int]) -> None:
+    """Record, within the caller's transaction (the consumer's publish), that `consumer` has taken in every change
+    up to `latest`; changes every consumer of an upstream has taken in are pruned (its latest change stays: the
+    sequence's anchor)."""
+    con.execute(f"DELETE FROM {CONSUMED} WHERE consumer = ?", [consumer])
+    for upstream, seq in latest.items():
+        con.execute(f"INSERT INTO {CONSUMED} VALUES (?, ?, ?, ?)", [consumer, upstream, seq, digest])
+        con.execute(f"DELETE FROM {CHANGES} WHERE step = $u AND seq < (SELECT min(seq) FROM {CONSUMED} "
+                    "WHERE upstream = $u)", {"u": upstream})
+
+
+@dataclass(frozen=True)
+class Work:
+    """A step's work (`step_todo`): how many articles keep their rows (in the connection's _keep table), the
+    articles to (re)do with their keys, and where the step will stand in its upstreams' logs once published."""
+
+    kept: int
+    todo: pl.DataFrame  # doc, key
+    latest: dict[str, int]
+    digest: str
+    compared: int  # articles whose keys were computed and compared with the step's state
+
+
+def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: str, suffix: str,
+              refresh: bool = False) -> Work:
+    """`step`'s work: `current` selects (doc, key) of what the step's input holds now (`suffix` is appended to
+    each key), its articles narrowed by a `{scope}` condition on their doc. The articles its upstream steps
+    changed since its last publish (`staging.changes`) are compared with its state (`sql/step_delta.sql`); every
+    article is (`sql/step_todo.sql`) when it has no place in their logs, its input's SQL or suffix changed, an
+    upstream was rebuilt, or on `refresh` (every article redone). Either way in SQL, in the connection's
+    temporary tables: the corpus' keys never come into Python."""
     ensure_schema(con)
-    with _registered(con, _current=current):
-        return read_frame(con, package_data.sql("step_todo.sql"), [step])
+    digest = hashlib.sha256(f"{current}|{suffix}".encode()).hexdigest()[:16]
+    seen = since(con, step, STEP_UPSTREAM[step], digest)
+    params: dict[str, Any] = {"suffix": suffix, "refresh": refresh, "step": step}
+    if refresh or seen.taken is None:
+        every = current.format(scope="IS NOT NULL")
+        con.execute(package_data.sql("step_todo.sql").format(current=every), params)
+        con.execute(package_data.sql("step_keep.sql"))
+        compared = None
+    else:
+        params |= {"upstreams": list(seen.taken), "since": list(seen.taken.values())}
+        # the candidates narrow the input's own scans, so that only their keys are computed
+        changed = current.format(scope="IN (SELECT doc FROM _cand)")
+        for statement in package_data.sql("step_delta.sql").format(current=changed).split(";\n"):
+            if statement.strip():
+                con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
+        compared = int(scalar(con, "SELECT count(*) FROM _cur"))
+    kept, todo = int(scalar(con, "SELECT count(*) FROM _keep")), read_frame(con, "SELECT doc, key FROM _todo")
+    return Work(kept=kept, todo=todo, latest=seen.latest, digest=digest,
+                compared=kept + todo.height if compared is None else compared)
 
 
 def read_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame) -> pl.DataFrame:
@@ -146,32 +222,46 @@ def stream_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame, ba
             yield pl.from_arrow(chunk)  # type: ignore[misc]
 
 
-def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, keep: pl.DataFrame,
-               frame: pl.DataFrame) -> int:
-    """How many of `frame`'s `column` values rows of `table` that stay (docs in `keep`) already have."""
+def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, frame: pl.DataFrame) -> int:
+    """How many of `frame`'s `column` values rows of `table` that stay (docs in _keep, `step_todo`) already
+    have."""
     if not table_exists(con, table) or frame.is_empty():
         return 0
-    with _registered(con, _keep=keep.select("doc"), _frame=frame.select(column)):
+    with _registered(con, _frame=frame.select(column)):
         return int(scalar(con, package_data.sql("collisions.sql").format(table=table, column=column)))
 
 
-def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str,
-                  keep: pl.DataFrame, state: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None,
-                  rebuild: bool = False,
+def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str, work: Work,
+                  quarantine: pl.DataFrame, run_id: str | None, rebuild: bool = False, changes: str | None = None,
                   annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
-    """Replace the rows, quarantine rows and state of every article outside `keep` with `frame`, `quarantine`
-    and `state`, in one transaction (`sql/publish_delta.sql`); `rebuild`: the table is made anew from `frame`'s
-    columns in that transaction (a failure leaves the old one), then `annotate`d."""
+    """Replace the rows, quarantine rows and state of every article outside _keep (`step_todo`) with `frame`,
+    `quarantine` and the work's keys, in one transaction (`sql/publish_delta.sql`), which also logs what changed
+    for the steps and marts that read `table` (`changes`: the SQL of its (doc, company, metric, year) rows;
+    `sql/step_changes.sql` by default) and records the upstream changes the step has now taken in. `rebuild`:
+    the table is made anew from `frame`'s columns in that transaction (a failure leaves the old one), then
+    `annotate`d."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
-    with _registered(con, _keep=keep.select("doc"), _frame=frame, _q=q, _state=state.select("doc", "key")), \
-            transaction(con):
+    changes = changes or package_data.sql("step_changes.sql").format(step=step)
+    with _registered(con, _frame=frame, _q=q, _state=work.todo.select("doc", "key")), transaction(con):
+        log_changes(con, step, None if rebuild or not work.kept or not table_exists(con, table) else changes)
+        take(con, step, work.digest, work.latest)
         if rebuild:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         _add_new_columns(con, table, "_frame")
         con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
         if annotate:
             annotate(con)
+
+
+def log_changes(con: duckdb.DuckDBPyConnection, step: str, rows: str | None) -> None:
+    """Log, within the caller's transaction, the (doc, company, metric, year) rows `rows` selects as what
+    `step`'s publish changes, for the derived marts (`marts.refresh`); None: everything changed (a full build)."""
+    if rows is None:  # a rebuild supersedes the changes before it; the last row stays, as the sequence's anchor
+        con.execute(f"DELETE FROM {CHANGES} WHERE step = $step AND seq < (SELECT max(seq) FROM {CHANGES} "
+                    "WHERE step = $step)", {"step": step})
+    rows = rows or "SELECT NULL::VARCHAR AS doc, NULL AS company, NULL AS metric, NULL AS year"
+    con.execute(package_data.sql("log_changes.sql").format(rows=rows), {"step": step})
 
 
 def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) -> None:
@@ -185,14 +275,13 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) ->
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {kind}')
 
 
-def kept_totals(con: duckdb.DuckDBPyConnection, table: str, keep: pl.DataFrame, *aggregates: str) -> tuple[Any, ...]:
-    """`aggregates` (0 when there are no rows) over the rows of `table` whose doc is in `keep`: the rows a delta
-    leaves as they are."""
-    if not table_exists(con, table) or keep.is_empty():
+def kept_totals(con: duckdb.DuckDBPyConnection, table: str, kept: int, *aggregates: str) -> tuple[Any, ...]:
+    """`aggregates` (0 when there are no rows) over the rows of `table` whose doc is in _keep (`step_todo`:
+    `kept` of them): the rows a delta leaves as they are."""
+    if not table_exists(con, table) or not kept:
         return tuple(0 for _ in aggregates)
     columns = ", ".join(f"coalesce({a}, 0)" for a in aggregates)
-    with _registered(con, _keep=keep.select("doc")):
-        rows = con.execute(f"SELECT {columns} FROM {table} WHERE doc IN (SELECT doc FROM _keep)").fetchall()
+    rows = con.execute(f"SELECT {columns} FROM {table} WHERE doc IN (SELECT doc FROM _keep)").fetchall()
     return tuple(float(v) if isinstance(v, float) else int(v) for v in rows[0])
 
 
@@ -278,6 +367,8 @@ def load_lake(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
                     f"QUALIFY row_number() OVER (PARTITION BY {LAKE_KEYS[lake_table]} ORDER BY month, doc) = 1",
                     [files[lake_table]])
     steps = list(LAKE_QUARANTINE)
+    for step in STEP_TABLES:  # tables replaced whole: what reads them compares everything
+        log_changes(con, step, None)
     con.execute(f"DELETE FROM {QUARANTINE} WHERE step IN (SELECT unnest(?))", [[*steps, "fct_claims"]])
     quarantined = [f for step in steps for f in files.get(LAKE_QUARANTINE[step], [])]
     if quarantined:

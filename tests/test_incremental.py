@@ -18,6 +18,7 @@ from assets import defs
 from assets.automation import new_articles_sensor
 from assets.pipeline import raw_articles
 from assets.resources import make_resources
+from capex_pipeline import marts
 
 from .conftest import GOLD, REPO, SEEDS, materialize, rows
 
@@ -141,10 +142,20 @@ def _edit_corpus(corpus: Path) -> None:
     (corpus / "001_b798d506f950bd53.txt").rename(corpus / "001_renamed.txt")
 
 
+def _builds(result: dg.ExecuteInProcessResult) -> dict[str, str]:
+    """How each derived mart was brought up to date in a run: rebuilt, updated or unchanged."""
+    return {e.asset_key.to_user_string(): e.materialization.metadata["build"].value
+            for e in result.get_asset_materialization_events() if "build" in e.materialization.metadata}
+
+
+DERIVED = {m.name for m in marts.DERIVED}
+
+
 def test_incremental_run_equals_a_full_rebuild(corpus: Path, tmp_path: Path) -> None:
     db = tmp_path / "incremental.duckdb"
-    assert materialize(db, corpus).success
+    assert _builds(first := materialize(db, corpus)) == dict.fromkeys(DERIVED, "rebuilt") and first.success
     unchanged = materialize(db, corpus)
+    assert _builds(unchanged) == dict.fromkeys(DERIVED, "unchanged")
     claims_meta = next(e for e in unchanged.get_asset_materialization_events()
                        if e.asset_key.to_user_string() == "claims").materialization.metadata
     assert claims_meta["claims_extracted"].value == 0, {k: v.value for k, v in claims_meta.items() if "claims" in k}
@@ -164,6 +175,51 @@ def test_incremental_run_equals_a_full_rebuild(corpus: Path, tmp_path: Path) -> 
     # the changed article's old claims are retired, its new figure is in
     assert rows(db, f"SELECT count(*) FROM marts.fct_claims WHERE article_sha256 = '{old_sha}'") == [(0,)]
     assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE quote = '25 Milliarden US-Dollar'") == [(1,)]
+
+
+def test_derived_marts_updated_in_place_equal_a_full_rebuild_and_survive_a_failed_update(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The derived marts replace only the rows of the articles and companies a run changed; an update that fails
+    half-way leaves its mart as it was, and the next run catches up on every change since its last good build."""
+    db = tmp_path / "incremental.duckdb"
+    assert materialize(db, corpus).success
+    before = snapshot(db)
+    update = marts._update
+
+    def fails_after_deleting(con: duckdb.DuckDBPyConnection, mart: marts.Mart, step: str, since: int) -> None:
+        update(con, mart, step, since)
+        if mart is marts.CAPEX_CONSENSUS:
+            raise RuntimeError("disk gone mid-update")
+
+    monkeypatch.setattr(marts, "_update", fails_after_deleting)
+    _edit_corpus(corpus)
+    past = time.time() - 10  # older than the index's racy window: read once, then trusted
+    for path in corpus.iterdir():
+        if path.stat().st_mtime > past:
+            os.utime(path, (past, past))
+    failed = materialize(db, corpus)
+    assert not failed.success
+    # the steps compared only the articles their upstream steps changed (the edited, added and renamed ones; the
+    # deleted and the renamed-away ones are no longer input), not the whole corpus
+    compared = {e.asset_key.to_user_string(): e.materialization.metadata["articles_compared"].value
+                for e in failed.get_asset_materialization_events()
+                if "articles_compared" in e.materialization.metadata}
+    assert compared == {"claims": 3, "usd_claims": 3, "fct_claims": 3}, compared
+    assert _builds(failed) == {"dim_articles": "updated", "source_disagreements": "updated", "fx_audit": "updated"}
+    assert snapshot(db)["marts.capex_consensus"] == before["marts.capex_consensus"]  # its last good state
+    monkeypatch.undo()
+
+    caught_up = materialize(db, corpus)
+    assert caught_up.success and _builds(caught_up) == {**dict.fromkeys(DERIVED, "unchanged"),
+                                                         "capex_consensus": "updated"}
+    full = tmp_path / "full.duckdb"
+    assert materialize(full, corpus).success
+    assert snapshot(db) == snapshot(full)
+    again = materialize(db, corpus)  # a re-run changes no row, adds none
+    assert _builds(again) == dict.fromkeys(DERIVED, "unchanged") and snapshot(db) == snapshot(full)
+    # what every mart has consumed is pruned from the log; the latest change of each step stays
+    assert rows(db, "SELECT step, count(DISTINCT seq) FROM staging.changes GROUP BY step ORDER BY step") == \
+        [("claims", 1), ("fct_claims", 1), ("raw_articles", 1), ("usd_claims", 1)]
 
 
 def _capex(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:

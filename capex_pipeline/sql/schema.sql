@@ -32,3 +32,15 @@ CREATE TABLE IF NOT EXISTS raw.file_index (
 -- Which version (key) of each article a step's table holds, so a run redoes only the articles whose key
 -- changed, and a step whose gate failed catches up on the next run.
 CREATE TABLE IF NOT EXISTS staging.step_state (step VARCHAR, doc VARCHAR, key VARCHAR);
+
+-- What a step's publish changed, for the steps and marts that read its table: the articles of the rows it
+-- replaced or added (for marts.fct_claims with each row's company, metric and year), under the publish's
+-- sequence number; a row with no doc says that everything may have changed (a full rebuild). Rows every
+-- consumer has read are pruned.
+CREATE TABLE IF NOT EXISTS staging.changes (step VARCHAR, seq BIGINT, doc VARCHAR, company VARCHAR, metric VARCHAR,
+                                            year BIGINT);
+
+-- The last change (seq) of each upstream step a consumer (a step or a derived mart) has taken in, and the digest
+-- of what else its rows depend on (its code, SQL or rates): a consumer redoes only what changed since, and
+-- compares every article (or rebuilds whole) when it has no state, the digest changed or the upstream was rebuilt.
+CREATE TABLE IF NOT EXISTS staging.consumed (consumer VARCHAR, upstream VARCHAR, seq BIGINT, digest VARCHAR);

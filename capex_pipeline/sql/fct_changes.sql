@@ -1,0 +1,4 @@
+-- The rows an incremental publish of marts.fct_claims replaces or adds (tables.publish_delta), by article,
+-- company, metric and year: the rows of articles outside _keep, and the new rows in _frame.
+SELECT doc, company, metric, year FROM marts.fct_claims WHERE doc NOT IN (SELECT doc FROM _keep)
+UNION SELECT doc, company, metric, year FROM _frame

@@ -1,0 +1,15 @@
+-- A mart with rows per company, year and metric computed from the figures of the group (`update: group`),
+-- brought up to date for the groups in _changed(company, year, metric) within the caller's transaction
+-- (marts.refresh). A figure's company, metric and year are each one of its rows' (or NULL when all are), so
+-- every figure of such a group is in an article with a row of its company, a row of its metric and a row of its
+-- year: the mart's SQL over those articles' figures (_scope) gives those groups whole.
+CREATE OR REPLACE TEMP TABLE _scope AS  -- hash semi-joins; a NULL matches as '' or 0 (a wider scope is still right)
+SELECT doc FROM marts.fct_claims WHERE company IN (SELECT company FROM _changed)
+INTERSECT SELECT doc FROM marts.fct_claims WHERE coalesce(metric, '') IN (SELECT coalesce(metric, '') FROM _changed)
+INTERSECT SELECT doc FROM marts.fct_claims WHERE coalesce(year, 0) IN (SELECT coalesce(year, 0) FROM _changed);
+{figures}
+DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _changed g WHERE g.company = t.company
+    AND g.year IS NOT DISTINCT FROM t.year AND g.metric IS NOT DISTINCT FROM t.metric);
+INSERT INTO {table} SELECT * FROM ({sql}) t WHERE EXISTS (SELECT 1 FROM _changed g WHERE g.company = t.company
+    AND g.year IS NOT DISTINCT FROM t.year AND g.metric IS NOT DISTINCT FROM t.metric);
+DROP TABLE _scope;
