@@ -41,6 +41,10 @@ class Table:
     start: bool = True  # a word starting with a Latin letter must not follow one
 
 
+# per automaton key: its length, its tables, whether it may not follow a Latin letter, whether it is kept as found
+Entry = tuple[int, tuple[int, ...], bool, bool]
+
+
 class Scanner:
     """All tables of one grammar: scan(text) -> {table: [(start, end), ...]}, leftmost-longest and disjoint
     within each table, as `re.finditer` over the table's alternation gives them."""
@@ -55,7 +59,7 @@ class Scanner:
                     key = (fold_case(word) if table.ignore_case else word).translate(ARABIC_FOLD)
                     entries[table.ignore_case].setdefault(key, []).append(i)
         specs = self._specs = list(tables.values())
-        self._automata: list[tuple[bool, ahocorasick_rs.AhoCorasick, list[tuple[int, tuple[int, ...], bool]]]] = []
+        self._automata: list[tuple[bool, ahocorasick_rs.AhoCorasick, list[Entry]]] = []
         for folded, words in enumerate(entries):
             if words:
                 keys = list(words)
@@ -84,7 +88,7 @@ class Scanner:
         return {name: _leftmost_longest(found) for name, found in zip(self.names, candidates, strict=True)}
 
 
-def _entry(key: str, tables: list[int], specs: list[Table]) -> tuple[int, tuple[int, ...], bool, bool]:
+def _entry(key: str, tables: list[int], specs: list[Table]) -> Entry:
     """Per key: its length, its tables, whether it may not follow a Latin letter in any of them (most hits of
     short words are inside longer ones: dismissed before any other check), and whether `_fit` keeps it as
     found for every table once that check has passed: no inflection to extend, no end boundary to check, and

@@ -60,8 +60,9 @@ def parse_digits(text: str, locale: str) -> tuple[float, str | None]:
         mantissa, _, exponent = text.lower().partition("e")
         return parse_digits(mantissa, locale)[0] * 10.0 ** int(exponent), "scientific notation"
     decimal, group = _symbols(locale)
-    if _SIMPLE.fullmatch(text):  # one mark: the locale's decimal mark, or its group mark before three digits
-        mark = text[_SIMPLE.fullmatch(text).start(1)]
+    # one mark: the locale's decimal mark, or its group mark before three digits
+    if simple := _SIMPLE.fullmatch(text):
+        mark = text[simple.start(1)]
         whole, _, frac = text.partition(mark)
         if mark == decimal and mark != group:
             return float(f"{whole}.{frac}"), None
