@@ -351,7 +351,7 @@ def _after_aside(text: str, first: int, start: int) -> bool:
 
 def _apposed_speaker(text: str, first: int, start: int, speakers: Hits, g: Grammar, parties: Hits) -> str:
     """The name set off by commas or dashes right before a verb at `start`, after the title it names ("The
-    group's chairman, Jane Roe, said", "Il presidente del gruppo, Marco Bellandi, ha annunciato"): the aside is
+    group's chairman, Jane Roe, said", "Il direttore generale, Marco Bellandi, ha annunciato"): the aside is
     the verb's subject itself, not words it reports ("…, said Roe") or an aside about a subject before it. One
     word alone ("near Austin, Texas, said") names a party only where a table lists it. Nor is it one where the
     words before the aside hold a figure: the aside ends reported words ("$3 billion on sites in Austin, New
