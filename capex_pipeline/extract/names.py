@@ -133,13 +133,18 @@ def clean(name: str) -> str:
 def places(lang: str) -> dict[str, str]:
     """Country and region names in the language and in English (CLDR), folded, with their region code."""
     names: dict[str, str] = {}
-    for code in ("en", lang):  # the language's own name wins where both spell one name
-        try:
-            locale = Locale.parse(code.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            continue
+    for locale in _english_and(lang):  # the language's own name wins where both spell one name
         names.update((fold(n), region) for region, n in locale.territories.items())
     return names
+
+
+def _english_and(lang: str) -> Iterator[Locale]:
+    """CLDR's English locale, then the language's own where CLDR has one."""
+    for code in ("en", lang):
+        try:
+            yield Locale.parse(code.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
 
 
 @cache
@@ -147,11 +152,7 @@ def weekdays(lang: str) -> frozenset[str]:
     """The names of the days of the week in the language and in English (CLDR), folded: "said on Monday" names
     a day, never a party."""
     names: set[str] = set()
-    for code in ("en", lang):
-        try:
-            locale = Locale.parse(code.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            continue
+    for locale in _english_and(lang):
         for context in ("format", "stand-alone"):
             names.update(fold(n) for n in locale.days[context]["wide"].values())
     return frozenset(names)

@@ -113,7 +113,12 @@ def _before_name(word: str, g: Grammar) -> bool:
     lowercase part ("Brussels-based Acme")."""
     return fold(word) in g.not_names or word.casefold() in g.lex.determiners or \
         fold(word) in place_names(g.lex.lang) or word[:1].islower() or word.rpartition("-")[2][:1].islower() or \
-        (g.compound_noun is not None and g.compound_noun.search(word) is not None)
+        _compound_head(word, g)
+
+
+def _compound_head(word: str, g: Grammar) -> bool:
+    """Whether a company noun closes the word where nouns compound ("Softwarekonzern", "techbedrijf")."""
+    return g.compound_noun is not None and g.compound_noun.search(word) is not None
 
 
 def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: bool = False,
@@ -133,8 +138,8 @@ def _name_ok(text: str, span: tuple[int, int], lo: int, g: Grammar, *, acronym: 
     while len(words) > 1 and (_before_name(words[0], g) or
                               (initial and not _seen_inside(text, words[0]) and _common(text, words, g))):
         # "Mutterkonzern von Acme": a word between, and the noun names another party
-        typed = not words[0][:1].islower() and (typed or fold(words[0]) in g.company_nouns or (
-            g.compound_noun is not None and g.compound_noun.search(words[0]) is not None))
+        typed = not words[0][:1].islower() and (typed or fold(words[0]) in g.company_nouns or
+                                                 _compound_head(words[0], g))
         words, initial = words[1:], False
     if len(words) > 1 and fold(words[-1]) in g.legal_forms:
         words = words[:-1]  # "Acme Ltd": the name without its legal form, as the legal form's own rule reads it
@@ -171,11 +176,12 @@ def _title_case(text: str, lo: int, pos: int) -> bool:
     return len(words) >= 4 and all(w[0].isupper() for w in words)
 
 
-def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None, g: Grammar | None = None) -> str:
+def _full_name(text: str, name: str, g: Grammar) -> str:
     """A person named once in full and later by one name ("Jane Roe" ... "Roe said"): the full name, from the
     first occurrence that has a capitalised word beside it, not one that is no part of a name ("laut dem
     Beratungsunternehmen Acme"); in the languages that decline names, in base form ("podle Clarka" ... "s Tomem
     Clarkem": "Tom Clark")."""
+    endings = g.lex.name_endings
     if endings:
         name = base_name(text, name, endings)
     if " " in name:
@@ -189,7 +195,7 @@ def _full_name(text: str, name: str, endings: dict[str, list[str]] | None = None
         if before := name_before(text, start, max(0, start - 40), gap=" "):
             first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
             if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1) and \
-                    not (g and _before_name(first, g)):
+                    not _before_name(first, g):
                 return f"{base_name(text, f'{first} {text[start:end]}', endings or {}).split()[0]} {name}"
     return name
 
@@ -306,7 +312,7 @@ def _party_at(text: str, span: tuple[int, int], lo: int, g: Grammar, parties: Hi
     if listed := next((h for h in parties.near(span[0], span[1]) if h.start < span[1] and h.end > span[0]), None):
         return listed.label
     if name := _name_ok(text, span, lo, g):
-        return _full_name(text, name, g.lex.name_endings, g)
+        return _full_name(text, name, g)
     return ""
 
 
@@ -409,11 +415,11 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
         after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
                       and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
-        closing = _closing_mark(text, first, start)
-        if apposed := _apposed_speaker(text, first, start, speakers, g, parties) if closing and \
-                closing in _ASIDE_END else "":
+        closing = _closing_mark(text, first, start)  # '' (in neither tuple) where nothing stands before
+        apposed = _apposed_speaker(text, first, start, speakers, g, parties) if closing in _ASIDE_END else ""
+        if apposed:
             label = apposed
-        elif closing and closing in REPORTED_END and not _after_aside(text, first, start):
+        elif closing in REPORTED_END and not _after_aside(text, first, start):
             # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
             # Roe): its subject comes after it, and a company named in the reported words is not the speaker
             named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
