@@ -28,8 +28,6 @@ QUARANTINE = "quality.quarantine"
 VALIDATIONS = "quality.validations"
 FILE_INDEX = "raw.file_index"
 STEP_STATE = "staging.step_state"
-CHANGES = "staging.changes"  # what each publish changed, for the steps and marts that read its table
-CONSUMED = "staging.consumed"  # the changes each of those has taken in
 # The steps whose publishes each step reads: it redoes the articles they changed (`step_todo`).
 STEP_UPSTREAM = {"claims": ("raw_articles",), "usd_claims": ("claims", "raw_articles"),
                  "fct_claims": ("usd_claims", "raw_articles")}
@@ -144,12 +142,11 @@ class Since:
 def since(con: duckdb.DuckDBPyConnection, consumer: str, upstreams: tuple[str, ...], digest: str) -> Since:
     """`consumer`'s place in the change logs of `upstreams`: it may take in only the changes since `taken` when it
     has a state for every upstream, under the same `digest`, and no upstream was rebuilt since."""
-    state = {u: (seq, d) for u, seq, d in con.execute(
-        f"SELECT upstream, seq, digest FROM {CONSUMED} WHERE consumer = ?", [consumer]).fetchall()}
+    state = {u: (seq, d) for u, seq, d in con.execute(package_data.sql("consumed_state.sql"),
+                                                       {"consumer": consumer}).fetchall()}
     latest, resets = {}, {}
     for upstream in upstreams:
-        row = con.execute(f"SELECT coalesce(max(seq), 0), coalesce(max(seq) FILTER (WHERE doc IS NULL), 0) "
-                          f"FROM {CHANGES} WHERE step = ?", [upstream]).fetchone() or (0, 0)
+        row = con.execute(package_data.sql("changes_latest.sql"), {"step": upstream}).fetchone() or (0, 0)
         latest[upstream], resets[upstream] = int(row[0]), int(row[1])
     known = all(u in state and state[u][1] == digest and resets[u] <= state[u][0] for u in upstreams)
     return Since(latest, {u: state[u][0] for u in upstreams} if known else None)
@@ -159,11 +156,11 @@ def take(con: duckdb.DuckDBPyConnection, consumer: str, digest: str, latest: dic
     """Record, within the caller's transaction (the consumer's publish), that `consumer` has taken in every change
     up to `latest`; changes every consumer of an upstream has taken in are pruned (its latest change stays: the
     sequence's anchor)."""
-    con.execute(f"DELETE FROM {CONSUMED} WHERE consumer = ?", [consumer])
+    con.execute(package_data.sql("consumed_forget.sql"), {"consumer": consumer})
     for upstream, seq in latest.items():
-        con.execute(f"INSERT INTO {CONSUMED} VALUES (?, ?, ?, ?)", [consumer, upstream, seq, digest])
-        con.execute(f"DELETE FROM {CHANGES} WHERE step = $u AND seq < (SELECT min(seq) FROM {CONSUMED} "
-                    "WHERE upstream = $u)", {"u": upstream})
+        con.execute(package_data.sql("consumed_record.sql"),
+                    {"consumer": consumer, "upstream": upstream, "seq": seq, "digest": digest})
+        con.execute(package_data.sql("changes_prune.sql"), {"upstream": upstream})
 
 
 @dataclass(frozen=True)
@@ -257,9 +254,8 @@ def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 def log_changes(con: duckdb.DuckDBPyConnection, step: str, rows: str | None) -> None:
     """Log, within the caller's transaction, the (doc, company, metric, year) rows `rows` selects as what
     `step`'s publish changes, for the derived marts (`marts.refresh`); None: everything changed (a full build)."""
-    if rows is None:  # a rebuild supersedes the changes before it; the last row stays, as the sequence's anchor
-        con.execute(f"DELETE FROM {CHANGES} WHERE step = $step AND seq < (SELECT max(seq) FROM {CHANGES} "
-                    "WHERE step = $step)", {"step": step})
+    if rows is None:  # a rebuild supersedes the changes before it
+        con.execute(package_data.sql("changes_reset.sql"), {"step": step})
     rows = rows or "SELECT NULL::VARCHAR AS doc, NULL AS company, NULL AS metric, NULL AS year"
     con.execute(package_data.sql("log_changes.sql").format(rows=rows), {"step": step})
 
