@@ -29,21 +29,23 @@ def _existing_dir(raw: str) -> Path:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from capex_pipeline.articles import Rejected, read_paths
-    from capex_pipeline.extract import extract_article
+    from capex_pipeline.articles import Article, Rejected, read_paths
+    from capex_pipeline.extract import extract_stream
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
     from capex_pipeline.progress import bar, count_files
 
-    out = sys.stdout
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps with these options, without a new encoder per row
-    for item in bar(read_paths(args.paths), desc="capex extract", unit="file", total=count_files(args.paths)):
+    def readable(item: Article | Rejected) -> bool:
         if isinstance(item, Rejected):
             print(f"capex: skipped {item.path}: {item.reason}: {item.detail}", file=sys.stderr)
-            continue
-        mentions = extract_article(item)
+        return isinstance(item, Article)
+
+    out = sys.stdout
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps with these options, without a new encoder per row
+    items = bar(read_paths(args.paths), desc="capex extract", unit="file", total=count_files(args.paths))
+    for _, mentions in extract_stream(item for item in items if readable(item)):
         if not mentions:
             continue
         if args.jsonl:

@@ -35,7 +35,7 @@ from .articles import (
     read_corpus,
     read_sidecar,
 )
-from .extract import extract_article, extractor_fingerprint
+from .extract import extract_grouped, extractor_fingerprint
 from .extract.amounts import malformed_amounts
 from .extract.mention import Mention
 
@@ -337,9 +337,9 @@ def _extract_batch(records: list[dict[str, Any]]) -> tuple[dict[str, list[Any]],
 
 def _extract_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows = []
-    for art in records:
-        article = Article(**{k: art[k] for k in _ARTICLE_FIELDS})
-        for m in extract_article(article):
+    articles = [Article(**{k: art[k] for k in _ARTICLE_FIELDS}) for art in records]
+    for art, article, mentions in zip(records, articles, extract_grouped(articles), strict=True):
+        for m in mentions:
             rows.append({"claim_id": _claim_id(article.sha256, m), "doc": m.doc, "sha256": article.sha256,
                          "article_key": art["article_key"], "amount_id": m.amount_id, "quote": m.quote,
                          "start_offset": m.start, "end_offset": m.end,

@@ -225,6 +225,30 @@ def test_parallel_extraction_equals_serial(monkeypatch: pytest.MonkeyPatch) -> N
     assert gc.get_freeze_count() == 0  # the parent's heap, frozen while the workers fork, is thawed after
 
 
+def test_extraction_grouped_by_language_keeps_each_article_in_its_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    from capex_pipeline import articles as reading
+    from capex_pipeline.extract import extract_article, extract_grouped, extract_stream, extractor
+
+    texts = [("Orvane plans to spend $4 billion on data centres in 2026.", "en"),
+             ("Der Konzern Halvig will 2 Milliarden Euro in Rechenzentren stecken.", "de"),
+             ("Quillnet dijo que invertirá 300 millones de euros.", "es"),
+             ("No amounts in this one at all.", "en"),
+             ("Selskapet skal investere 5 milliarder kroner i datasentre.", "no"),
+             ("Brightmoor will invest £1.5bn in AI chips.", "en")]
+    batch = [reading.Article(doc=f"{i}.txt", path=f"{i}.txt", sha256=str(i), text=t, encoding="utf-8", lang=lang,
+                             lang_basis="sidecar", published=date(2026, 3, 2), date_basis="sidecar", outlet=None,
+                             url=None, title=None) for i, (t, lang) in enumerate(texts)]
+    one_by_one = [extract_article(a) for a in batch]
+    assert sum(map(len, one_by_one)) >= 5
+    assert extract_grouped(batch) == one_by_one
+    monkeypatch.setattr(extractor, "WINDOW_ARTICLES", 4)  # windows end mid-corpus, by count ...
+    streamed = list(extract_stream(iter(batch)))
+    assert [a.doc for a, _ in streamed] == [a.doc for a in batch]
+    assert [m for _, m in streamed] == one_by_one
+    monkeypatch.setattr(extractor, "WINDOW_CHARS", 60)  # ... and by size: a window of one long article
+    assert [m for _, m in extract_stream(iter(batch))] == one_by_one
+
+
 def test_a_specific_keyword_in_the_paragraph_beats_a_generic_word_in_the_sentence() -> None:
     text = ("The group is building three data centres near Oslo. It will invest $2 billion over five years.\n\n"
             "Separately, it plans to invest $1 billion, the company said.")

@@ -3,15 +3,11 @@ the article's own stated conversions, driven by per-language lexicons (YAML unde
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from .extractor import extract
+from .extractor import extract, extract_article, extract_grouped, extract_stream
 from .mention import Mention
 
-if TYPE_CHECKING:
-    from ..articles import Article
-
-__all__ = ["Mention", "extract", "extract_article", "extractor_fingerprint", "reload_lexicons"]
+__all__ = ["Mention", "extract", "extract_article", "extract_grouped", "extract_stream", "extractor_fingerprint",
+           "reload_lexicons"]
 
 
 def extractor_fingerprint() -> str:
@@ -39,7 +35,3 @@ def reload_lexicons() -> None:
     for fn in (registry._registry, registry._aliases, lexicon.lexicon, lexicon.shared_table, grammar.grammar,
                language._detector, language._script_variants, language._scripts, language._registered):
         fn.cache_clear()
-
-
-def extract_article(article: Article) -> list[Mention]:
-    return extract(article.text, doc=article.doc, lang=article.lang, published=article.published)
