@@ -316,7 +316,7 @@ def _mart_asset(mart: marts.Mart) -> dg.AssetsDefinition:
         metadata["build"] = how  # rebuilt whole, updated for what changed upstream, or unchanged
         if charted is not None and charted.height:
             chart = charts.consensus_chart(charted, Path(duckdb.database).resolve().parent / "charts" /
-                                           "capex_consensus.png")
+                                           "capex_consensus.svg")
             metadata |= image_metadata(context.instance, chart, mart.name, "reported USD ranges")
         return dg.MaterializeResult(metadata=metadata)
 
