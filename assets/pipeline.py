@@ -145,6 +145,7 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duck
     folder_fingerprint = corpus.fingerprint(listing)
     key = steps.reader_key(corpus.articles_dir, corpus.max_bytes)
     with duckdb.get_connection() as con:
+        tables.ensure_schema(con)  # a first run may be a full refresh, which reads no index
         index = None if corpus.full_refresh else tables.read_file_index(con, key)
         scan = steps.scan_articles(corpus.articles_dir, max_bytes=corpus.max_bytes, index=index, key=key,
                                    sink=lambda frame, first: tables.stage_articles(con, frame, first=first),

@@ -132,7 +132,6 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
     rows: list[dict[str, Any]] = []
     index_rows: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []
-    opened: list[str] = []  # every file read or refused; the held files read_corpus skipped are the rest
     shas: set[str] = set()
     first = True
 
@@ -157,13 +156,12 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
         if len(rows) >= batch:
             flush()
 
+    read = 0
     for item in read_corpus(folder, max_bytes=max_bytes, listing=listing, sidecar=sidecar,
-                            unchanged=set(held["doc"].to_list())):
-        if isinstance(item, Article | Rejected):
-            opened.append(item.doc)
+                            unchanged=set(held["doc"].to_list())):  # yields none of the held files it skips
+        read += isinstance(item, Article | Rejected)
         take(item)
-    read = len(opened)
-    kept = held.filter(~pl.col("doc").is_in(opened))
+    kept = held.filter(~pl.col("doc").is_in(_shadowed(listing)))
     if index is not None and not index.is_empty():
         gone = index.filter(~pl.col("doc").is_in(kept["doc"].implode()))["sha256"]  # changed, deleted or renamed
         touched = pl.col("sha256").is_in(gone.implode()) | pl.col("sha256").is_in(list(shas))
@@ -180,6 +178,17 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
     return Scan(unchanged=kept.select("doc", path=pl.lit(shown) + pl.col("doc")),
                 index=pl.DataFrame(index_rows, schema=INDEX_SCHEMA), refused=quarantine_rows(refused),
                 files_read=read)
+
+
+def _shadowed(listing: Listing) -> list[str]:
+    """Stored names whose first file in name order is another file (a name with escaped bytes that prints the
+    same): read_corpus refuses every later file of such a name, a held one too."""
+    if listing.plain:
+        return []
+    first: dict[str, str] = {}
+    for doc, name in zip(listing.docs, listing.names, strict=True):
+        first.setdefault(doc, name)
+    return [doc for doc, name in first.items() if doc != name]
 
 
 def _refused_row(item: Rejected | Note) -> dict[str, Any]:
