@@ -20,6 +20,7 @@ import time
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -88,13 +89,6 @@ class FileStat:
     @classmethod
     def of(cls, info: os.stat_result) -> FileStat:
         return cls(info.st_size, info.st_mtime_ns, info.st_ino)
-
-
-@dataclass(frozen=True)
-class Unchanged:
-    """A file the caller already holds, judged unchanged by its stat and sidecar row: not opened."""
-    doc: str
-    path: str
 
 
 @dataclass(frozen=True)
@@ -604,6 +598,16 @@ class Listing:
     def paths(self) -> list[Path]:
         return [self.folder / name for name in self.names]
 
+    @cached_property
+    def docs(self) -> list[str]:
+        """The names as stored (`printable`), in the same order."""
+        return [printable(name) for name in self.names]
+
+    @cached_property
+    def plain(self) -> bool:
+        """Whether every name prints as itself: then no two of them print alike."""
+        return all(doc == name for doc, name in zip(self.docs, self.names, strict=True))
+
     def state(self) -> dict[str, list[int]]:
         """File name -> [size, mtime in ns] of every article file and of the folder's `sources.csv`: it differs
         when a file is added, edited, renamed or deleted, or the sidecar is edited."""
@@ -649,13 +653,9 @@ def list_folder(folder: Path | str) -> Listing:
             except OSError:
                 found.append((name, entry.is_symlink(), False, -1, -1, -1))
     found.sort()
-    for name, link, regular, size, mtime, inode in found:
-        listing.names.append(name)
-        listing.links.append(link)
-        listing.regular.append(regular)
-        listing.sizes.append(size)
-        listing.mtimes.append(mtime)
-        listing.inodes.append(inode)
+    if found:  # the rows as columns in one pass, not six appends per file
+        columns = [list(column) for column in zip(*found, strict=True)]
+        listing.names, listing.links, listing.regular, listing.sizes, listing.mtimes, listing.inodes = columns
     return listing
 
 
@@ -679,11 +679,11 @@ def _unmatched_rows(folder: Path, sidecar: Sidecar, listing: Listing) -> Iterato
 def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 fallback: dict[str, dict[str, str]] | None = None, listing: Listing | None = None,
                 sidecar: Sidecar | None = None,
-                unchanged: Container[str] = ()) -> Iterator[Article | Rejected | Note | Unchanged]:
+                unchanged: Container[str] = ()) -> Iterator[Article | Rejected | Note]:
     """Stream a folder's articles in name order, with their `sources.csv` metadata (or `fallback` rows);
     notes on the sidecar come first. `listing` and `sidecar`, when the caller has them, are not taken again.
-    A regular file (not a symlink) named in `unchanged` (the caller judged it by the listing's stat) is not
-    opened: it comes as `Unchanged`."""
+    A regular file (not a symlink) named in `unchanged` (the caller judged it by the listing's stat and holds
+    it) is neither opened nor yielded, unless it is refused (a name printing like an earlier file's)."""
     folder = Path(folder)
     sidecar = sidecar or read_sidecar(folder)
     yield from sidecar.notes
@@ -693,16 +693,16 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     yield from _unmatched_rows(folder, sidecar, listing)
     docs: set[str] = set()
     prefix = str(folder / "_")[:-1]  # paths as strings: pathlib per file costs more than the skip itself
-    shown = printable(prefix)
-    for name, link, regular in zip(listing.names, listing.links, listing.regular, strict=True):
-        doc = printable(name)
+    entries = zip(listing.names, listing.docs, listing.links, listing.regular, strict=True)
+    if listing.plain:  # no name prints like another: only the files to read are visited (not 100k skips)
+        entries = (e for e in entries if e[2] or not e[3] or e[1] not in unchanged)
+    for name, doc, link, regular in entries:
         if doc in docs:  # only a name with escaped bytes can print like another file's
             yield Rejected(doc, printable(prefix + name), "duplicate_name",
                            "another file's name prints the same; not read")
             continue
         docs.add(doc)
         if not link and regular and doc == name and doc in unchanged:
-            yield Unchanged(doc, shown + name)
             continue
         path = folder / name
         if link:  # a symlink's target can change under an unchanged link: read every run

@@ -28,7 +28,6 @@ from .articles import (
     Listing,
     Note,
     Rejected,
-    Unchanged,
     list_folder,
     printable,
     read_article,
@@ -97,7 +96,7 @@ def held_files(listing: Listing, index: pl.DataFrame | None, side_keys: dict[str
     after the mtime. A frame join, so no Python object per indexed file."""
     if index is None or index.is_empty():
         return pl.DataFrame(schema={"doc": pl.Utf8, "sha256": pl.Utf8})
-    docs = [printable(name) for name in listing.names]
+    docs = listing.docs
     files = pl.DataFrame({"doc": docs, "plain": [d == n for d, n in zip(docs, listing.names, strict=True)],
                           "link": listing.links, "regular": listing.regular, "size": listing.sizes,
                           "mtime_ns": listing.mtimes, "inode": listing.inodes},
@@ -128,13 +127,11 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
     side_keys = {name: _side_key(row) for name, row in sidecar.rows.items()}
     held = held_files(listing, index, side_keys)
     # symlinks (read every run) and names that print otherwise get no index entry
-    unindexed = {printable(n) for n, link in zip(listing.names, listing.links, strict=True)
-                 if link or printable(n) != n}
+    unindexed = {d for d, n, link in zip(listing.docs, listing.names, listing.links, strict=True) if link or d != n}
 
     rows: list[dict[str, Any]] = []
     index_rows: list[dict[str, Any]] = []
     refused: list[dict[str, Any]] = []
-    skipped: list[str] = []
     shas: set[str] = set()
     first = True
 
@@ -161,14 +158,10 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
 
     read = 0
     for item in read_corpus(folder, max_bytes=max_bytes, listing=listing, sidecar=sidecar,
-                            unchanged=set(held["doc"].to_list())):
-        if isinstance(item, Unchanged):
-            skipped.append(item.doc)
-        else:
-            read += isinstance(item, Article | Rejected)
-            take(item)
-    kept = held.filter(pl.col("doc").is_in(skipped))
-    del skipped
+                            unchanged=set(held["doc"].to_list())):  # yields none of the held files it skips
+        read += isinstance(item, Article | Rejected)
+        take(item)
+    kept = held.filter(~pl.col("doc").is_in(_shadowed(listing)))
     if index is not None and not index.is_empty():
         gone = index.filter(~pl.col("doc").is_in(kept["doc"].implode()))["sha256"]  # changed, deleted or renamed
         touched = pl.col("sha256").is_in(gone.implode()) | pl.col("sha256").is_in(list(shas))
@@ -185,6 +178,17 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
     return Scan(unchanged=kept.select("doc", path=pl.lit(shown) + pl.col("doc")),
                 index=pl.DataFrame(index_rows, schema=INDEX_SCHEMA), refused=quarantine_rows(refused),
                 files_read=read)
+
+
+def _shadowed(listing: Listing) -> list[str]:
+    """Stored names whose first file in name order is another file (a name with escaped bytes that prints the
+    same): read_corpus refuses every later file of such a name, a held one too."""
+    if listing.plain:
+        return []
+    first: dict[str, str] = {}
+    for doc, name in zip(listing.docs, listing.names, strict=True):
+        first.setdefault(doc, name)
+    return [doc for doc, name in first.items() if doc != name]
 
 
 def _refused_row(item: Rejected | Note) -> dict[str, Any]:

@@ -72,6 +72,27 @@ def test_unchanged_stat_means_not_reread_and_full_refresh_rehashes(corpus: Path,
     assert rows(db, "SELECT count(*) FROM marts.fct_claims WHERE quote = '30 Milliarden US-Dollar'") == [(1,)]
 
 
+def test_a_held_file_keeps_its_row_beside_a_new_name_that_prints_like_it(corpus: Path, tmp_path: Path) -> None:
+    """Files judged unchanged are not visited one by one, except where names can print alike: a file whose name
+    has bytes that are not UTF-8 prints as its escape, which another file may carry literally. The first in name
+    order holds the name; a later one is refused, without taking the held file's row with it."""
+    plain = corpus / "900_caf\\xff.txt"  # a literal backslash: the escape of the name added below
+    plain.write_text("Acme will invest $7 billion in AI data centres in 2025.\n", encoding="utf-8")
+    _age(corpus)
+    db = tmp_path / "capex.duckdb"
+    assert materialize(db, corpus).success
+    (corpus / os.fsdecode(b"900_caf\xff.txt")).write_text("Beta will invest $9 billion in 2025.\n", encoding="utf-8")
+    _age(corpus)
+    again = materialize(db, corpus)  # the plain file is held; the new one is read and refused
+    assert again.success
+    assert (_meta(again, "raw_articles")["files_read"], _meta(again, "raw_articles")["files_rejected"]) == (1, 1)
+    assert rows(db, f"SELECT value FROM marts.fct_claims WHERE doc = '{plain.name}'") == [(7e9,)]  # its own row
+    assert rows(db, f"SELECT rule FROM quality.quarantine WHERE doc = '{plain.name}'") == [("duplicate_name",)]
+    full = tmp_path / "full.duckdb"
+    assert _full(full, corpus).success  # a full refresh as a new warehouse's first run
+    assert snapshot(db) == snapshot(full)
+
+
 def test_a_touched_file_is_rehashed_and_its_unchanged_content_keeps_its_rows(corpus: Path, tmp_path: Path) -> None:
     _age(corpus)
     db = tmp_path / "capex.duckdb"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 from pathlib import Path
+from xml.etree import ElementTree
 
 import dagster as dg
 import polars as pl
@@ -61,16 +62,23 @@ def test_without_served_logs_the_image_is_inline(tmp_path: Path) -> None:
     assert chart.startswith("![alt](data:image/png;base64,")
 
 
-def test_the_consensus_chart_is_drawn_again_only_when_its_rows_change(tmp_path: Path) -> None:
-    rows = pl.DataFrame({"company": ["Meta", "Alphabet"], "year": [2025, 2025], "metric": ["capex", "capex"],
-                         "usd_low": [6.0e10, 7.5e10], "usd_median": [6.5e10, 7.5e10], "usd_high": [7.2e10, 8.5e10],
-                         "figures": [4, 2], "sources": [3, 2]})
-    path = tmp_path / "charts" / "capex_consensus.png"
-    charts.consensus_chart(rows, path)
-    drawn = path.read_bytes()
-    assert drawn.startswith(b"\x89PNG")
-    path.write_bytes(b"not redrawn")  # a marker: an unchanged input must leave the file as it is
-    charts.consensus_chart(rows, path)
-    assert path.read_bytes() == b"not redrawn"
-    charts.consensus_chart(rows.with_columns(figures=pl.Series([5, 2])), path)  # one more figure for Meta
-    assert path.read_bytes().startswith(b"\x89PNG")
+def test_the_consensus_chart_is_an_svg_of_its_rows(tmp_path: Path) -> None:
+    rows = pl.DataFrame({"company": ["Meta", "Alphabet", "A&B <Co>"], "year": [2025, 2025, None],
+                         "metric": ["capex", "capex", "capex"], "usd_low": [6.0e10, 7.5e10, 1.0e9],
+                         "usd_median": [6.5e10, 7.5e10, 1.0e9], "usd_high": [7.2e10, 8.5e10, None],
+                         "figures": [4, 2, 1], "sources": [3, 2, 1]})
+    path = charts.consensus_chart(rows, tmp_path / "charts" / "capex_consensus.svg")
+    svg = ElementTree.fromstring(path.read_bytes())  # well-formed XML: names are escaped
+    assert svg.tag.endswith("svg") and int(svg.get("width")) >= 600 and int(svg.get("height")) >= 150
+    texts = ["".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Meta 2025 capex" in texts and "4 fig., 3 src" in texts and "2 fig., 2 src" in texts
+    assert not any("A&B" in t for t in texts)  # no USD range: not charted
+    assert {"0", "20", "40", "60", "80", "100"} <= set(texts)  # round ticks in billions, from 0 past the highest
+    # each bar spans its low to high figure on that axis
+    ticks = {t.text: float(t.get("x")) for t in svg.iter("{http://www.w3.org/2000/svg}text") if t.text in ("0", "100")}
+    bars = [line for line in svg.iter("{http://www.w3.org/2000/svg}line") if line.get("stroke-width") == "10"]
+    per_billion = (ticks["100"] - ticks["0"]) / 100
+    assert [round((float(b.get("x1")) - ticks["0"]) / per_billion) for b in bars] == [75, 60]  # Alphabet, Meta
+    assert [round((float(b.get("x2")) - ticks["0"]) / per_billion) for b in bars] == [85, 72]
+    assert charts.consensus_chart(rows, tmp_path / "again.svg").read_bytes() == path.read_bytes()
+    assert charts.markdown_image(path, "alt").startswith("![alt](data:image/svg+xml;base64,")

@@ -18,7 +18,7 @@ from assets import defs
 from assets.automation import new_articles_sensor
 from assets.pipeline import raw_articles
 from assets.resources import make_resources
-from capex_pipeline import marts
+from capex_pipeline import marts, warehouse
 
 from .conftest import GOLD, REPO, SEEDS, materialize, rows
 
@@ -207,6 +207,9 @@ def test_derived_marts_updated_in_place_equal_a_full_rebuild_and_survive_a_faile
     assert compared == {"claims": 3, "usd_claims": 3, "fct_claims": 3}, compared
     assert _builds(failed) == {"dim_articles": "updated", "source_disagreements": "updated", "fx_audit": "updated"}
     assert snapshot(db)["marts.capex_consensus"] == before["marts.capex_consensus"]  # its last good state
+    # the marts after it in the same step still went ahead; the snapshot of a run with a failed mart is not published
+    assert "published_snapshot" not in {e.asset_key.to_user_string() for e in failed.get_asset_materialization_events()}
+    assert snapshot(warehouse.snapshot_path(db)) == before
     monkeypatch.undo()
 
     caught_up = materialize(db, corpus)

@@ -43,8 +43,10 @@ def test_seed_run_lands_claims_in_marts(seed_run) -> None:
     assert checks == {"raw_articles": True, "claims": True, "usd_claims": True, "fct_claims": True}
     consensus = next(e for e in result.get_asset_materialization_events()
                      if e.asset_key.to_user_string() == "capex_consensus").materialization.metadata
-    assert consensus["chart"].value.startswith("![reported USD ranges](data:image/png;base64,")
-    assert Path(consensus["chart_file"].value).stat().st_size > 10_000
+    assert consensus["chart"].value.startswith("![reported USD ranges](data:image/svg+xml;base64,")
+    charted = rows(db, "SELECT count(*) FROM (SELECT * FROM marts.capex_consensus ORDER BY figures DESC, company, "
+                       "year, metric LIMIT 30) WHERE usd_high IS NOT NULL")[0][0]
+    assert charted > 3 and Path(consensus["chart_file"].value).read_text(encoding="utf-8").count("fig., ") == charted
     assert consensus["dagster/column_lineage"].value.deps_by_column["usd_median"][0].column_name == "usd_value"
     yuan = rows(db, "SELECT doc, usd_value, fx_rate, fx_date, fx_basis FROM marts.fct_claims "
                     "WHERE currency = 'CNY' AND value = 150e9 ORDER BY doc")

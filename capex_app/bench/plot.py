@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from capex_pipeline import charts
-
 
 def scaling_plot(runs: list[dict[str, Any]], out: Path) -> Path | None:
     """Two panels (time, peak RSS) over the sizes that ran end to end; None when fewer than one did."""
@@ -39,4 +37,8 @@ def scaling_plot(runs: list[dict[str, Any]], out: Path) -> Path | None:
     for axis in (left, right):
         axis.legend(fontsize=7)
         axis.grid(alpha=0.3)
-    return charts.save(fig, out)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out)
+    plt.close(fig)
+    return out
