@@ -211,6 +211,16 @@ def read_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame) -> p
         return read_frame(con, sql)
 
 
+def read_docs_in_chunks(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame,
+                        size: int) -> Iterator[pl.DataFrame]:
+    """`read_docs` for `size` articles at a time, in doc order (at least one frame, empty when `docs` is): a
+    cold run's 300k rows are never all read, converted and validated at once, and each chunk's docs are a range
+    whose table blocks DuckDB's scan skips outside it."""
+    ordered = docs.select("doc").sort("doc")
+    for start in range(0, max(ordered.height, 1), size):
+        yield read_docs(con, sql, ordered.slice(start, size))
+
+
 def stream_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame, batch: int) -> Iterator[pl.DataFrame]:
     """`sql` run with `_docs` (doc and the frame's other columns) registered, in frames of `batch` rows: large
     texts never all in memory."""
