@@ -25,10 +25,10 @@ GATE = "gx_gate"
 POOL = "capex_warehouse"  # DuckDB has one writer: every asset that writes the file is in this pool
 PREVIEW_ROWS = 10
 CHART_ROWS = 30  # the most-reported company / year / metric groups
-# Articles per chunk of the USD and fct_claims steps (some 70k rows in the generated corpus): read, converted
-# and validated a chunk at a time, their transient memory a fifth of a cold 100k run's in one piece.
-USD_CHUNK = 20_000
-CLAIMS_CHUNK = 70_000  # rows of the extracted claims per validation: GX's copies of one chunk, not of all
+# The claims, USD and fct_claims steps read, convert and validate a cold 100k-article run in five chunks or so:
+# DuckDB's sorts, the conversion's joins and GX's copies are of one chunk at a time (`run_gate_in_chunks`).
+CHUNK_ARTICLES = 20_000  # USD and fct_claims: articles per chunk, about 70k rows in the generated corpus
+GATE_CHUNK = 70_000  # claims: rows of the extracted claims per validation
 
 
 def gate_spec(asset: str, suite: str | None = None) -> dg.AssetCheckSpec:
@@ -215,8 +215,8 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
             todo.height, mapper)
         where = {"extraction": f"dask {mapper.address}" if mapper else "local",
                  **({"dask_batches_by_worker": dg.MetadataValue.json(dict(mapper.done_by))} if mapper else {})}
-        gate = run_gate_in_chunks(gx, (frame.slice(start, CLAIMS_CHUNK) for start in
-                                       range(0, max(frame.height, 1), CLAIMS_CHUNK)), "claims", "claims")
+        gate = run_gate_in_chunks(gx, (frame.slice(start, GATE_CHUNK) for start in
+                                       range(0, max(frame.height, 1), GATE_CHUNK)), "claims", "claims")
         gate.quarantine = pl.concat([malformed, gate.quarantine])
         _unique_across(con, gate, tables.CLAIMS, "claim_id")
 
@@ -251,7 +251,7 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
         bases: list[pl.DataFrame] = []
 
         def converted() -> Iterator[pl.DataFrame]:
-            for claims in tables.read_docs_in_chunks(con, package_data.sql("usd_input.sql"), todo, USD_CHUNK):
+            for claims in tables.read_docs_in_chunks(con, package_data.sql("usd_input.sql"), todo, CHUNK_ARTICLES):
                 frame = fx.convert(claims)
                 implied.append(frame.filter(pl.col("implied_rate").is_not_null()).select(
                     "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation"))
@@ -290,8 +290,8 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
         rebuild = not tables.same_columns(con, mart.sql, mart.table)
         work = _work(con, "fct_claims", package_data.sql("fct_current.sql"), mart.digest, rebuild)
         kept, todo = work.kept, work.todo
-        chunks = tables.read_docs_in_chunks(con, package_data.sql("fct_chunk.sql").format(mart=mart.sql), todo,
-                                            USD_CHUNK)
+        chunks = tables.read_docs_in_chunks(con, package_data.sql("fct_todo.sql").format(mart=mart.sql), todo,
+                                            CHUNK_ARTICLES)
         counts = tables.reconcile_counts(con)
         gate = run_gate_in_chunks(gx, chunks, "fct_claims", "fct_claims")
         _unique_across(con, gate, mart.table, "claim_id")

@@ -70,8 +70,8 @@ def _write(folder: Path, name: str, body: str) -> None:
 
 
 def _tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(assets.pipeline, "USD_CHUNK", 2)  # articles
-    monkeypatch.setattr(assets.pipeline, "CLAIMS_CHUNK", 5)  # rows
+    monkeypatch.setattr(assets.pipeline, "GATE_CHUNK", 3)  # rows
+    monkeypatch.setattr(assets.pipeline, "CHUNK_ARTICLES", 2)
 
 
 def test_steps_in_tiny_chunks_publish_what_one_chunk_publishes(corpus: Path, tmp_path: Path,
