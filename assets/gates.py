@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from capex_pipeline import quality, render, tables
+from capex_pipeline import memory, quality, render, tables
 from capex_pipeline.steps import quarantine_from_gate
 
 from .resources import GxResource
@@ -83,6 +83,7 @@ def run_gate_in_chunks(gx: GxResource, frames: Iterable[pl.DataFrame], suite: st
         parts.append((rows, gate.validation))
         rows += frame.height
     validation = quality.merge(suite, parts)
+    memory.large_step(rows)
     for column, clashes in _clashes(pl.concat(keys), unique):
         validation.success = False
         validation.failures.append(quality.Failure(

@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb as duckdb_  # the asset parameters are named `duckdb` (the resource key)
 import polars as pl
 
-from capex_pipeline import charts, data_docs, fx, marts, package_data, quality, render, steps, tables, warehouse
+from capex_pipeline import charts, data_docs, fx, marts, memory, package_data, quality, render, steps, tables, warehouse
 from capex_pipeline.cluster import ClusterMap
 
 from .gates import Gate, record_validation, run_gate, run_gate_in_chunks
@@ -153,6 +153,7 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duck
         scan = steps.scan_articles(corpus.articles_dir, max_bytes=corpus.max_bytes, index=index, key=key,
                                    sink=lambda frame, first: tables.stage_articles(con, frame, first=first),
                                    listing=listing)
+        memory.large_step(scan.files_read)
         rejected, notes = steps.split_notes(scan.refused)
         fresh = tables.fresh_articles(con, "* EXCLUDE (text)")
         gate = run_gate(gx, steps.article_audit(fresh), "raw_articles", "raw_articles")
