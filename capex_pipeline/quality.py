@@ -166,7 +166,8 @@ def validate(frame: pl.DataFrame, suite_name: str) -> Validation:
             expectation=config.type, column=config.kwargs.get("column"), level=meta.get("level", "suite"),
             unexpected_count=int(res.get("unexpected_count") or len(indices) or 0), rows=indices,
             observed=res.get("observed_value"), template=template,
-            key=json.dumps([config.type, config.kwargs], sort_keys=True, default=str),
+            key=json.dumps([config.type, {k: v for k, v in config.kwargs.items() if k != "batch_id"}],
+                           sort_keys=True, default=str),  # the batch differs from chunk to chunk
         ))
     return Validation(suite=suite_name, success=bool(result.success), evaluated=len(result.results),
                       failures=failures, result=result)

@@ -78,6 +78,7 @@ def test_steps_in_tiny_chunks_publish_what_one_chunk_publishes(corpus: Path, tmp
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     _write(corpus, "900_bad_rate.txt", "Acme plans to spend 150 billion yuan ($150 billion) on data centres.")
     _write(corpus, "903_absurd.txt", "Acme will spend $100000000 trillion on GPUs.")
+    _write(corpus, "000a_absurd.txt", "Initech will spend $200000000 trillion on GPUs.")  # in another chunk
     one, many = tmp_path / "one" / "capex.duckdb", tmp_path / "many" / "capex.duckdb"
     assert materialize(one, corpus).success
     _tiny_chunks(monkeypatch)
@@ -90,7 +91,9 @@ def test_steps_in_tiny_chunks_publish_what_one_chunk_publishes(corpus: Path, tmp
     assert rows(many, quarantine) == rows(one, quarantine)
     assert {r[0] for r in rows(many, quarantine)} >= {"usd_claims"}
     usd = next(e for e in result.get_asset_check_evaluations() if e.asset_key.to_user_string() == "usd_claims")
-    assert usd.passed and usd.metadata["rows_quarantined"].value == 2
+    assert usd.passed and usd.metadata["rows_quarantined"].value == 3
+    validations = "SELECT step, success, expectations, failed, rows_quarantined FROM quality.validations ORDER BY ALL"
+    assert rows(many, validations) == rows(one, validations)  # a rule failing in two chunks is one failure
 
 
 def test_a_duplicate_across_usd_chunks_blocks_and_leaves_the_marts_as_they_were(
