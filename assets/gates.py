@@ -84,6 +84,8 @@ def run_gate_in_chunks(gx: GxResource, frames: Iterable[pl.DataFrame], suite: st
         refused.append(gate.quarantine)
         parts.append((rows, gate.validation))
         rows += frame.height
+        del gate
+        memory.release(frame.height)
     validation = quality.merge(suite, parts)
     memory.large_step(rows)
     for column, clashes in _clashes(pl.concat(keys), unique):
