@@ -77,15 +77,16 @@ def run_gate_in_chunks(gx: GxResource, frames: Iterable[pl.DataFrame], suite: st
     parts: list[tuple[int, quality.Validation]] = []
     unique = quality.unique_columns(suite)
     rows = 0
-    for chunk, frame in enumerate(frames):
-        keys.append(frame.select(*unique, _chunk=pl.lit(chunk, pl.UInt32)))
-        gate = run_gate(gx, frame, suite, step)
-        kept.append(gate.kept if keep is None else gate.kept.select(keep))
-        refused.append(gate.quarantine)
-        parts.append((rows, gate.validation))
-        rows += frame.height
-        del gate
-        memory.release(frame.height)
+    with memory.chunks():
+        for chunk, frame in enumerate(frames):
+            keys.append(frame.select(*unique, _chunk=pl.lit(chunk, pl.UInt32)))
+            gate = run_gate(gx, frame, suite, step)
+            kept.append(gate.kept if keep is None else gate.kept.select(keep))
+            refused.append(gate.quarantine)
+            parts.append((rows, gate.validation))
+            rows += frame.height
+            del gate
+            memory.release(frame.height)
     validation = quality.merge(suite, parts)
     memory.large_step(rows)
     for column, clashes in _clashes(pl.concat(keys), unique):
