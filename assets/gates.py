@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import dagster as dg
@@ -64,13 +64,11 @@ def record_validation(con: duckdb.DuckDBPyConnection, gate: Gate, step: str, run
                              rows_quarantined=gate.quarantine.height, details=json.dumps(v.to_metadata(), default=str))
 
 
-def run_gate_in_chunks(gx: GxResource, frames: Iterable[pl.DataFrame], suite: str, step: str,
-                       keep: Sequence[str] | None = None) -> Gate:
+def run_gate_in_chunks(gx: GxResource, frames: Iterable[pl.DataFrame], suite: str, step: str) -> Gate:
     """`run_gate` over a table arriving in frames (at least one; the first gives the schema), GX's copies made of
     one chunk at a time: each chunk is validated with the whole suite, and the uniqueness it expects, which spans
     rows, is completed across the chunks on their key columns alone (`_clashes`). The rows kept and quarantined
-    and the gate's verdict are those of `run_gate` over the whole table; of the rows kept, only the columns
-    `keep` (all by default) are held, the caller building the rest again in SQL when it publishes."""
+    and the gate's verdict are those of `run_gate` over the whole table."""
     kept: list[pl.DataFrame] = []
     refused: list[pl.DataFrame] = []
     keys: list[pl.DataFrame] = []
@@ -81,7 +79,7 @@ def run_gate_in_chunks(gx: GxResource, frames: Iterable[pl.DataFrame], suite: st
         for chunk, frame in enumerate(frames):
             keys.append(frame.select(*unique, _chunk=pl.lit(chunk, pl.UInt32)))
             gate = run_gate(gx, frame, suite, step)
-            kept.append(gate.kept if keep is None else gate.kept.select(keep))
+            kept.append(gate.kept)
             refused.append(gate.quarantine)
             parts.append((rows, gate.validation))
             rows += frame.height

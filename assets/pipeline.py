@@ -259,16 +259,14 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
                 bases.append(frame["fx_basis"].value_counts())
                 yield frame
 
-        # only the conversion's columns of the rows kept stay here; their claims are joined again at the publish
-        gate = run_gate_in_chunks(gx, converted(), "usd_claims", "usd_claims", keep=["claim_id", *fx.FX_COLUMNS])
+        gate = run_gate_in_chunks(gx, converted(), "usd_claims", "usd_claims")
         _unique_across(con, gate, tables.USD_CLAIMS, "claim_id")
         implied_rates = pl.concat(implied)
         fx_basis = pl.concat(bases).group_by("fx_basis", maintain_order=True).agg(pl.col("count").sum())
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
             tables.publish_delta(con, tables.USD_CLAIMS, gate.kept, step="usd_claims", work=work,
-                                 quarantine=quarantine, run_id=context.run.run_id,
-                                 rows=package_data.sql("usd_rows.sql"))
+                                 quarantine=quarantine, run_id=context.run.run_id)
 
         yield from _publish(context, con, "usd_claims", gate,
                             ["doc", "quote", "currency", "usd_value", "fx_rate", "fx_date", "fx_basis"], write,
@@ -296,7 +294,7 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
         chunks = tables.read_docs_in_chunks(con, package_data.sql("fct_todo.sql").format(mart=mart.sql), todo,
                                             CHUNK_ARTICLES)
         counts = tables.reconcile_counts(con)
-        gate = run_gate_in_chunks(gx, chunks, "fct_claims", "fct_claims", keep=["claim_id", "usd_value"])
+        gate = run_gate_in_chunks(gx, chunks, "fct_claims", "fct_claims")
         _unique_across(con, gate, mart.table, "claim_id")
         # every extracted claim is either in the mart exactly once or quarantined by the USD step
         expected = counts["claims"] - counts["usd_quarantined"]
@@ -310,7 +308,6 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
             tables.publish_delta(con, mart.table, gate.kept, step="fct_claims", work=work,
                                  quarantine=quarantine, run_id=context.run.run_id, rebuild=rebuild,
                                  changes=package_data.sql("fct_changes.sql"),
-                                 rows=package_data.sql("fct_rows.sql").format(mart=mart.sql),
                                  annotate=(lambda c: marts.comment(c, mart)) if rebuild else None)
 
         yield from _publish(context, con, "fct_claims", gate,

@@ -238,21 +238,17 @@ def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, frame: p
 
 def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str, work: Work,
                   quarantine: pl.DataFrame, run_id: str | None, rebuild: bool = False, changes: str | None = None,
-                  annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
-                  rows: str | None = None) -> None:
+                  annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
     """Replace the rows, quarantine rows and state of every article outside _keep (`step_todo`) with `frame`,
     `quarantine` and the work's keys, in one transaction (`sql/publish_delta.sql`), which also logs what changed
     for the steps and marts that read `table` (`changes`: the SQL of its (doc, company, metric, year) rows;
     `sql/step_changes.sql` by default) and records the upstream changes the step has now taken in. `rebuild`:
     the table is made anew from `frame`'s columns in that transaction (a failure leaves the old one), then
-    `annotate`d. `rows`: the SQL of the new rows, built from `frame` registered as `_kept` (the columns a chunked
-    gate held of them: `assets.gates.run_gate_in_chunks`), instead of `frame` itself."""
+    `annotate`d."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
     changes = changes or package_data.sql("step_changes.sql").format(step=step)
-    frames = {"_frame": frame} if rows is None else {"_kept": frame}
-    with _registered(con, **frames, _q=q, _state=work.todo.select("doc", "key")), _view(con, "_frame", rows), \
-            transaction(con):
+    with _registered(con, _frame=frame, _q=q, _state=work.todo.select("doc", "key")), transaction(con):
         log_changes(con, step, None if rebuild or not work.kept or not table_exists(con, table) else changes)
         take(con, step, work.digest, work.latest)
         if rebuild:
@@ -261,20 +257,6 @@ def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
         con.execute(package_data.sql("publish_delta.sql").format(table=table, step=step))
         if annotate:
             annotate(con)
-
-
-@contextmanager
-def _view(con: duckdb.DuckDBPyConnection, name: str, sql: str | None) -> Iterator[None]:
-    """`sql` as the temporary view `name` of `con` for the block (nothing when `sql` is None)."""
-    if sql is None:
-        yield
-        return
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {name} AS {sql}")
-    try:
-        yield
-    finally:
-        with suppress(duckdb.Error):
-            con.execute(f"DROP VIEW IF EXISTS {name}")
 
 
 def log_changes(con: duckdb.DuckDBPyConnection, step: str, rows: str | None) -> None:
