@@ -14,10 +14,10 @@ import dagster as dg
 import duckdb as duckdb_  # the asset parameters are named `duckdb` (the resource key)
 import polars as pl
 
-from capex_pipeline import charts, data_docs, fx, marts, package_data, quality, render, steps, tables, warehouse
+from capex_pipeline import charts, data_docs, fx, marts, memory, package_data, quality, render, steps, tables, warehouse
 from capex_pipeline.cluster import ClusterMap
 
-from .gates import Gate, record_validation, run_gate
+from .gates import Gate, record_validation, run_gate, run_gate_in_chunks
 from .images import image_metadata
 from .resources import ClusterResource, CorpusResource, GxResource, WarehouseResource
 
@@ -25,6 +25,10 @@ GATE = "gx_gate"
 POOL = "capex_warehouse"  # DuckDB has one writer: every asset that writes the file is in this pool
 PREVIEW_ROWS = 10
 CHART_ROWS = 30  # the most-reported company / year / metric groups
+# The claims, USD and fct_claims steps read, convert and validate a cold 100k-article run in five chunks or so:
+# DuckDB's sorts, the conversion's joins and GX's copies are of one chunk at a time (`run_gate_in_chunks`).
+CHUNK_ARTICLES = 20_000  # USD and fct_claims: articles per chunk, about 70k rows in the generated corpus
+GATE_CHUNK = 70_000  # claims: rows of the extracted claims per validation
 
 
 def gate_spec(asset: str, suite: str | None = None) -> dg.AssetCheckSpec:
@@ -150,6 +154,7 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duck
         scan = steps.scan_articles(corpus.articles_dir, max_bytes=corpus.max_bytes, index=index, key=key,
                                    sink=lambda frame, first: tables.stage_articles(con, frame, first=first),
                                    listing=listing)
+        memory.large_step(scan.files_read)
         rejected, notes = steps.split_notes(scan.refused)
         fresh = tables.fresh_articles(con, "* EXCLUDE (text)")
         gate = run_gate(gx, steps.article_audit(fresh), "raw_articles", "raw_articles")
@@ -212,7 +217,8 @@ def claims(context: dg.AssetExecutionContext, corpus: CorpusResource, duckdb: Wa
             todo.height, mapper)
         where = {"extraction": f"dask {mapper.address}" if mapper else "local",
                  **({"dask_batches_by_worker": dg.MetadataValue.json(dict(mapper.done_by))} if mapper else {})}
-        gate = run_gate(gx, frame, "claims", "claims")
+        gate = run_gate_in_chunks(gx, (frame.slice(start, GATE_CHUNK) for start in
+                                       range(0, max(frame.height, 1), GATE_CHUNK)), "claims", "claims")
         gate.quarantine = pl.concat([malformed, gate.quarantine])
         _unique_across(con, gate, tables.CLAIMS, "claim_id")
 
@@ -243,11 +249,21 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
         # the rates are an input too: a new rates file or ECB history redoes every article's USD rows
         work = _work(con, "usd_claims", package_data.sql("usd_current.sql"), fx.rates_key())
         todo = work.todo
-        frame = fx.convert(tables.read_docs(con, package_data.sql("usd_input.sql"), todo))
-        gate = run_gate(gx, frame, "usd_claims", "usd_claims")
+        implied: list[pl.DataFrame] = []
+        bases: list[pl.DataFrame] = []
+
+        def converted() -> Iterator[pl.DataFrame]:
+            for claims in tables.read_docs_in_chunks(con, package_data.sql("usd_input.sql"), todo, CHUNK_ARTICLES):
+                frame = fx.convert(claims)
+                implied.append(frame.filter(pl.col("implied_rate").is_not_null()).select(
+                    "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation"))
+                bases.append(frame["fx_basis"].value_counts())
+                yield frame
+
+        gate = run_gate_in_chunks(gx, converted(), "usd_claims", "usd_claims")
         _unique_across(con, gate, tables.USD_CLAIMS, "claim_id")
-        implied = frame.filter(pl.col("implied_rate").is_not_null()).select(
-            "doc", "quote", "currency", "implied_rate", "fx_rate", "fx_date", "implied_deviation")
+        implied_rates = pl.concat(implied)
+        fx_basis = pl.concat(bases).group_by("fx_basis", maintain_order=True).agg(pl.col("count").sum())
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
             tables.publish_delta(con, tables.USD_CLAIMS, gate.kept, step="usd_claims", work=work,
@@ -255,11 +271,12 @@ def usd_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
 
         yield from _publish(context, con, "usd_claims", gate,
                             ["doc", "quote", "currency", "usd_value", "fx_rate", "fx_date", "fx_basis"], write,
-                            {"implied_vs_ecb_rates": dg.MetadataValue.md(_markdown(implied)),
+                            {"implied_vs_ecb_rates": dg.MetadataValue.md(_markdown(implied_rates)),
                              "articles_compared": work.compared, "articles_converted": todo.height,
-                             "max_abs_implied_deviation": float(implied["implied_deviation"].abs().max() or 0.0)
-                             if implied.height else 0.0,
-                             "fx_basis": dg.MetadataValue.json(frame["fx_basis"].value_counts().to_dicts())})
+                             "max_abs_implied_deviation":
+                                 float(implied_rates["implied_deviation"].abs().max() or 0.0)
+                                 if implied_rates.height else 0.0,
+                             "fx_basis": dg.MetadataValue.json(fx_basis.to_dicts())})
 
 
 @dg.asset(group_name="marts", kinds={"duckdb", "sql"}, deps=[usd_claims, raw_articles], pool=POOL,
@@ -275,10 +292,10 @@ def fct_claims(context: dg.AssetExecutionContext, duckdb: WarehouseResource, gx:
         rebuild = not tables.same_columns(con, mart.sql, mart.table)
         work = _work(con, "fct_claims", package_data.sql("fct_current.sql"), mart.digest, rebuild)
         kept, todo = work.kept, work.todo
-        frame = tables.read_frame(con, f"SELECT * FROM ({mart.sql}) WHERE list_contains($docs, doc)",
-                                  {"docs": todo["doc"].to_list()}) if kept else tables.read_frame(con, mart.sql)
+        chunks = tables.read_docs_in_chunks(con, package_data.sql("fct_todo.sql").format(mart=mart.sql), todo,
+                                            CHUNK_ARTICLES)
         counts = tables.reconcile_counts(con)
-        gate = run_gate(gx, frame, "fct_claims", "fct_claims")
+        gate = run_gate_in_chunks(gx, chunks, "fct_claims", "fct_claims")
         _unique_across(con, gate, mart.table, "claim_id")
         # every extracted claim is either in the mart exactly once or quarantined by the USD step
         expected = counts["claims"] - counts["usd_quarantined"]

@@ -13,7 +13,7 @@ import duckdb
 import polars as pl
 from pydantic import PrivateAttr
 
-from capex_pipeline import cluster, lake, package_data, quality, warehouse
+from capex_pipeline import cluster, lake, memory, package_data, quality, warehouse
 from capex_pipeline.articles import DEFAULT_MAX_BYTES, Listing, list_folder
 
 SEEDS_DIR = package_data.seeds_dir()  # the default corpus, shipped inside the package
@@ -79,7 +79,9 @@ class WarehouseResource(dg.ConfigurableResource):
     @contextmanager
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection to the warehouse; a full, read-only or forbidden disk becomes WarehouseUnavailable with
-        one line instead of DuckDB's traceback."""
+        one line instead of DuckDB's traceback. Every step opens one first: after a large step, the memory it
+        left is handed back here (`memory.settle`)."""
+        memory.settle()
         try:
             with warehouse.connect(self.database) as con:
                 warehouse.limit_memory(con, self.memory_limit)

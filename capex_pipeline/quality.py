@@ -34,6 +34,7 @@ class Failure:
     rows: list[int]
     observed: Any
     template: str  # meta.reason, formatted with a failing row's values
+    key: str = ""  # the expectation's type and arguments: the same expectation's failures in several chunks
 
     @property
     def rule(self) -> str:
@@ -94,6 +95,13 @@ def load_suite(name: str) -> Any:
 
     spec = _suite_spec(name)
     return gx.ExpectationSuite(name=spec["name"], expectations=spec["expectations"], meta=spec.get("meta"))
+
+
+def unique_columns(suite_name: str) -> list[str]:
+    """The columns the suite expects to be unique: the expectations that span rows, which a table validated in
+    chunks must complete across them (every other expectation the suites use judges each row alone)."""
+    return [e["kwargs"]["column"] for e in _suite_spec(suite_name)["expectations"]
+            if e["type"] == "expect_column_values_to_be_unique"]
 
 
 def checked_columns(suite_name: str, columns: list[str]) -> list[str]:
@@ -158,6 +166,8 @@ def validate(frame: pl.DataFrame, suite_name: str) -> Validation:
             expectation=config.type, column=config.kwargs.get("column"), level=meta.get("level", "suite"),
             unexpected_count=int(res.get("unexpected_count") or len(indices) or 0), rows=indices,
             observed=res.get("observed_value"), template=template,
+            key=json.dumps([config.type, {k: v for k, v in config.kwargs.items() if k != "batch_id"}],
+                           sort_keys=True, default=str),  # the batch differs from chunk to chunk
         ))
     return Validation(suite=suite_name, success=bool(result.success), evaluated=len(result.results),
                       failures=failures, result=result)
@@ -195,3 +205,41 @@ def _without(frame: pl.DataFrame, rows: list[int]) -> pl.DataFrame:
     bounds = [-1, *rows, frame.height]
     return pl.concat([frame.slice(a + 1, b - a - 1) for a, b in itertools.pairwise(bounds)],
                      rechunk=False)
+
+
+def merge(suite_name: str, parts: list[tuple[int, Validation]]) -> Validation:
+    """One validation of a table validated in chunks, from each chunk's first row and validation: a failure
+    counts its rows in every chunk, at their positions in the whole table. GX's result, for the Data Docs page,
+    holds per expectation the first chunk's result that failed, else the last chunk's."""
+    failures: dict[str, Failure] = {}
+    for offset, part in parts:
+        for f in part.failures:
+            rows = [offset + i for i in f.rows]
+            if (seen := failures.get(f.key)) is None:
+                failures[f.key] = Failure(f.expectation, f.column, f.level, f.unexpected_count, rows, f.observed,
+                                          f.template, f.key)
+            else:
+                seen.unexpected_count += f.unexpected_count
+                seen.rows += rows
+    return Validation(suite=suite_name, success=all(p.success for _, p in parts),
+                      evaluated=max((p.evaluated for _, p in parts), default=0), failures=list(failures.values()),
+                      result=_merged_result([p.result for _, p in parts if p.result is not None]))
+
+
+def _merged_result(chunks: list[Any]) -> Any:
+    if len(chunks) < 2:
+        return chunks[0] if chunks else None
+    from great_expectations.core.expectation_validation_result import ExpectationSuiteValidationResult
+    from great_expectations.validator.validation_statistics import calc_validation_statistics
+
+    results = list(chunks[-1].results)
+    for chunk in reversed(chunks[:-1]):  # the earliest failure wins
+        results = [mine if not mine.success else kept for mine, kept in zip(chunk.results, results, strict=True)]
+    stats = calc_validation_statistics(results)
+    return ExpectationSuiteValidationResult(
+        success=stats.success, results=results, suite_name=chunks[0].suite_name,
+        suite_parameters=chunks[0].suite_parameters, meta=chunks[0].meta,
+        statistics={"evaluated_expectations": stats.evaluated_expectations,
+                    "successful_expectations": stats.successful_expectations,
+                    "unsuccessful_expectations": stats.unsuccessful_expectations,
+                    "success_percent": stats.success_percent})

@@ -205,10 +205,18 @@ def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: str, suffix: s
                 compared=kept + todo.height if compared is None else compared)
 
 
-def read_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame) -> pl.DataFrame:
-    """`sql` run with `_docs(doc)` registered: the rows of a few articles out of a large table."""
-    with _registered(con, _docs=docs.select("doc")):
-        return read_frame(con, sql)
+def read_docs_in_chunks(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame,
+                        size: int) -> Iterator[pl.DataFrame]:
+    """`sql` run for `size` articles of `docs` at a time, in doc order (at least one frame, empty when `docs`
+    is), with `_docs(doc)` registered and $first and $last the chunk's first and last doc: a step's 300k rows
+    are never all read, sorted, converted and validated at once, and with the range the scans skip the table
+    blocks outside the chunk."""
+    ordered = docs.select("doc").sort("doc")
+    for start in range(0, max(ordered.height, 1), size):
+        chunk = ordered.slice(start, size)
+        bounds = {"first": chunk["doc"].first(), "last": chunk["doc"].last()}
+        with _registered(con, _docs=chunk):
+            yield read_frame(con, sql, bounds)
 
 
 def stream_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame, batch: int) -> Iterator[pl.DataFrame]:
