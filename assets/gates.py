@@ -75,7 +75,7 @@ def run_gate_in_chunks(gx: GxResource, frames: Iterable[pl.DataFrame], suite: st
     parts: list[tuple[int, quality.Validation]] = []
     unique = quality.unique_columns(suite)
     rows = 0
-    with memory.chunks():
+    with memory.frozen():
         for chunk, frame in enumerate(frames):
             keys.append(frame.select(*unique, _chunk=pl.lit(chunk, pl.UInt32)))
             gate = run_gate(gx, frame, suite, step)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -102,13 +101,12 @@ class GxResource(dg.ConfigurableResource):
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         quality.context()
-        # The run's imports (Dagster, GX, pandas: some 370k objects) live as long as the run: frozen out of the
-        # collector, its full passes no longer walk them (0.2 s each, several per run as steps allocate), until
-        # teardown. Garbage they hold now stays until then; a step that forks thaws them itself (steps.py).
-        gc.freeze()
+        # The run's imports live as long as the run: frozen out of the collector until teardown, its full
+        # passes no longer walk them (0.2 s each, several per run as steps allocate)
+        memory.freeze()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        gc.unfreeze()
+        memory.thaw()
 
     def validate(self, frame: pl.DataFrame, suite: str) -> quality.Validation:
         return quality.validate(frame, suite)

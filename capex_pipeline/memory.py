@@ -24,15 +24,38 @@ def _libc() -> Any:
     return libc if hasattr(libc, "malloc_trim") else None
 
 
+_depth = 0  # open `freeze` calls
+
+
+def freeze() -> None:
+    """Leave every object alive now out of the collector's passes (`gc.freeze`) until the matching `thaw`: a
+    collection then walks only what was made since (milliseconds, not the 0.2-0.3 s of the run's whole heap:
+    Dagster's, GX's and pandas' some 370k objects), and a forked child's collections no longer write to, and so
+    copy, the pages it inherited. Calls nest: only the outermost freezes and thaws (`gc.unfreeze` thaws all)."""
+    global _depth
+    if not _depth:
+        gc.freeze()
+    _depth += 1
+
+
+def thaw() -> None:
+    """End a `freeze`. The outermost thaws and collects once: garbage frozen with the heap would otherwise wait
+    for a rare full collection (+300 MB after a cold 100k run's extraction)."""
+    global _depth
+    _depth -= 1
+    if not _depth:
+        gc.unfreeze()
+        gc.collect()
+
+
 @contextmanager
-def chunks() -> Iterator[None]:
-    """A block of chunks: what lives when it begins is left out of the collections in it (`gc.freeze`), so that
-    `release` costs milliseconds, not the 0.2-0.3 s of a collection over the run's whole heap."""
-    gc.freeze()
+def frozen() -> Iterator[None]:
+    """`freeze` for the block."""
+    freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        thaw()
 
 
 def release(rows: int) -> None:

@@ -6,7 +6,6 @@ gates and metadata around them (see `assets/`).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -21,7 +20,7 @@ from typing import Any
 
 import polars as pl
 
-from . import package_data, progress, tables
+from . import memory, package_data, progress, tables
 from .articles import (
     NOTE,
     Article,
@@ -275,14 +274,9 @@ def extract_batches(batches: Iterable[pl.DataFrame], total: int,
         # fork: the workers inherit the loaded lexicons; they get plain records and return plain lists, so
         # Polars' thread pool is never used in a forked child. The parent's objects are frozen out of the
         # collector first: a child's collections would otherwise write to every page of the inherited heap and
-        # copy it (the process tree's PSS: 1,413 -> 1,199 MB at 100k articles). Thawed, they are collected
-        # once, or the garbage frozen with them waits for a rare full collection (+300 MB after the step).
-        gc.freeze()
-        try:
+        # copy it (the process tree's PSS: 1,413 -> 1,199 MB at 100k articles).
+        with memory.frozen():
             claims_in_workers(batches, workers, collect)
-        finally:
-            gc.unfreeze()
-            gc.collect()
     done.close()
     bad = pl.concat(malformed) if malformed else quarantine_rows([])
     if not claims:
