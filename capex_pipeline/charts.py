@@ -29,7 +29,9 @@ def consensus_chart(consensus: pl.DataFrame, path: Path) -> Path:
 
 
 def consensus_svg(consensus: pl.DataFrame) -> str:
-    rows = consensus.filter(pl.col("usd_high").is_not_null()).sort(["company", "year", "metric"], nulls_last=True)
+    usd = ("usd_low", "usd_median", "usd_high")  # a row without a finite range has no bar to draw
+    rows = consensus.filter(pl.all_horizontal(pl.col(c).is_finite() for c in usd)).sort(
+        ["company", "year", "metric"], nulls_last=True)
     records = list(rows.iter_rows(named=True))
     labels = [f"{r['company']} {r['year'] or 'n/a'} {r['metric']}" for r in records]
     left = 12 + CHAR * max((_width(s) for s in labels), default=0)
@@ -87,7 +89,8 @@ def _ticks(low: float, high: float, target: int = 6) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first, last = math.floor(low / step), math.ceil(high / step)
-    return [round(k * step, 12) for k in range(first, last + 1)]
+    digits = max(0, -math.floor(math.log10(step)))  # the step's own decimals: no float noise, and a step of a
+    return [round(k * step, digits) for k in range(first, last + 1)]  # millionth of a cent keeps its ticks apart
 
 
 MIME = {".svg": "image/svg+xml", ".png": "image/png"}
