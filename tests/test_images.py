@@ -112,3 +112,14 @@ def test_the_consensus_chart_draws_fractions_of_a_cent_and_leaves_out_what_is_no
     texts, xs = _drawn(ElementTree.fromstring(charts.consensus_svg(small)))
     assert len(set(texts)) > 4 and all(math.isfinite(x) and 0 <= x <= charts.WIDTH for x in xs)
 
+
+
+def test_a_long_name_leaves_the_chart_room_for_its_bars() -> None:
+    for name in ("Orvane Quillnet Brightmoor " * 12, "長い会社名" * 30):
+        rows = _consensus([(name, 1e9, 2e9, 3e9), ("Halvig", 1e9, 1e9, 1e9)])
+        svg = ElementTree.fromstring(charts.consensus_svg(rows))
+        texts, xs = _drawn(svg)
+        assert all(0 <= x <= charts.WIDTH for x in xs)
+        frame = next(r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == "none")
+        assert float(frame.get("width")) > charts.WIDTH / 3  # the plot keeps at least a third of the width
+        assert any(t.startswith(name[:10]) for t in texts)  # the name's start is shown
