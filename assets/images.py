@@ -1,7 +1,7 @@
 """Images shown in place on an asset's page in the Dagster UI.
 
 The UI renders a markdown metadata value in place only when it is shorter than 1,000 characters; longer ones,
-such as a PNG inlined as a data URI, hide behind "[Show Markdown]". So the image is copied into the instance's
+such as an image inlined as a data URI, hide behind "[Show Markdown]". So the image is copied into the instance's
 local compute-log folder, which the webserver of the same instance ($DAGSTER_HOME, shared by `capex run` and
 `make ui`) serves at /logs/<folder>/<name>/<extension>, and the markdown holds only that short link. An
 instance without a local log folder (an ephemeral one in tests, cloud log storage) gets the data URI instead.

@@ -17,6 +17,7 @@ ROW = 50  # px per company / year / metric
 TOP, BOTTOM, RIGHT = 40, 56, 24  # px: title; axis labels and caption; room after the last annotation
 FONT = 11  # px, labels and ticks
 CHAR = 0.6 * FONT  # an average glyph's width, to leave the labels room (the browser lays them out)
+LABEL = 48  # glyph widths a label may take: a longer one is cut, so the bars keep most of the width
 BAR, BAR_OPACITY, MEDIAN = "#4c78a8", 0.55, "#e45756"
 
 
@@ -29,9 +30,11 @@ def consensus_chart(consensus: pl.DataFrame, path: Path) -> Path:
 
 
 def consensus_svg(consensus: pl.DataFrame) -> str:
-    rows = consensus.filter(pl.col("usd_high").is_not_null()).sort(["company", "year", "metric"], nulls_last=True)
+    usd = ("usd_low", "usd_median", "usd_high")  # a row without a finite range has no bar to draw
+    rows = consensus.filter(pl.all_horizontal(pl.col(c).is_finite() for c in usd)).sort(
+        ["company", "year", "metric"], nulls_last=True)
     records = list(rows.iter_rows(named=True))
-    labels = [f"{r['company']} {r['year'] or 'n/a'} {r['metric']}" for r in records]
+    labels = [_clip(f"{r['company']} {r['year'] or 'n/a'} {r['metric']}") for r in records]
     left = 12 + CHAR * max((_width(s) for s in labels), default=0)
     height = TOP + ROW * max(len(records), 2) + BOTTOM
     lows = [r["usd_low"] / 1e9 for r in records]
@@ -77,6 +80,18 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def _clip(text: str) -> str:
+    """`text` within LABEL glyph widths, an ellipsis ending what was cut."""
+    if _width(text) <= LABEL:
+        return text
+    used = 0
+    for i, c in enumerate(text):
+        used += _width(c)
+        if used > LABEL - 1:
+            return text[:i] + "\u2026"
+    return text
+
+
 def _ticks(low: float, high: float, target: int = 6) -> list[float]:
     """Round tick values (1, 2 or 5 times a power of ten apart) from at or below `low` (and 0 for positive
     figures) to at or above `high`."""
@@ -87,7 +102,8 @@ def _ticks(low: float, high: float, target: int = 6) -> list[float]:
     power = 10 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
     first, last = math.floor(low / step), math.ceil(high / step)
-    return [round(k * step, 12) for k in range(first, last + 1)]
+    digits = max(0, -math.floor(math.log10(step)))  # the step's own decimals: no float noise, and a step of a
+    return [round(k * step, digits) for k in range(first, last + 1)]  # millionth of a cent keeps its ticks apart
 
 
 MIME = {".svg": "image/svg+xml", ".png": "image/png"}

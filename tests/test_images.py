@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import struct
 import zlib
 from pathlib import Path
@@ -82,3 +83,43 @@ def test_the_consensus_chart_is_an_svg_of_its_rows(tmp_path: Path) -> None:
     assert [round((float(b.get("x2")) - ticks["0"]) / per_billion) for b in bars] == [85, 72]
     assert charts.consensus_chart(rows, tmp_path / "again.svg").read_bytes() == path.read_bytes()
     assert charts.markdown_image(path, "alt").startswith("![alt](data:image/svg+xml;base64,")
+
+
+def _consensus(values: list[tuple[str, float, float, float]]) -> pl.DataFrame:
+    return pl.DataFrame({"company": [v[0] for v in values], "year": [2025] * len(values),
+                         "metric": ["capex"] * len(values), "usd_low": [v[1] for v in values],
+                         "usd_median": [v[2] for v in values], "usd_high": [v[3] for v in values],
+                         "figures": [1] * len(values), "sources": [1] * len(values)})
+
+
+def _drawn(svg: ElementTree.Element) -> tuple[list[str], list[float]]:
+    """The chart's texts, and every x coordinate and width it draws."""
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = ["".join(t.itertext()) for t in svg.iter(f"{ns}text")]
+    xs = [float(e.get(a)) for e in svg.iter() for a in ("x", "x1", "x2", "cx", "width") if e.get(a) is not None]
+    return texts, xs
+
+
+def test_the_consensus_chart_draws_fractions_of_a_cent_and_leaves_out_what_is_not_a_number(tmp_path: Path) -> None:
+    rows = _consensus([("Tinyco", 1e-4, 1e-4, 1e-4), ("Zeroco", 0.0, 0.0, 0.0),
+                       ("Nanco", float("nan"), float("nan"), float("nan")), ("Infco", 1e9, 1e9, float("inf"))])
+    svg = ElementTree.fromstring(charts.consensus_chart(rows, tmp_path / "odd.svg").read_bytes())
+    texts, xs = _drawn(svg)
+    assert "Tinyco 2025 capex" in texts and "Zeroco 2025 capex" in texts
+    assert not any(t.startswith(("Nanco", "Infco")) for t in texts)
+    assert all(math.isfinite(x) and 0 <= x <= charts.WIDTH for x in xs)
+    small = _consensus([("Tinyco", 1e-4, 2e-4, 3e-4)])  # a range of a few hundredths of a cent still spans the axis
+    texts, xs = _drawn(ElementTree.fromstring(charts.consensus_svg(small)))
+    assert len(set(texts)) > 4 and all(math.isfinite(x) and 0 <= x <= charts.WIDTH for x in xs)
+
+
+
+def test_a_long_name_leaves_the_chart_room_for_its_bars() -> None:
+    for name in ("Orvane Quillnet Brightmoor " * 12, "長い会社名" * 30):
+        rows = _consensus([(name, 1e9, 2e9, 3e9), ("Halvig", 1e9, 1e9, 1e9)])
+        svg = ElementTree.fromstring(charts.consensus_svg(rows))
+        texts, xs = _drawn(svg)
+        assert all(0 <= x <= charts.WIDTH for x in xs)
+        frame = next(r for r in svg.iter("{http://www.w3.org/2000/svg}rect") if r.get("fill") == "none")
+        assert float(frame.get("width")) > charts.WIDTH / 3  # the plot keeps at least a third of the width
+        assert any(t.startswith(name[:10]) for t in texts)  # the name's start is shown

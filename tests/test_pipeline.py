@@ -109,6 +109,22 @@ def test_absurd_rate_is_quarantined_and_a_currency_without_rate_kept(corpus: Pat
     assert {"000_99081dea04316e22.txt", "003_ca642059fae57875.txt"} <= in_marts
 
 
+def test_a_figure_of_a_fraction_of_a_cent_is_charted_and_the_snapshot_published(tmp_path: Path) -> None:
+    """The chart is drawn in the marts' step: whatever figures the gates let through, it must not fail the step
+    (a failure there would keep the snapshot from being published on every run until the figure goes)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    _write(folder, "910_tiny.txt", "The AI company Orvane will invest $0.0001 in AI data centers in 2025.")
+    db = tmp_path / "capex.duckdb"
+    result = materialize(db, folder)
+    assert result.success
+    assert rows(db, "SELECT company, usd_high FROM marts.capex_consensus") == [("Orvane", 1e-4)]
+    consensus = next(e for e in result.get_asset_materialization_events()
+                     if e.asset_key.to_user_string() == "capex_consensus").materialization.metadata
+    assert Path(consensus["chart_file"].value).read_text(encoding="utf-8").count("1 fig., ") == 1
+    assert rows(tmp_path / "capex.published.duckdb", "SELECT count(*) FROM marts.capex_consensus") == [(1,)]
+
+
 def test_broken_step_blocks_downstream_and_marts_keep_last_good_state(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "capex.duckdb"
