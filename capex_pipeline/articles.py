@@ -683,7 +683,7 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     """Stream a folder's articles in name order, with their `sources.csv` metadata (or `fallback` rows);
     notes on the sidecar come first. `listing` and `sidecar`, when the caller has them, are not taken again.
     A regular file (not a symlink) named in `unchanged` (the caller judged it by the listing's stat and holds
-    it) is neither opened nor yielded, unless it is refused (a name printing like an earlier file's)."""
+    it) is neither opened nor yielded."""
     folder = Path(folder)
     sidecar = sidecar or read_sidecar(folder)
     yield from sidecar.notes

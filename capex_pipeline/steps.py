@@ -160,7 +160,9 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
                             unchanged=set(held["doc"].to_list())):  # yields none of the held files it skips
         read += isinstance(item, Article | Rejected)
         take(item)
-    kept = held.filter(~pl.col("doc").is_in(_shadowed(listing)))
+    # a held name is plain, and sorts before any name with escaped bytes that prints like it (a surrogate sorts
+    # after the backslash that prints it): read_corpus refuses the later one, never a held file
+    kept = held
     if index is not None and not index.is_empty():
         gone = index.filter(~pl.col("doc").is_in(kept["doc"].implode()))["sha256"]  # changed, deleted or renamed
         touched = pl.col("sha256").is_in(gone.implode()) | pl.col("sha256").is_in(list(shas))
@@ -177,17 +179,6 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
     return Scan(unchanged=kept.select("doc", path=pl.lit(shown) + pl.col("doc")),
                 index=pl.DataFrame(index_rows, schema=INDEX_SCHEMA), refused=quarantine_rows(refused),
                 files_read=read)
-
-
-def _shadowed(listing: Listing) -> list[str]:
-    """Stored names whose first file in name order is another file (a name with escaped bytes that prints the
-    same): read_corpus refuses every later file of such a name, a held one too."""
-    if listing.plain:
-        return []
-    first: dict[str, str] = {}
-    for doc, name in zip(listing.docs, listing.names, strict=True):
-        first.setdefault(doc, name)
-    return [doc for doc, name in first.items() if doc != name]
 
 
 def _refused_row(item: Rejected | Note) -> dict[str, Any]:
