@@ -18,9 +18,9 @@ from typing import IO, Any
 import duckdb
 
 DEFAULT_DB = Path("data/capex.duckdb")
-# DuckDB keeps what it reads and sorts in its buffer pool up to this: 256MB holds a cold 100k-article run under
-# 1 GB (512MB: 1.1-1.2 GB), and an incremental run is as fast (docs/scaling.md)
-WRITER_MEMORY_LIMIT = "256MB"
+# DuckDB keeps what it reads and sorts in its buffer pool up to this: 128MB holds a cold 100k-article run under
+# 1 GB (256MB: 1,046 MB, 512MB: 1.1-1.2 GB), and the cold and incremental runs are as fast (docs/scaling.md)
+WRITER_MEMORY_LIMIT = "128MB"
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
