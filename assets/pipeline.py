@@ -362,7 +362,7 @@ def fct_marts(context: dg.AssetExecutionContext, duckdb: WarehouseResource) -> I
             try:
                 yield _refresh_mart(context, con, mart, Path(duckdb.database))
             except Exception as exc:  # the step fails below, once the other marts are up to date
-                context.log.error(f"{mart.table} not updated: {type(exc).__name__}: {exc}")
+                context.log.error(f"{mart.name} failed, {mart.table} as last committed: {type(exc).__name__}: {exc}")
                 failed.append(exc)
     if failed:
         raise failed[0]
