@@ -14,8 +14,7 @@ from typing import Any
 from capex_pipeline import package_data
 from capex_pipeline.articles import Article, read_corpus
 from capex_pipeline.evaluate import FIELDS, Score, evaluate
-from capex_pipeline.extract import extract, extract_article, extract_grouped
-from capex_pipeline.extract.extractor import WINDOW_ARTICLES
+from capex_pipeline.extract import extract, extract_article, extract_stream
 
 from .machine import MB, extract_path_is_dagster_free, one_core
 
@@ -39,10 +38,8 @@ def extraction_throughput(folder: Path | str, *, warmup: int = 200) -> dict[str,
             extract_article(a)
         warm_seconds = time.perf_counter() - warm
         gc.collect()
-        mentions = 0
         cpu0, t0 = time.process_time(), time.perf_counter()
-        for start in range(0, len(articles), WINDOW_ARTICLES):
-            mentions += sum(map(len, extract_grouped(articles[start:start + WINDOW_ARTICLES])))
+        mentions = sum(len(found) for _, found in extract_stream(articles))
         seconds, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return {"articles": len(articles), "mb": round(n_bytes / MB, 3), "mentions": mentions,
             "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "core": core,
