@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import Counter
 from datetime import date
 
 from .conversions import after_aside, qualify
@@ -13,12 +12,21 @@ from .grammar import Grammar
 from .language import FRONT_MATTER
 from .lexicon import fold
 from .mention import PRONOUN, PUBLIC, STATEMENT, Mention
-from .parties import bounds, discovered_companies, pronoun_company, statement_cues, window_words
+from .parties import bounds, discovered_companies, pronoun_company, statement_cues, table, window_words
 from .spans import MAX_SCAN_DISTANCE, Hit, Hits, Spans, keyword_hits, nearest
 from .years import year_expressions, year_of
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 TITLE_MAX_CHARS = 100
+
+
+def _by_count(labels: list[str]) -> list[tuple[str, int]]:
+    """Labels with how often they occur, most first, ties in order of first occurrence (Counter.most_common,
+    without its overhead on a few labels)."""
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    return sorted(counts.items(), key=lambda item: item[1], reverse=True)
 
 
 def _named(hit: Hit) -> bool:
@@ -218,12 +226,12 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         i = bisect.bisect_right(starts, pos) - 1
         return i >= 0 and pos < ends[i]
 
-    years = Hits([Hit(start, end, str(y)) for start, end, kind, word in year_expressions(text, found, g)
+    years = table([Hit(start, end, str(y)) for start, end, kind, word in year_expressions(text, found, g)
                    if not inside_money(start) and (y := year_of(start, end, kind, word, text, published, g))
                    is not None])
     strong_list = keyword_hits(found["metric"], text, g.metric_of)
-    strong, weak = Hits(strong_list), Hits(keyword_hits(found["weak_metric"], text, g.metric_of))
-    counted = Counter(h.label for h in strong_list if h.label != "other").most_common(1)
+    strong, weak = table(strong_list), table(keyword_hits(found["weak_metric"], text, g.metric_of))
+    counted = _by_count([h.label for h in strong_list if h.label != "other"])
     dominant = counted[0][0] if counted else None
     companies = keyword_hits(found["company"], text, g.company_of)
     sentences = {spans.sentence(m.start) for m in mentions}
@@ -235,25 +243,26 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         companies = discovered_companies(text, found, spans, g, sentences, companies)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     public = keyword_hits(found["public_actor"], text, label=PUBLIC)
-    actors = Hits(spender_list + public)
+    actors = table(spender_list + public)
     # a supplier's own revenue, market value or capital spending (a factory, a capex plan) is its figure:
     # suppliers count as parties for those, never for what they sell into (chips, data centres); and "the
     # company" stands for the company named last, supplier or not
-    every_company = Hits(companies)
-    sellers = Hits(companies + public) if len(every_company.hits) > len(spender_list) else actors
-    pronouns = Hits(keyword_hits(found["company_pronoun"], text, label=PRONOUN))
+    every_company = table(companies)
+    sellers = table(companies + public) if len(every_company.hits) > len(spender_list) else actors
+    pronoun_list = keyword_hits(found["company_pronoun"], text, label=PRONOUN)
+    pronouns = table(pronoun_list)
     # an agency's credit in brackets ("KUCHING, 3 Mac (Agency) --", "[Agency]") says who wrote the copy, not
     # whom the figures are attributed to
     source_list = [h for h in keyword_hits(found["source"], text, g.source_of)
                    if not (h.start and text[h.start - 1] in "([" and text[h.end:h.end + 1] in (")", "]"))]
-    attributed = Hits([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
-    cited = Hits([h for h in source_list if _cited(text, h, source_list, g.citing)])
-    sources = Hits([h for h in source_list if h.label not in g.attributed_only])
-    cues = Hits(statement_cues(found, text, spans, companies, g, {spans.paragraph(m.start) for m in mentions}, near,
-                                 Hits(source_list + companies)))
+    attributed = table([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
+    cited = table([h for h in source_list if _cited(text, h, source_list, g.citing)])
+    sources = table([h for h in source_list if h.label not in g.attributed_only])
+    cues = table(statement_cues(found, text, spans, companies, pronoun_list, g,
+                                {spans.paragraph(m.start) for m in mentions}, near, table(source_list + companies)))
     fallback_source = _headline_source(text, source_list)
     company_labels = frozenset(h.label for h in companies)
-    top = Counter(h.label for h in spender_list).most_common(2)
+    top = _by_count([h.label for h in spender_list])
     # the article's main spender, where one company clearly dominates it
     main_company = top[0][0] if top and (top[0][1] >= 3 or (len(top) == 1 and top[0][1] >= 2)) and \
         (len(top) == 1 or top[0][1] > top[1][1]) else None

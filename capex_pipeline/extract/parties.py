@@ -24,7 +24,7 @@ from .names import (
     subject_before,
     weekdays,
 )
-from .spans import Hit, Hits, Spans, keyword_hits, nearest
+from .spans import Hit, Hits, Spans, nearest
 
 # What closes reported words before the verb that attributes them: a comma, a dash, a closing quotation mark
 REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")
@@ -32,6 +32,14 @@ REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")
 _ASIDE_MARK = re.compile(r",(?=[\s\u00a0])|[\s\u00a0][–—](?=[\s\u00a0])")
 _ASIDE_END = (",", "–", "—")
 _LETTERS = re.compile(r"[^\W\d_]+")
+
+
+_NO_HITS = Hits([])
+
+
+def table(hits: list[Hit]) -> Hits:
+    """The hits as a table; one shared table where there are none, as for most tables in most articles."""
+    return Hits(hits) if hits else _NO_HITS
 
 
 def bounds(spans: Spans, pos: int, n: int) -> tuple[int, int]:
@@ -389,11 +397,12 @@ def _reporter(text: str, first: int, start: int, before: Hit, g: Grammar, partie
 
 
 def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Spans, companies: list[Hit],
-                    g: Grammar, paragraphs: set[int], sentences: set[int], parties: Hits) -> list[Hit]:
+                    pronouns: list[Hit], g: Grammar, paragraphs: set[int], sentences: set[int],
+                    parties: Hits) -> list[Hit]:
     """Statement and attribution words in paragraphs with an amount, labelled with who speaks: the company
     named (or referred to as "the company") before the verb in its sentence, or just after it ("a déclaré
     Google"), else the party the sentence structure names beside it; unlabelled when nobody is."""
-    speakers = Hits(companies + keyword_hits(found["company_pronoun"], text, label=PRONOUN))
+    speakers = table(companies + pronouns)
     cues = []
     found_cues = found["statement_cue"]
     if found.get("split_verb"):  # "maakte Acme bekend": the verb, where its particle closes the clause after it
