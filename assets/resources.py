@@ -95,7 +95,7 @@ class WarehouseResource(dg.ConfigurableResource):
 class GxResource(dg.ConfigurableResource):
     """Great Expectations for the gates, imported (and its ephemeral context made) when Dagster initialises the
     run's resources: once per run with the in-process executor, once per step process with the multiprocess
-    one. The import (seconds, about 220 MB: GX pulls pandas, scipy, altair) is a fixed cost of every run, not
+    one. The import (1.5 s, about 120 MB: GX pulls pandas) is a fixed cost of every run, not
     work of the step that happens to validate first; Dagster's resource-initialisation events time it apart
     from the steps (the benchmark reports it as `resource_init_seconds`)."""
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from functools import cache
+from collections.abc import Iterable
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -35,17 +36,43 @@ def _ecb_archive() -> bytes:
 
 
 @cache
-def ecb_rates() -> pl.DataFrame:
-    """Long table (date, currency, per_usd): units of `currency` for one US dollar, every ECB business day."""
+def _ecb_wide() -> pl.DataFrame:
+    """The ECB history as published: one row per ECB business day with a USD rate, `date` and a column of units
+    per EUR for each currency (EUR's own is 1.0)."""
     with zipfile.ZipFile(io.BytesIO(_ecb_archive())) as zf:
         raw = zf.read(zf.namelist()[0])
     wide = pl.read_csv(raw, null_values=["N/A", ""], infer_schema_length=0)
     wide = wide.select(pl.col("Date").str.to_date().alias("date"),
                        *[pl.col(c).cast(pl.Float64) for c in wide.columns if c not in ("Date", "")])
-    wide = wide.with_columns(EUR=pl.lit(1.0))
-    long = wide.unpivot(index="date", variable_name="currency", value_name="per_eur").drop_nulls("per_eur")
-    usd = long.filter(pl.col("currency") == "USD").select("date", usd_per_eur="per_eur")
-    return (long.join(usd, on="date")
+    return wide.with_columns(EUR=pl.lit(1.0)).filter(pl.col("USD").is_not_null())
+
+
+@cache
+def ecb_currencies() -> frozenset[str]:
+    """The currencies the ECB history has a rate for."""
+    wide = _ecb_wide()
+    return frozenset(c for c in wide.columns if c != "date" and wide[c].null_count() < wide.height)
+
+
+@cache
+def ecb_last_day() -> object:
+    return _ecb_wide()["date"].max()
+
+
+def ecb_rates(currencies: Iterable[str] | None = None) -> pl.DataFrame:
+    """Long table (date, currency, per_usd): units of `currency` for one US dollar, every ECB business day; of
+    the `currencies` only (all when None): a conversion needs a few of the 42, and the long table of all of them
+    costs its step some 40 MB at its peak."""
+    wanted = ecb_currencies() if currencies is None else ecb_currencies() & set(currencies)
+    return _ecb_long(tuple(sorted(wanted)))
+
+
+@lru_cache(maxsize=8)
+def _ecb_long(currencies: tuple[str, ...]) -> pl.DataFrame:
+    wide = _ecb_wide()
+    long = wide.select("date", *currencies).unpivot(index="date", variable_name="currency",
+                                                     value_name="per_eur").drop_nulls("per_eur")
+    return (long.join(wide.select("date", usd_per_eur="USD"), on="date")
             .select("date", "currency", per_usd=pl.col("per_eur") / pl.col("usd_per_eur"))
             .sort("currency", "date"))
 
@@ -71,7 +98,7 @@ def _read_rates(source: Path | str | bytes, name: str) -> pl.DataFrame:
                              f"currency code or a positive {unit}")
     if unit == "per_usd":
         return rates.rename({"per_unit": "per_usd"})
-    usd = ecb_rates().filter(pl.col("currency") == "EUR").select("date", eur_per_usd="per_usd")
+    usd = ecb_rates(["EUR"]).select("date", eur_per_usd="per_usd")
     joined = rates.sort("date").join_asof(usd.sort("date"), on="date", strategy="backward")
     return joined.select("date", "currency", per_usd=pl.col("per_unit") * pl.col("eur_per_usd")).drop_nulls()
 
@@ -80,7 +107,7 @@ def _read_rates(source: Path | str | bytes, name: str) -> pl.DataFrame:
 def _other_rates(paths: str) -> pl.DataFrame:
     """(date, currency, per_usd, fx_basis) for currencies the ECB does not quote: the user's files first,
     then the shipped USD pegs, each currency from the first source that has it."""
-    ecb = set(ecb_rates()["currency"].unique())
+    ecb = ecb_currencies()
     frames = [_read_rates(Path(p), p).with_columns(fx_basis=pl.lit("rates_file")) for p in paths.split(os.pathsep) if p]
     pegs = resources.files("capex_pipeline").joinpath("rates", "usd_pegs.csv").read_bytes()
     frames.append(_read_rates(pegs, "usd_pegs.csv").with_columns(fx_basis=pl.lit("usd_peg")))
@@ -119,12 +146,12 @@ def rate_on(currency: str, day: object) -> tuple[float, object] | None:
     """(units per USD, the ECB date used) for one currency and day; None if unsupported."""
     frame = pl.DataFrame({"currency": [currency], "lookup": [day]}, schema={"currency": pl.Utf8,
                                                                           "lookup": pl.Date})
-    row = _asof(frame).row(0, named=True)
+    row = _asof(frame, ecb_rates([currency])).row(0, named=True)
     return None if row["fx_rate"] is None else (row["fx_rate"], row["fx_date"])
 
 
-def _asof(frame: pl.DataFrame) -> pl.DataFrame:
-    rates = ecb_rates().rename({"date": "fx_date", "per_usd": "fx_rate"})
+def _asof(frame: pl.DataFrame, rates: pl.DataFrame) -> pl.DataFrame:
+    rates = rates.rename({"date": "fx_date", "per_usd": "fx_rate"})
     return (frame.with_row_index("_row").sort("lookup")
             .join_asof(rates.sort("fx_date"), left_on="lookup", right_on="fx_date", by="currency",
                        strategy="backward", check_sortedness=False)
@@ -144,13 +171,13 @@ def convert(claims: pl.DataFrame) -> pl.DataFrame:
 
 
 def _conversion(claims: pl.DataFrame) -> pl.DataFrame:
-    rates = ecb_rates()
-    last_day = rates["date"].max()
+    rates = ecb_rates(claims["currency"].drop_nulls().unique())
+    last_day = ecb_last_day()
     yearly = (rates.group_by(pl.col("date").dt.year().alias("year"), "currency")
               .agg(year_rate=pl.col("per_usd").mean()))
     latest = rates.filter(pl.col("date") == last_day).select("currency", latest_rate="per_usd")
     claims = claims.with_columns(lookup=pl.col("published"))
-    out = (_asof(claims.with_columns(pl.col("lookup").fill_null(pl.date(1900, 1, 1))))
+    out = (_asof(claims.with_columns(pl.col("lookup").fill_null(pl.date(1900, 1, 1))), rates)
            .join(yearly, on=["year", "currency"], how="left", maintain_order="left")
            .join(latest, on="currency", how="left", maintain_order="left"))
     dated = pl.col("published").is_not_null() & pl.col("fx_rate").is_not_null()

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from . import package_data
+from . import lazy, package_data
 
 # CAPEX_EXPECTATIONS names a folder of suites to use instead of the packaged ones.
 EXPECTATIONS_DIR = Path(os.environ["CAPEX_EXPECTATIONS"]) if os.environ.get("CAPEX_EXPECTATIONS") else None
@@ -68,9 +68,11 @@ def suite_path(name: str) -> Traversable:
 
 @cache
 def context() -> Any:
-    """GX's ephemeral context, made once per process: the first call imports GX (pandas, scipy, altair: seconds
-    and about 220 MB), so the Dagster layer calls it when the run's resources are initialised."""
+    """GX's ephemeral context, made once per process: the first call imports GX (and pandas: 1.5 s and about
+    120 MB; the scipy.stats and altair it imports stay unloaded, `lazy.GX_UNUSED`), so the Dagster layer calls it
+    when the run's resources are initialised."""
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    lazy.defer(lazy.GX_UNUSED)
     import great_expectations as gx
 
     context = gx.get_context(mode="ephemeral")

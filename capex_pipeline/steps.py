@@ -11,7 +11,7 @@ import json
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -112,6 +112,18 @@ def held_files(listing: Listing, index: pl.DataFrame | None, side_keys: dict[str
             .select("doc", "sha256"))
 
 
+class _Held(Container[str]):
+    """The listed docs `held` holds, told by the few listed docs it does not: a set of every held name would
+    make 100k Python strings of a frame the listing already has them for."""
+
+    def __init__(self, listing: Listing, held: pl.DataFrame) -> None:
+        kept = pl.Series(listing.docs, dtype=pl.Utf8).is_in(held["doc"].implode())
+        self.others = {doc for doc, is_held in zip(listing.docs, kept.to_list(), strict=True) if not is_held}
+
+    def __contains__(self, doc: object) -> bool:
+        return doc not in self.others
+
+
 def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | None, key: str,
                   sink: Callable[[pl.DataFrame, bool], None], batch: int = STAGE_BATCH,
                   listing: Listing | None = None) -> Scan:
@@ -157,7 +169,7 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
 
     read = 0
     for item in read_corpus(folder, max_bytes=max_bytes, listing=listing, sidecar=sidecar,
-                            unchanged=set(held["doc"].to_list())):  # yields none of the held files it skips
+                            unchanged=_Held(listing, held)):  # yields none of the held files it skips
         read += isinstance(item, Article | Rejected)
         take(item)
     # a held name is plain, and sorts before any name with escaped bytes that prints like it (a surrogate sorts

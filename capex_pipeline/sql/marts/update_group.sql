@@ -3,10 +3,15 @@
 -- (marts.refresh). A figure's company, metric and year are each one of its rows' (or NULL when all are), so
 -- every figure of such a group is in an article with a row of its company, a row of its metric and a row of its
 -- year: the mart's SQL over those articles' figures (_scope) gives those groups whole.
-CREATE OR REPLACE TEMP TABLE _scope AS  -- hash semi-joins; a NULL matches as '' or 0 (a wider scope is still right)
-SELECT doc FROM marts.fct_claims WHERE company IN (SELECT company FROM _changed)
-INTERSECT SELECT doc FROM marts.fct_claims WHERE coalesce(metric, '') IN (SELECT coalesce(metric, '') FROM _changed)
-INTERSECT SELECT doc FROM marts.fct_claims WHERE coalesce(year, 0) IN (SELECT coalesce(year, 0) FROM _changed);
+-- The articles with a row of a changed company first, then only their rows grouped: an INTERSECT of three scans
+-- hashed most of the mart's docs (some 60 MB and 0.09 s at 100k articles, twice per run). A NULL matches as '' or
+-- 0 (a wider scope is still right).
+CREATE OR REPLACE TEMP TABLE _scope AS
+SELECT doc FROM marts.fct_claims
+WHERE doc IN (SELECT doc FROM marts.fct_claims WHERE company IN (SELECT company FROM _changed))
+GROUP BY doc
+HAVING bool_or(coalesce(metric, '') IN (SELECT coalesce(metric, '') FROM _changed))
+   AND bool_or(coalesce(year, 0) IN (SELECT coalesce(year, 0) FROM _changed));
 {figures}
 DELETE FROM {table} t WHERE EXISTS (SELECT 1 FROM _changed g WHERE g.company = t.company
     AND g.year IS NOT DISTINCT FROM t.year AND g.metric IS NOT DISTINCT FROM t.metric);
