@@ -154,7 +154,7 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
                   words: dict[str, list[tuple[int, int]]]) -> list[Mention]:
     english = grammar("en").lex
     found = []
-    links = [(m.start(), m.end()) for m in _URL.finditer(norm)]
+    links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if "://" in norm or "www." in norm else []
     link_starts = [start for start, _ in links]
     for match in _amount_matches(norm, g, words):
         i = bisect.bisect_right(link_starts, match.start()) - 1

@@ -103,7 +103,9 @@ class Lexicon:
     scaled_marks: frozenset[str]  # marks that are also common abbreviations: money only with a scale word
     prefix_words: dict[str, str]
     currency_words: dict[str, str]
-    name_prefixes: frozenset[str]  # every beginning of every name's key: a run is read only as far as one goes
+    # the names' keys as a trie of nested dicts, "" marking where a name ends: a run is read only as far as a
+    # name's beginning goes, one dict lookup a character
+    name_trie: dict[str, Any]
     longest_name: int
     currency_factors: dict[str, float]
     ambiguous: dict[str, list[str]]
@@ -173,10 +175,15 @@ class Lexicon:
         key = fold(run)  # the text is Arabic-folded already
         if len(key) == len(run) and unicodedata.is_normalized("NFC", run):  # else every cut is tried
             reach = 0  # how far the run spells the beginning of some name; most words after a number are none
-            while reach < len(key) and key[:reach + 1] in self.name_prefixes:
+            named = False  # whether a whole name (or the stem of an inflected one) begins the run
+            node = self.name_trie
+            for ch in key:
+                if (node := node.get(ch)) is None:
+                    break
                 reach += 1
-            if not reach or not any(key[:i] in self.currency_words for i in range(1, reach + 1)):
-                return None  # no name (nor the stem of an inflected one) is a beginning of the run
+                named = named or "" in node
+            if not named:
+                return None
             run = run[:reach + (5 if self.inflects else 0) + 1]  # an ending, and the character after the name
         # where a name may end: after a Latin letter only at a word's end, after any other character anywhere
         # (found as needed, longest first: the first or second cut is usually the name)
@@ -283,7 +290,7 @@ def lexicon(lang: str) -> Lexicon:
         scaled_marks=frozenset(word_key(w) for w in merged.get("scaled_marks") or []),
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
-        name_prefixes=frozenset(k[:i] for k in merged["currency_words"] for i in range(1, len(k) + 1)),
+        name_trie=_trie_of(merged["currency_words"]),
         longest_name=max(map(len, merged["currency_words"]), default=0) + 5,  # and an inflectional ending
         currency_factors=_numbers(merged, "currency_factors"),
         ambiguous=ambiguous,
@@ -317,6 +324,16 @@ def lexicon(lang: str) -> Lexicon:
         name_endings={k: sorted(v or [], key=len, reverse=True) for k, v in (merged.get("name_endings") or {}).items()},
         subject_particles=merged.get("subject_particles") or [],
     )
+
+
+def _trie_of(words: Any) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+    return root
 
 
 def _pairs(merged: dict[str, Any], key: str) -> list[list[str]]:
