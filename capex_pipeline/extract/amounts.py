@@ -125,9 +125,11 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
     digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
     before one. Most of an article is words, and the full grammar at every position cost the most."""
     starts = [m.start() for m in _DIGITS.finditer(norm)]  # in order, each once
-    if found["number_word"] or found["lone_scale"]:  # rare: merged only where there are any
-        starts = sorted({*starts, *(start for start, _ in found["number_word"]),
-                         *(start for start, _ in found["lone_scale"])})
+    if found["number_word"] or found["lone_scale"]:  # merged only where there are any; a start found twice
+        # is passed over once a match there reaches past it, or tried again to the same end
+        starts += [start for start, _ in found["number_word"]]
+        starts += [start for start, _ in found["lone_scale"]]
+        starts.sort()
     reached = 0
     for start in starts:
         if start < reached:
