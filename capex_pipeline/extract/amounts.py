@@ -48,7 +48,7 @@ def _core_end(match: re.Match[str]) -> int:
 
 def _name_after(g: Grammar, match: re.Match[str]) -> str | None:
     """The currency name written after the amount, if the letters there start with one."""
-    return g.lex.currency_name(match["name"]) if match["name"] else None
+    return g.lex.currency_name(run) if (run := match["name"]) else None
 
 
 def _name_over_mark(g: Grammar, match: re.Match[str]) -> str | None:
@@ -64,24 +64,28 @@ def _name_over_mark(g: Grammar, match: re.Match[str]) -> str | None:
 def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading:
     lex = g.lex
     note = None
-    if match["lone"] is not None:
+    lone, word, num, cjk, words_of_scale = match.group("lone", "word", "num", "cjk", "scale")
+    if lone is not None:
         value = 1.0
-    elif match["word"]:
-        value = lex.number_words[word_key(match["word"])]
-    elif match["cjk"]:
-        value = parse_cjk(match["num"] + match["cjk"], lex.cjk_units, lex.locale)
+    elif word:
+        value = lex.number_words[word_key(word)]
+    elif cjk:
+        value = parse_cjk(num + cjk, lex.cjk_units, lex.locale)
     else:
-        value, note = parse_digits(match["num"], lex.locale)
+        value, note = parse_digits(num, lex.locale)
     scale = 1.0
-    if match["cjk"] and any(lex.cjk_units.get(u, 0) >= 1e4 for u in match["cjk"]):
+    if cjk and any(lex.cjk_units.get(u, 0) >= 1e4 for u in cjk):
         scale = 1e4  # the positional units already scaled the value; mark it as scaled
-    if match["scale"]:
+    if words_of_scale and (unit := lex.scales.get(words_of_scale)) is not None and \
+            not words_of_scale[0].isdigit():  # one scale word as listed, as most are: `positional` of it
+        value, scale = value * unit, max(scale, unit)
+    elif words_of_scale:
         tokens: list[tuple[float, bool]] = [(value, False)]
         for t in g.tail_token.finditer(match.string, match.start("scale"), match.end("scale")):
             tokens.append((parse_digits(t["n"], lex.locale)[0], False) if t["n"] else (lex.scale_of(t["u"]), True))
         units = [v for v, is_unit in tokens if is_unit]
         if not units:
-            raise ValueError(f"no scale word in {match['scale']!r}")
+            raise ValueError(f"no scale word in {words_of_scale!r}")
         value, scale = positional(tokens), max(scale, *units)
     elif match["first"]:
         scale = lex.scale_of(match["first"])
@@ -121,9 +125,11 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
     digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
     before one. Most of an article is words, and the full grammar at every position cost the most."""
     starts = [m.start() for m in _DIGITS.finditer(norm)]  # in order, each once
-    if found["number_word"] or found["lone_scale"]:  # rare: merged only where there are any
-        starts = sorted({*starts, *(start for start, _ in found["number_word"]),
-                         *(start for start, _ in found["lone_scale"])})
+    if found["number_word"] or found["lone_scale"]:  # merged only where there are any; a start found twice
+        # is passed over once a match there reaches past it, or tried again to the same end
+        starts += [start for start, _ in found["number_word"]]
+        starts += [start for start, _ in found["lone_scale"]]
+        starts.sort()
     reached = 0
     for start in starts:
         if start < reached:
@@ -154,26 +160,24 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
                   words: dict[str, list[tuple[int, int]]]) -> list[Mention]:
     english = grammar("en").lex
     found = []
-    links = [(m.start(), m.end()) for m in _URL.finditer(norm)]
+    links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if "://" in norm or "www." in norm else []
     link_starts = [start for start, _ in links]
     for match in _amount_matches(norm, g, words):
-        i = bisect.bisect_right(link_starts, match.start()) - 1
-        if i >= 0 and match.start() < links[i][1]:
+        start = match.start()
+        if links and (i := bisect.bisect_right(link_starts, start) - 1) >= 0 and start < links[i][1]:
             continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
+        pre, scale, post, cjk = match.group("pre", "scale", "post", "cjk")
         name = _name_after(g, match)
-        if not (match["pre"] or match["scale"] or match["post"] or match["cjk"] or name) and \
-                not g.range_ahead.match(norm, _core_end(match)):
+        if not (pre or scale or post or cjk or name) and not g.range_ahead.match(norm, _core_end(match)):
             continue  # a plain number ("in 2025", "30 percent"): the common case, dismissed before parsing
         try:
             r = _read_amount(g, match, name)
         except (ValueError, KeyError, ArithmeticError):
             continue  # malformed number such as "1.2.3": not an amount we can state
-        if not (match["pre"] or match["scale"] or r.currency or match["cjk"]) and \
-                not g.range_ahead.match(norm, r.end):
+        if not (pre or scale or r.currency or cjk) and not g.range_ahead.match(norm, r.end):
             continue
         if not math.isfinite(r.value):
             continue
-        start = match.start()
         if match["word"] and 0 < (half := g.lex.number_words[word_key(match["word"])] or 0) < 1 and \
                 (whole := g.whole_before.search(norm, max(0, start - 30), start)):
             # "två och en halv miljard": the whole number before "and" is part of the figure
@@ -195,8 +199,7 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
                                           or word_key(r.mark) in g.lex.scaled_marks):
             continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"; so a
             # mark that is also an abbreviation: "NIS 3 billion", never the "NIS 2" directive
-        word = match["scale"]
-        if word and g.lex.lang != "en" and (short := english.scales.get(word.casefold())) and short != r.scale \
+        if scale and g.lex.lang != "en" and (short := english.scales.get(scale.casefold())) and short != r.scale \
                 and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
             r.value, r.scale = r.value / r.scale * short, short
         found.append(Mention(doc=doc, quote=text[start:r.end], start=start, end=r.end,

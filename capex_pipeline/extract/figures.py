@@ -34,20 +34,27 @@ def consolidate(mentions: list[Mention], body_start: int = 0) -> None:
     buckets: dict[tuple[str | None, int], list[int]] = {}
     for m in mentions:  # candidates share the currency and lie within a few percent: neighbouring log buckets
         bucket = int(math.log10(m.value) * 40) if m.value > 0 else 0
-        near = sorted(i for b in (bucket - 1, bucket, bucket + 1) for i in buckets.get((m.currency, b), ()))
+        currency = m.currency
+        near = [*buckets.get((currency, bucket - 1), ()), *buckets.get((currency, bucket), ()),
+                *buckets.get((currency, bucket + 1), ())]
+        near.sort()
         found = next((i for i in near if _same_amount(groups[i][0], m)), None)
         if found is None:
-            buckets.setdefault((m.currency, bucket), []).append(len(groups))
+            buckets.setdefault((currency, bucket), []).append(len(groups))
             groups.append([m])
         else:
             groups[found].append(m)
     for gid, group in enumerate(groups):
+        if len(group) == 1:  # most amounts are quoted once: their fields already are the group's
+            group[0].primary, group[0].amount_id = True, gid
+            continue
         next((m for m in group if m.start >= body_start), group[0]).primary = True
         qualifier = max((m.qualifier for m in group), key=lambda q: QUALIFIER_STRENGTH[q])
         usd_stated = next((m.usd_stated for m in group if m.usd_stated is not None), None)
         for m in group:
             m.amount_id, m.qualifier, m.usd_stated = gid, qualifier, usd_stated
-    clusters = _clusters(mentions, len(groups))
+    # amounts joined through stated conversions; without any, each amount is its own
+    clusters = _clusters(mentions, len(groups)) if any(m.partner is not None for m in mentions) else groups
     for cluster in clusters:
         if len(cluster) == 1:  # most figures are quoted once: each field already is its own mode
             continue

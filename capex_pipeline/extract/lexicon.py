@@ -26,7 +26,10 @@ ARABIC_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
 
 
 def fold(word: str) -> str:
-    return word.translate(ARABIC_FOLD).casefold()
+    word = word.casefold()  # the same either side of ARABIC_FOLD, whose letters have no case
+    # `translate` looks each character up: only where one of ARABIC_FOLD's letters is
+    return word.translate(ARABIC_FOLD) if not word.isascii() and ("ي" in word or "ك" in word or "ى" in word) \
+        else word
 
 
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +106,8 @@ class Lexicon:
     scaled_marks: frozenset[str]  # marks that are also common abbreviations: money only with a scale word
     prefix_words: dict[str, str]
     currency_words: dict[str, str]
-    name_prefixes: frozenset[str]  # every beginning of every name's key: a run is read only as far as one goes
+    # every beginning of every name's key -> whether it is a whole name's key: a run is read only as far as one goes
+    name_prefixes: dict[str, bool]
     longest_name: int
     currency_factors: dict[str, float]
     ambiguous: dict[str, list[str]]
@@ -173,10 +177,12 @@ class Lexicon:
         key = fold(run)  # the text is Arabic-folded already
         if len(key) == len(run) and unicodedata.is_normalized("NFC", run):  # else every cut is tried
             reach = 0  # how far the run spells the beginning of some name; most words after a number are none
-            while reach < len(key) and key[:reach + 1] in self.name_prefixes:
+            named = False  # whether a whole name (or the stem of an inflected one) begins the run
+            while reach < len(key) and (whole := self.name_prefixes.get(key[:reach + 1])) is not None:
                 reach += 1
-            if not reach or not any(key[:i] in self.currency_words for i in range(1, reach + 1)):
-                return None  # no name (nor the stem of an inflected one) is a beginning of the run
+                named = named or whole
+            if not named:
+                return None
             run = run[:reach + (5 if self.inflects else 0) + 1]  # an ending, and the character after the name
         # where a name may end: after a Latin letter only at a word's end, after any other character anywhere
         # (found as needed, longest first: the first or second cut is usually the name)
@@ -194,6 +200,8 @@ class Lexicon:
         return None
 
     def factor_of(self, word: str) -> float:
+        if not self.currency_factors:  # most languages: no unit counts in tens of another
+            return 1.0
         try:
             return float(self.currency_factors.get(lookup(self.currency_words, word, self.inflects), 1.0))
         except KeyError:
@@ -283,7 +291,7 @@ def lexicon(lang: str) -> Lexicon:
         scaled_marks=frozenset(word_key(w) for w in merged.get("scaled_marks") or []),
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
-        name_prefixes=frozenset(k[:i] for k in merged["currency_words"] for i in range(1, len(k) + 1)),
+        name_prefixes=_prefixes(merged["currency_words"]),
         longest_name=max(map(len, merged["currency_words"]), default=0) + 5,  # and an inflectional ending
         currency_factors=_numbers(merged, "currency_factors"),
         ambiguous=ambiguous,
@@ -317,6 +325,11 @@ def lexicon(lang: str) -> Lexicon:
         name_endings={k: sorted(v or [], key=len, reverse=True) for k, v in (merged.get("name_endings") or {}).items()},
         subject_particles=merged.get("subject_particles") or [],
     )
+
+
+def _prefixes(words: Any) -> dict[str, bool]:
+    prefixes = dict.fromkeys((w[:i] for w in words for i in range(1, len(w))), False)
+    return prefixes | dict.fromkeys(words, True)
 
 
 def _pairs(merged: dict[str, Any], key: str) -> list[list[str]]:

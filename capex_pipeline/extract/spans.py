@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import bisect
 import operator
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from .mention import Mention
 
-# A sentence ends at . ! ? before a space (or the end), at 。！？ and at a line break; written to start with
-# the mark, so the engine skips to the next one instead of trying every position. In a cased script the next
-# sentence starts with a capital: a stop before a lowercase word is an abbreviation or a typo, not an end.
-_SENTENCE_END = re.compile(r"[.!?。！？\n](?:(?<=[.!?])(?=[\s\u00a0]|$)|(?<![.!?]))")
-_PARAGRAPH_END = re.compile(r"\n")
 MAX_SCAN_DISTANCE = 160  # characters: beyond this a keyword says nothing about the amount
 
 
@@ -51,13 +45,29 @@ def _ends_sentence(text: str, pos: int, abbreviations: frozenset[str]) -> bool:
     return mark != "." or not abbreviations or _word_before(text, pos).casefold() not in abbreviations
 
 
+def _after_each(text: str, mark: str) -> list[int]:
+    """The offset after each occurrence of the character `mark`."""
+    found, i = [], text.find(mark)
+    while i >= 0:
+        found.append(i + 1)
+        i = text.find(mark, i + 1)
+    return found
+
+
 class Spans:
     """Sentence and paragraph index of any offset, by binary search over boundary positions."""
 
     def __init__(self, text: str, abbreviations: frozenset[str] = frozenset()) -> None:
-        self.sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)
-                              if _ends_sentence(text, m.start(), abbreviations)]
-        self.paragraph_ends = [m.end() for m in _PARAGRAPH_END.finditer(text)]
+        # A sentence ends at a line break, at 。！？ and at . ! ? before a space or the end. In a cased script the
+        # next sentence starts with a capital: a stop before a lowercase word is an abbreviation or a typo, not
+        # an end. Each mark found by `str.find`: a third of the time of one regex over the text.
+        self.paragraph_ends = _after_each(text, "\n")
+        ends = [*self.paragraph_ends, *_after_each(text, "。"), *_after_each(text, "！"), *_after_each(text, "？")]
+        for mark in ".!?":
+            ends += [end for end in _after_each(text, mark)
+                     if (end == len(text) or text[end].isspace()) and _ends_sentence(text, end - 1, abbreviations)]
+        ends.sort()
+        self.sentence_ends = ends
 
     def sentence(self, pos: int) -> int:
         return bisect.bisect_right(self.sentence_ends, pos)
