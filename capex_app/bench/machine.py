@@ -31,7 +31,15 @@ def machine() -> dict[str, Any]:
                 memory = round(int(line.split()[1]) / 1024**2, 1)
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {"platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
-            "cores": os.cpu_count(), "cores_usable": usable, "memory_gib": memory, "bytecode_cached": bytecode_cached()}
+            "cores": os.cpu_count(), "cores_usable": usable, "memory_gib": memory, "bytecode_cached": bytecode_cached(),
+            "extractor_compiled": extractor_compiled()}
+
+
+def extractor_compiled() -> bool:
+    """Whether `capex extract` runs the mypyc-compiled extractor (capex_pipeline/native.py)."""
+    from capex_pipeline.extract import extractor
+
+    return not str(extractor.__file__).endswith(".py")
 
 
 def bytecode_cached() -> bool:

@@ -3,6 +3,10 @@ the article's own stated conversions, driven by per-language lexicons (YAML unde
 
 from __future__ import annotations
 
+from .. import native
+
+__path__ = native.search_path(__path__)  # the compiled modules, when built from these sources
+
 from .extractor import extract, extract_article, extract_grouped, extract_stream
 from .mention import Mention
 

@@ -192,8 +192,8 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
             r.note = "zero amount"  # kept, for the claims gate to refuse with its reason
         if r.currency is None and r.scale == 1.0 and not g.range_ahead.match(norm, r.end):
             continue  # a bare number is money only as the first end of a range ("15-20 billion yuan")
-        if match["lone"] is not None and (r.currency is None or not g.lex.is_singular(
-                g.tail_token.match(norm, match.start("scale")).group())):
+        if match["lone"] is not None and (r.currency is None or (lone := g.tail_token.match(
+                norm, match.start("scale"))) is None or not g.lex.is_singular(lone.group())):
             continue  # "триллионы долларов", "Milliarden Euro": plural scale words alone are no figure
         if r.mark and r.scale == 1.0 and ((len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha())
                                           or word_key(r.mark) in g.lex.scaled_marks):

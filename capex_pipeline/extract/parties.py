@@ -232,7 +232,7 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
     for kind, before_gap, typed in (("company_noun", apposition, True), ("compound_noun", apposition, True),
                                     ("legal_form", r",?[\s\u00a0]*", True), ("weak_metric", r"[\s\u00a0]+", False)):
         for start, end in found.get(kind, ()):
-            if (around is not None or not typed) and spans.sentence(start) not in (around if typed else sentences):
+            if (within := around if typed else sentences) is not None and spans.sentence(start) not in within:
                 continue
             lo, hi = bounds(spans, start, n)
             if kind == "compound_noun":  # "der Softwarekonzern Acme": the name after the whole word
