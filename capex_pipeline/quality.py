@@ -11,7 +11,7 @@ import itertools
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -218,8 +218,7 @@ def merge(suite_name: str, parts: list[tuple[int, Validation]]) -> Validation:
         for f in part.failures:
             rows = [offset + i for i in f.rows]
             if (seen := failures.get(f.key)) is None:
-                failures[f.key] = Failure(f.expectation, f.column, f.level, f.unexpected_count, rows, f.observed,
-                                          f.template, f.key)
+                failures[f.key] = replace(f, rows=rows)
             else:
                 seen.unexpected_count += f.unexpected_count
                 seen.rows += rows

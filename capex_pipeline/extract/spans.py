@@ -35,11 +35,9 @@ def _word_before(text: str, pos: int) -> str:
 
 
 def _ends_sentence(text: str, pos: int, abbreviations: frozenset[str]) -> bool:
-    """Whether the mark at `pos` ends its sentence: a stop does not before a lowercase word or after an
+    """Whether the . ! or ? at `pos` ends its sentence: a stop does not before a lowercase word or after an
     abbreviation of the language."""
     mark = text[pos]
-    if mark not in ".!?":
-        return True
     if _lowercase_after(text, pos + 1):
         return False
     return mark != "." or not abbreviations or _word_before(text, pos).casefold() not in abbreviations
