@@ -150,8 +150,10 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duck
     key = steps.reader_key(corpus.articles_dir, corpus.max_bytes)
     with duckdb.get_connection() as con:
         tables.ensure_schema(con)  # a first run may be a full refresh, which reads no index
-        index = None if corpus.full_refresh else tables.read_file_index(con, key)
-        scan = steps.scan_articles(corpus.articles_dir, max_bytes=corpus.max_bytes, index=index, key=key,
+        if corpus.full_refresh:
+            tables.hold_nothing(con)
+        scan = steps.scan_articles(corpus.articles_dir, max_bytes=corpus.max_bytes,
+                                   index=None if corpus.full_refresh else con, key=key,
                                    sink=lambda frame, first: tables.stage_articles(con, frame, first=first),
                                    listing=listing)
         memory.large_step(scan.files_read)
@@ -161,13 +163,13 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duck
         gate.quarantine = pl.concat([rejected, gate.quarantine])
 
         def write(con: duckdb_.DuckDBPyConnection, quarantine: pl.DataFrame) -> None:
-            tables.publish_articles(con, unchanged=scan.unchanged, kept=gate.kept.select("doc"), index=scan.index,
-                                    quarantine=quarantine, run_id=context.run.run_id)
+            tables.publish_articles(con, kept=gate.kept.select("doc"), index=scan.index, quarantine=quarantine,
+                                    run_id=context.run.run_id)
 
         yield from _publish(context, con, "raw_articles", gate,
                             ["doc", "lang", "published", "date_basis", "n_chars", "encoding"], write,
                             {"articles_dir": corpus.articles_dir, "files_rejected": rejected.height,
-                             "files_read": scan.files_read, "files_unchanged": scan.unchanged.height,
+                             "files_read": scan.files_read, "files_unchanged": scan.unchanged,
                              "notes": notes.height,
                              "notes_preview": dg.MetadataValue.md(_markdown(notes.select("doc", "rule", "reason"))),
                              "folder_fingerprint": folder_fingerprint, "full_refresh": corpus.full_refresh},

@@ -17,6 +17,7 @@ import re
 import reprlib
 import stat
 import time
+from array import array
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -573,25 +574,19 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return False  # cannot be told: read_article gives the reason
 
 
-def _suffix(name: str) -> str:
-    """`PurePath(name).suffix` without building a path (100k names per run)."""
-    i = name.rfind(".")
-    return name[i:] if 0 < i < len(name) - 1 else ""
-
-
 @dataclass
 class Listing:
     """A folder's article files in name order, each stat'ed once (following symlinks): the sensor's fingerprint
     and the stat-based skip share these stats, so a run costs one directory scan and one stat per file. Stats
-    are kept as plain ints (-1 where the stat failed), not as 100k stat objects."""
+    are kept as C arrays of ints (-1 where the stat failed), not as 100k stat objects or int objects."""
     folder: Path
     taken_ns: int  # before the scan: an index entry written from these stats is dated no later than them
     names: list[str] = field(default_factory=list)
     links: list[bool] = field(default_factory=list)
     regular: list[bool] = field(default_factory=list)
-    sizes: list[int] = field(default_factory=list)
-    mtimes: list[int] = field(default_factory=list)
-    inodes: list[int] = field(default_factory=list)
+    sizes: array[int] = field(default_factory=lambda: array("q"))
+    mtimes: array[int] = field(default_factory=lambda: array("q"))
+    inodes: array[int] = field(default_factory=lambda: array("q"))
     others: set[str] = field(default_factory=set)  # every other entry: hidden files, folders, other suffixes
     sidecar: tuple[int, int] | None = None  # (size, mtime_ns) of the folder's own sources.csv
 
@@ -618,44 +613,65 @@ class Listing:
 
     def fingerprint(self) -> str:
         """A short digest of the names, sizes and mtimes (the sidecar's too), small enough for materialization
-        metadata at any corpus size; built from the lists, without a state dict of every file. A name holds
-        neither NUL nor '/', so the separators cannot be forged."""
-        entries = zip(self.names, self.sizes, self.mtimes, strict=True)
-        text = "/".join(f"{name}\0{size}\0{mtime}" for name, size, mtime in entries)
+        metadata at any corpus size; hashed from the columns as they are (the names joined, the stats' arrays as
+        bytes), no string per file. A name holds neither NUL nor '/', and the arrays are fixed-width, so the
+        parts cannot be forged into one another."""
+        digest = hashlib.sha256("\0".join(self.names).encode("utf-8", "surrogateescape"))
+        digest.update(b"/" + self.sizes.tobytes() + b"/" + self.mtimes.tobytes())
         if self.sidecar is not None:
-            text += f"//{SIDECAR}\0{self.sidecar[0]}\0{self.sidecar[1]}"
-        return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+            digest.update(f"//{SIDECAR}\0{self.sidecar[0]}\0{self.sidecar[1]}".encode())
+        return digest.hexdigest()[:32]
 
 
 def list_folder(folder: Path | str) -> Listing:
     """The folder's article files with one stat each, from the directory's entries (telling a folder or a link
-    costs no extra stat). A stat that fails leaves -1s: read_article says why when the file is read."""
+    costs no extra stat). A stat that fails leaves -1s: read_article says why when the file is read. The stats
+    are taken relative to the open folder (no path walk per file) and appended to columns in the folder's
+    order, then put in name order once."""
     folder = Path(folder)
     listing = Listing(folder, time.time_ns())
-    found = []
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            name = entry.name
-            if name == SIDECAR:
+    names: list[str] = []
+    links: list[bool] = []
+    regular: list[bool] = []
+    sizes, mtimes, inodes = array("q"), array("q"), array("q")
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        with os.scandir(fd) as entries:
+            for entry in entries:
+                name = entry.name
+                if name == SIDECAR:
+                    try:
+                        info = entry.stat()
+                        listing.sidecar = (info.st_size, info.st_mtime_ns)
+                    except OSError:
+                        listing.sidecar = (-1, -1)
+                dot = name.rfind(".")  # PurePath(name).suffix without a path: 100k names per run
+                suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+                if name.startswith(".") or name == SIDECAR or suffix not in ARTICLE_SUFFIXES or _is_dir(entry):
+                    listing.others.add(name)
+                    continue
+                names.append(name)
+                links.append(entry.is_symlink())
                 try:
-                    info = entry.stat()
-                    listing.sidecar = (info.st_size, info.st_mtime_ns)
+                    info = entry.stat()  # cached by is_dir() for a symlink: still one stat per file
+                    regular.append(stat.S_ISREG(info.st_mode))
+                    sizes.append(info.st_size)
+                    mtimes.append(info.st_mtime_ns)
+                    inodes.append(info.st_ino)
                 except OSError:
-                    listing.sidecar = (-1, -1)
-            if name.startswith(".") or name == SIDECAR or _suffix(name).lower() not in ARTICLE_SUFFIXES \
-                    or _is_dir(entry):
-                listing.others.add(name)
-                continue
-            try:
-                info = entry.stat()  # cached by is_dir() for a symlink: still one stat per file
-                found.append((name, entry.is_symlink(), stat.S_ISREG(info.st_mode), info.st_size,
-                              info.st_mtime_ns, info.st_ino))
-            except OSError:
-                found.append((name, entry.is_symlink(), False, -1, -1, -1))
-    found.sort()
-    if found:  # the rows as columns in one pass, not six appends per file
-        columns = [list(column) for column in zip(*found, strict=True)]
-        listing.names, listing.links, listing.regular, listing.sizes, listing.mtimes, listing.inodes = columns
+                    regular.append(False)
+                    sizes.append(-1)
+                    mtimes.append(-1)
+                    inodes.append(-1)
+    finally:
+        os.close(fd)
+    order = sorted(range(len(names)), key=names.__getitem__)
+    listing.names = [names[i] for i in order]
+    listing.links = [links[i] for i in order]
+    listing.regular = [regular[i] for i in order]
+    listing.sizes = array("q", [sizes[i] for i in order])
+    listing.mtimes = array("q", [mtimes[i] for i in order])
+    listing.inodes = array("q", [inodes[i] for i in order])
     return listing
 
 

@@ -11,12 +11,12 @@ import json
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -36,6 +36,9 @@ from .articles import (
 from .extract import extract_grouped, extractor_fingerprint
 from .extract.amounts import malformed_amounts
 from .extract.mention import Mention
+
+if TYPE_CHECKING:
+    import duckdb
 
 ARTICLE_SCHEMA = {
     "doc": pl.Utf8, "path": pl.Utf8, "sha256": pl.Utf8, "lang": pl.Utf8, "lang_basis": pl.Utf8,
@@ -78,8 +81,9 @@ def _side_key(row: dict[str, str] | None) -> str:
 
 @dataclass
 class Scan:
-    """What raw_articles found: files not opened, file-index rows and quarantine rows of the files read."""
-    unchanged: pl.DataFrame  # doc, path
+    """What raw_articles found: how many files were not opened (held in the connection's _held,
+    `tables.HeldFiles`), file-index rows and quarantine rows of the files read."""
+    unchanged: int
     index: pl.DataFrame
     refused: pl.DataFrame
     files_read: int
@@ -89,54 +93,41 @@ INDEX_SCHEMA = {"doc": pl.Utf8, "size": pl.Int64, "mtime_ns": pl.Int64, "inode":
                 "reader_key": pl.Utf8, "sha256": pl.Utf8, "indexed_ns": pl.Int64}
 
 
-def held_files(listing: Listing, index: pl.DataFrame | None, side_keys: dict[str, str]) -> pl.DataFrame:
-    """(doc, sha256) of the listed files the file index holds as they are now: regular files, not symlinks,
-    whose size, mtime, inode and sources.csv row are those of their entry, the entry written more than RACY_NS
-    after the mtime. A frame join, so no Python object per indexed file."""
-    if index is None or index.is_empty():
-        return pl.DataFrame(schema={"doc": pl.Utf8, "sha256": pl.Utf8})
+def listed_files(listing: Listing, side_keys: dict[str, str]) -> pl.DataFrame:
+    """The listing as columns for `tables.HeldFiles`: doc, whether the file may be held at all (plain name,
+    regular file, not a symlink), its stat and its sources.csv row's key; built from the listing's lists and
+    arrays, no Python object per file."""
     docs = listing.docs
-    files = pl.DataFrame({"doc": docs, "plain": [d == n for d, n in zip(docs, listing.names, strict=True)],
-                          "link": listing.links, "regular": listing.regular, "size": listing.sizes,
-                          "mtime_ns": listing.mtimes, "inode": listing.inodes},
-                         schema={"doc": pl.Utf8, "plain": pl.Boolean, "link": pl.Boolean, "regular": pl.Boolean,
-                                 "size": pl.Int64, "mtime_ns": pl.Int64, "inode": pl.Int64})
     side = pl.DataFrame({"doc": list(side_keys), "side_key": list(side_keys.values())},
                         schema={"doc": pl.Utf8, "side_key": pl.Utf8})
-    return (files.filter(pl.col("plain") & pl.col("regular") & ~pl.col("link"))
-            .join(side, on="doc", how="left").with_columns(pl.col("side_key").fill_null(""))
-            .join(index, on="doc", suffix="_indexed")
-            .filter((pl.col("size") == pl.col("size_indexed")) & (pl.col("mtime_ns") == pl.col("mtime_ns_indexed"))
-                    & (pl.col("inode") == pl.col("inode_indexed")) & (pl.col("side_key") == pl.col("sidecar_key"))
-                    & (pl.col("indexed_ns") - pl.col("mtime_ns") > RACY_NS))
-            .select("doc", "sha256"))
+    # whether each name prints as itself (never held otherwise), computed per file only when some do not
+    plain = pl.lit(True) if listing.plain else pl.lit(pl.Series([d == n for d, n in zip(docs, listing.names,
+                                                                                      strict=True)]))
+    files = pl.DataFrame({"doc": docs, "link": listing.links, "regular": listing.regular,
+                          "size": listing.sizes, "mtime_ns": listing.mtimes, "inode": listing.inodes},
+                         schema={"doc": pl.Utf8, "link": pl.Boolean, "regular": pl.Boolean,
+                                 "size": pl.Int64, "mtime_ns": pl.Int64, "inode": pl.Int64})
+    return (files.select("doc", held_kind=plain & pl.col("regular") & ~pl.col("link"), size="size",
+                         mtime_ns="mtime_ns", inode="inode")
+            .join(side, on="doc", how="left").with_columns(pl.col("side_key").fill_null("")))
 
 
-class _Held(Container[str]):
-    """The listed docs `held` holds, told by the few listed docs it does not: a set of every held name would
-    make 100k Python strings of a frame the listing already has them for."""
-
-    def __init__(self, listing: Listing, held: pl.DataFrame) -> None:
-        kept = pl.Series(listing.docs, dtype=pl.Utf8).is_in(held["doc"].implode())
-        self.others = {doc for doc, is_held in zip(listing.docs, kept.to_list(), strict=True) if not is_held}
-
-    def __contains__(self, doc: object) -> bool:
-        return doc not in self.others
-
-
-def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | None, key: str,
+def scan_articles(folder: Path | str, *, max_bytes: int, index: duckdb.DuckDBPyConnection | None, key: str,
                   sink: Callable[[pl.DataFrame, bool], None], batch: int = STAGE_BATCH,
                   listing: Listing | None = None) -> Scan:
     """Read the folder's new and changed files into `sink` (frames of ARTICLE_SCHEMA, in batches; the flag
-    says the first) and skip the rest by their stat in `listing` (taken now if not given) against `index`
-    (tables.read_file_index; None: read all). A file skipped but sharing its content hash with a file read,
+    says the first) and skip the rest by their stat in `listing` (taken now if not given) against the file
+    index of `index`'s warehouse under reader `key` (`tables.HeldFiles`: the held files stay in that
+    connection's _held; None: read all). A file skipped but sharing its content hash with a file read,
     changed or deleted is read after all, so the caller can rebuild that hash's row (its also_named) exactly
     as a full read would."""
     folder = Path(folder)
     listing = listing or list_folder(folder)
     sidecar = read_sidecar(folder)
     side_keys = {name: _side_key(row) for name, row in sidecar.rows.items()}
-    held = held_files(listing, index, side_keys)
+    shown = printable(str(folder / "_")[:-1])
+    held = None if index is None else tables.HeldFiles(index, listed_files(listing, side_keys), reader_key=key,
+                                                        shown=shown, racy_ns=RACY_NS)
     # symlinks (read every run) and names that print otherwise get no index entry
     unindexed = {d for d, n, link in zip(listing.docs, listing.names, listing.links, strict=True) if link or d != n}
 
@@ -169,26 +160,22 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: pl.DataFrame | N
 
     read = 0
     for item in read_corpus(folder, max_bytes=max_bytes, listing=listing, sidecar=sidecar,
-                            unchanged=_Held(listing, held)):  # yields none of the held files it skips
+                            unchanged=held if held is not None else ()):  # yields none of the held files
         read += isinstance(item, Article | Rejected)
         take(item)
     # a held name is plain, and sorts before any name with escaped bytes that prints like it (a surrogate sorts
     # after the backslash that prints it): read_corpus refuses the later one, never a held file
-    kept = held
-    if index is not None and not index.is_empty():
-        gone = index.filter(~pl.col("doc").is_in(kept["doc"].implode()))["sha256"]  # changed, deleted or renamed
-        touched = pl.col("sha256").is_in(gone.implode()) | pl.col("sha256").is_in(list(shas))
-        pending = kept.filter(touched)["doc"].to_list()
+    if held is not None:
+        pending = held.sharing({*held.gone, *shas})  # changed, deleted or renamed, or read now
         while pending:  # rare: a duplicate's sibling changed
             before = set(shas)
-            kept = kept.filter(~pl.col("doc").is_in(pending))
+            held.release(pending)
             for doc in pending:
                 take(read_article(folder / doc, sidecar.rows.get(doc), max_bytes=max_bytes))
                 read += 1
-            pending = kept.filter(pl.col("sha256").is_in(list(shas - before)))["doc"].to_list()
+            pending = held.sharing(shas - before)
     flush()
-    shown = printable(str(folder / "_")[:-1])
-    return Scan(unchanged=kept.select("doc", path=pl.lit(shown) + pl.col("doc")),
+    return Scan(unchanged=len(held) if held is not None else 0,
                 index=pl.DataFrame(index_rows, schema=INDEX_SCHEMA), refused=quarantine_rows(refused),
                 files_read=read)
 

@@ -5,7 +5,7 @@ new one, never half of it, and a re-run replaces rows instead of adding them."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Container, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -93,12 +93,46 @@ def _registered(con: duckdb.DuckDBPyConnection, **frames: pl.DataFrame) -> Itera
                 con.unregister(name)
 
 
-def read_file_index(con: duckdb.DuckDBPyConnection, reader_key: str) -> pl.DataFrame:
-    """(doc, size, mtime_ns, inode, sidecar_key, sha256, indexed_ns) of the files last read with `reader_key`:
-    one Arrow frame, not a Python object per file."""
-    ensure_schema(con)
-    return read_frame(con, f"SELECT doc, size, mtime_ns, inode, sidecar_key, sha256, indexed_ns FROM {FILE_INDEX} "
-                           "WHERE reader_key = ?", [reader_key])
+class HeldFiles(Container[str]):
+    """The stat-based skip, in SQL (`sql/held_files.sql`): the listed files raw.file_index holds as they are now,
+    in the connection's temporary table _held(doc, sha256, path), which `publish_articles` keeps. Only what is
+    few comes into Python: the listed docs not held (a doc is held unless it is one of them) and the content
+    hashes of the index entries not held (files changed, deleted or renamed)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, files: pl.DataFrame, *, reader_key: str, shown: str,
+                 racy_ns: int) -> None:
+        self.con = con
+        with _registered(con, _files=files):
+            con.execute(package_data.sql("held_files.sql"),
+                        {"reader_key": reader_key, "shown": shown, "racy_ns": racy_ns})
+            self.others = {doc for (doc,) in con.execute(
+                "SELECT doc FROM _files WHERE doc NOT IN (SELECT doc FROM _held)").fetchall()}
+        self.gone = [sha for (sha,) in con.execute(
+            f"SELECT sha256 FROM {FILE_INDEX} WHERE reader_key = ? AND doc NOT IN (SELECT doc FROM _held)",
+            [reader_key]).fetchall()]
+
+    def __contains__(self, doc: object) -> bool:
+        return doc not in self.others
+
+    def __len__(self) -> int:
+        return int(scalar(self.con, "SELECT count(*) FROM _held"))
+
+    def sharing(self, shas: Collection[str]) -> list[str]:
+        """The held docs whose content hash is one of `shas`, in name order."""
+        if not shas:
+            return []
+        return [doc for (doc,) in self.con.execute("SELECT doc FROM _held WHERE list_contains(?, sha256) "
+                                                   "ORDER BY doc", [list(shas)]).fetchall()]
+
+    def release(self, docs: list[str]) -> None:
+        """`docs` are read after all: no longer held."""
+        self.con.execute("DELETE FROM _held WHERE list_contains(?, doc)", [docs])
+        self.others.update(docs)
+
+
+def hold_nothing(con: duckdb.DuckDBPyConnection) -> None:
+    """An empty _held: a full read, where `publish_articles` keeps nothing of the step's old rows."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _held (doc VARCHAR, sha256 VARCHAR, path VARCHAR)")
 
 
 def stage_articles(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, first: bool) -> None:
@@ -120,14 +154,16 @@ def drop_incoming(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"DROP TABLE IF EXISTS {ARTICLES_INCOMING}")
 
 
-def publish_articles(con: duckdb.DuckDBPyConnection, *, unchanged: pl.DataFrame, kept: pl.DataFrame,
-                     index: pl.DataFrame, quarantine: pl.DataFrame, run_id: str | None) -> None:
+def publish_articles(con: duckdb.DuckDBPyConnection, *, kept: pl.DataFrame, index: pl.DataFrame,
+                     quarantine: pl.DataFrame, run_id: str | None) -> None:
     """raw.articles, its file index and quarantine rows, updated for the files read this run, in one
-    transaction (`sql/publish_articles.sql`)."""
+    transaction (`sql/publish_articles.sql`); the files not read are in the connection's _held (`HeldFiles`,
+    or `hold_nothing`)."""
     ensure_schema(con)
     q = quarantine.select(QUARANTINE_COLUMNS).with_columns(run_id=pl.lit(run_id, pl.Utf8))
-    with _registered(con, _unchanged=unchanged, _kept=kept, _index=index, _q=q), transaction(con):
-        log_changes(con, "raw_articles", None if unchanged.is_empty() else package_data.sql("article_changes.sql"))
+    held = scalar(con, "SELECT count(*) FROM _held")
+    with _registered(con, _kept=kept, _index=index, _q=q), transaction(con):
+        log_changes(con, "raw_articles", package_data.sql("article_changes.sql") if held else None)
         con.execute(package_data.sql("publish_articles.sql"))
 
 
