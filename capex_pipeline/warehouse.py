@@ -24,12 +24,19 @@ WRITER_MEMORY_LIMIT = "128MB"
 _MEMORY = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
+# DuckDB's allocator keeps what an operator frees at once (a hash table, a sort's runs) for reuse, until 512 MiB
+# of such frees add up; a run's steps each open the file anew and reuse little of it. Handed back to the system
+# at once instead (docs/scaling.md: a one-article run's steps peak lower, as fast cold and one article).
+BULK_FREE_FLUSH = "1kB"
+
+
 def limit_memory(con: duckdb.DuckDBPyConnection, limit: str) -> None:
     """DuckDB's `memory_limit` for this database (a size such as 512MB); the setting is per database, so every
-    connection of the run shares it."""
+    connection of the run shares it. What an operator frees in bulk goes back to the system (`BULK_FREE_FLUSH`)."""
     if not _MEMORY.fullmatch(limit.strip()):
         raise ValueError(f"memory limit {limit!r} is not a size such as 512MB")
     con.execute(f"SET memory_limit = '{limit.strip()}'")
+    con.execute(f"SET allocator_bulk_deallocation_flush_threshold = '{BULK_FREE_FLUSH}'")
 
 
 def snapshot_path(db: Path) -> Path:

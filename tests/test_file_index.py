@@ -15,6 +15,8 @@ import duckdb
 
 from assets.pipeline import PIPELINE_ASSETS
 from assets.resources import make_resources
+from capex_pipeline import steps, tables
+from capex_pipeline.articles import list_folder
 
 from .conftest import materialize, rows
 from .test_incremental import snapshot
@@ -214,3 +216,36 @@ def test_fct_claims_is_rebuilt_only_for_changed_articles_and_whole_when_its_colu
     full = tmp_path / "full.duckdb"
     assert materialize(full, corpus).success
     assert snapshot(db) == snapshot(full)
+
+
+def test_the_skip_holds_a_file_only_while_its_stat_and_sidecar_row_are_as_indexed(tmp_path: Path) -> None:
+    """The skip's join (`tables.HeldFiles`, in SQL), on its own: an in-place edit that keeps the size and the mtime's
+    second, but not its nanoseconds, is not held; nor is a file whose sources.csv row changed or whose entry is
+    another reader's; only what is held stays in the connection's _held."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        (folder / name).write_text(f"{name}: Acme will invest $7 billion in 2025.\n", encoding="utf-8")
+    _age(folder)
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    tables.ensure_schema(con)
+    now = time.time_ns()
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        info = (folder / name).stat()
+        con.execute(f"INSERT INTO {tables.FILE_INDEX} VALUES (?, ?, ?, ?, '', ?, ?, ?)",
+                    [name, info.st_size, info.st_mtime_ns, info.st_ino, "other" if name == "c.txt" else "k",
+                     f"sha-{name}", now])
+    edited = folder / "b.txt"
+    text = edited.read_text(encoding="utf-8")
+    with edited.open("r+", encoding="utf-8") as handle:  # in place, same length: same size and inode
+        handle.write(text.replace("$7", "$9"))
+    os.utime(edited, ns=(OLD_NS, OLD_NS + 1))  # the same second as its entry's mtime
+    listing = list_folder(folder)
+    files = steps.listed_files(listing, {"d.txt": "edited row"})
+    held = tables.HeldFiles(con, files, reader_key="k", shown=f"{folder}/", racy_ns=steps.RACY_NS)
+    assert ["a.txt" in held, "b.txt" in held, "c.txt" in held, "d.txt" in held] == [True, False, False, False]
+    assert len(held) == 1 and sorted(held.gone) == ["sha-b.txt", "sha-d.txt"]  # c.txt is another reader's
+    assert held.sharing({"sha-a.txt", "sha-b.txt"}) == ["a.txt"]
+    assert con.execute("SELECT doc, path FROM _held").fetchall() == [("a.txt", f"{folder}/a.txt")]
+    held.release(["a.txt"])
+    assert "a.txt" not in held and len(held) == 0
