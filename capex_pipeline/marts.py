@@ -9,6 +9,7 @@ counted twice (`figures.sql`, the macro the counting marts share).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 import duckdb
@@ -38,6 +39,17 @@ class Mart:
     def digest(self) -> str:
         """Of its SQL: part of an incremental mart's row keys, so a changed query rebuilds every row."""
         return hashlib.sha256(self.sql.encode()).hexdigest()[:16]
+
+    @property
+    def unordered(self) -> str:
+        """Its SQL without the query's own final ORDER BY (outside any parentheses, no LIMIT after it), for an
+        update: the rows an update inserts are a set, and DuckDB filters a query's rows only after its sort, so
+        that an update of one article sorted the whole mart's input. Unchanged when that clause cannot be told."""
+        at = self.sql.rfind("ORDER BY")
+        head, tail = self.sql[:at], self.sql[at:]
+        if at < 0 or head.count("(") != head.count(")") or re.search(r"\b(LIMIT|OFFSET)\b|;", tail, re.IGNORECASE):
+            return self.sql
+        return head.rstrip()
 
     @property
     def state_digest(self) -> str:
@@ -97,7 +109,7 @@ def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int) -
     con.execute(package_data.sql(f"marts/changed_{mart.update}.sql"), {"step": step, "since": since})
     scoped = "(SELECT * FROM marts.fct_claims WHERE doc IN (SELECT doc FROM _scope))"
     con.execute(package_data.sql(f"marts/update_{mart.update}.sql").format(
-        table=mart.table, sql=mart.sql, figures=_figures(scoped) if "figures()" in mart.sql else ""))
+        table=mart.table, sql=mart.unordered, figures=_figures(scoped) if "figures()" in mart.sql else ""))
     con.execute("DROP TABLE _changed")
 
 

@@ -81,6 +81,29 @@ def test_each_mart_declares_exactly_the_columns_its_sql_returns(seed_run, mart: 
             assert asset in mart.upstream and source in _columns(con, upstream), (column, asset, source)
 
 
+@pytest.mark.parametrize("mart", marts.DERIVED, ids=[m.name for m in marts.DERIVED])
+def test_a_mart_update_inserts_the_rows_of_its_sql_without_sorting_them_first(seed_run, mart: marts.Mart) -> None:
+    """An update runs the mart's SQL without its final ORDER BY (`Mart.unordered`), so that the filter to the
+    changed articles or groups applies before any sort; the rows are the same."""
+    _, db = seed_run
+    assert "ORDER BY" in mart.sql and mart.unordered != mart.sql
+    with duckdb.connect(str(db), read_only=True) as con:
+        if "figures()" in mart.sql:
+            con.execute(marts._figures())
+        assert sorted(con.execute(mart.unordered).fetchall(), key=repr) == \
+            sorted(con.execute(mart.sql).fetchall(), key=repr)
+
+
+def test_a_trailing_order_by_is_dropped_only_where_it_is_the_querys_own() -> None:
+    def unordered(sql: str) -> str:
+        return marts.Mart("m", "", sql, {}, {}, ("fct_claims",)).unordered
+
+    assert unordered("SELECT a FROM t ORDER BY abs(a) DESC") == "SELECT a FROM t"
+    kept = ["SELECT a FROM t ORDER BY a LIMIT 5", "SELECT * FROM (SELECT a FROM t ORDER BY a)",
+            "SELECT a FROM t", "SELECT a FROM t ORDER BY a; SELECT 1"]
+    assert [unordered(sql) for sql in kept] == kept
+
+
 def test_a_step_table_without_a_newer_column_gains_it(tmp_path: Path) -> None:
     """A warehouse written before `primary_mention` existed: the next run adds the column instead of failing."""
     import shutil
