@@ -21,7 +21,7 @@ _NOT_BETWEEN = re.compile(r"[\d.!?。\n,;:，；]")
 def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
                       g: Grammar) -> list[tuple[int, int, str, str]]:
     """Year expressions, disjoint and in text order: (start, end, kind, what names the year or month)."""
-    candidates = [(m.start(), 0, m.end(), m.group()) for m in g.years.finditer(text)]
+    candidates = [(start, 0, start + 4, text[start:start + 4]) for start in explicit_years(text)]
     if g.era_years is not None:  # a Buddhist or Solar Hijri year, as the Gregorian year it mostly falls in
         candidates += [(m.start("eyear"), 0, m.end("eyear"), str(int(m["eyear"]) + g.lex.era_offset))
                        for m in g.era_years.finditer(text)]
@@ -44,6 +44,33 @@ def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
             expressions.append((start, end, _YEAR_KINDS[kind], word))
         reached = end
     return expressions
+
+
+def explicit_years(text: str) -> list[int]:
+    """Where a year 1950-2099 stands in digits, not inside a longer number ("2025", not "12025", "2025.5" or
+    "1,2025"), in text order: found by `str.find` of its first two digits, a fraction of a regex scan's time."""
+    found: list[int] = []
+    for century in ("19", "20"):
+        start = text.find(century)
+        while start >= 0:
+            if _year_at(text, start, century):
+                found.append(start)
+            start = text.find(century, start + 2)
+    found.sort()
+    return found
+
+
+def _year_at(text: str, start: int, century: str) -> bool:
+    """Whether the year starting `century` at `start` is one: its decade and year digits follow (a 1900s year from
+    1950), and no digit, or decimal or thousands mark, joins it to a number before or after."""
+    n = len(text)
+    if start + 4 > n or (start and (text[start - 1].isdecimal() or text[start - 1] in ".,")):
+        return False
+    decade, year = text[start + 2], text[start + 3]
+    if not (decade in "56789" if century == "19" else decade.isdecimal()) or not year.isdecimal():
+        return False
+    after = text[start + 4] if start + 4 < n else ""
+    return not (after.isdecimal() or (after in ".," and start + 5 < n and text[start + 5].isdecimal()))
 
 
 def _beside_year(text: str, start: int, end: int, years: list[tuple[int, int]]) -> bool:
