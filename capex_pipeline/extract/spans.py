@@ -103,9 +103,16 @@ class Hits:
     __slots__ = ("hits", "longest", "starts")
 
     def __init__(self, hits: list[Hit]) -> None:
-        self.hits = sorted(hits, key=_START)
-        self.starts = [h.start for h in self.hits]
-        self.longest = max([h.end - h.start for h in self.hits], default=0)
+        starts = [h.start for h in hits]
+        longest = 0
+        ordered = True  # most tables come in text order: no sort, no key call per hit
+        for i in range(len(hits)):
+            longest = max(longest, hits[i].end - starts[i])
+            if i and starts[i] < starts[i - 1]:
+                ordered = False
+        self.hits = list(hits) if ordered else sorted(hits, key=_START)
+        self.starts = starts if ordered else [h.start for h in self.hits]
+        self.longest = longest
 
     def near(self, lo: int, hi: int) -> list[Hit]:
         """Hits that start in [lo - longest, hi): every hit overlapping [lo, hi)."""
