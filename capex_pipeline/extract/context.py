@@ -40,11 +40,9 @@ _CONVERSION_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]")
 _CLAUSE_MARK = re.compile(r"[;:()，、；：（）–—]|,(?!\d)")
 
 
-def _clause(text: str, m: Mention, spans: Spans) -> tuple[int, int]:
-    """The amount's own clause: from the clause mark before it to the one after it, inside its sentence and
-    within MAX_SCAN_DISTANCE."""
-    lo, hi = bounds(spans, m.start, len(text))
-    lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
+def _clause(text: str, m: Mention, lo: int, hi: int) -> tuple[int, int]:
+    """The amount's own clause: from the clause mark before it to the one after it, inside [lo, hi) (its sentence
+    within MAX_SCAN_DISTANCE)."""
     before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
     # its stated conversion is part of the phrase: "€3 million (75 million crowns) for libraries"
     paren = _CONVERSION_PAREN.match(text, m.end, hi)
@@ -56,11 +54,17 @@ def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> Hit | N
     """The keyword nearest the amount in its own clause, whatever it names: "the market could reach $1
     billion", "raise GDP by €5 billion", "annual taxes of ¥360 million" are not the data centre the sentence
     is about."""
-    if not strong.near(m.start - MAX_SCAN_DISTANCE, m.end + MAX_SCAN_DISTANCE):
+    if not strong.starts:
         return None
-    lo, hi = _clause(text, m, spans)
+    lo, hi = bounds(spans, m.start, len(text))
+    lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
+    near = strong.near(lo, hi)
+    # the clause lies inside [lo, hi): no keyword there, no clause to find
+    if not any(hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end) for hit in near):
+        return None
+    lo, hi = _clause(text, m, lo, hi)
     best: tuple[int, Hit] | None = None
-    for hit in strong.near(lo, hi):
+    for hit in near:
         if hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end):
             gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
             if best is None or gap < best[0]:
@@ -226,9 +230,11 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         i = bisect.bisect_right(starts, pos) - 1
         return i >= 0 and pos < ends[i]
 
+    # every table is looked up in an amount's sentence or paragraph: a year or source elsewhere is never read
+    paragraphs = {spans.paragraph(m.start) for m in mentions}
     years = table([Hit(start, end, str(y)) for start, end, kind, word in year_expressions(text, found, g)
-                   if not inside_money(start) and (y := year_of(start, end, kind, word, text, published, g))
-                   is not None])
+                   if spans.paragraph(start) in paragraphs and not inside_money(start)
+                   and (y := year_of(start, end, kind, word, text, published, g)) is not None])
     strong_list = keyword_hits(found["metric"], text, g.metric_of)
     strong, weak = table(strong_list), table(keyword_hits(found["weak_metric"], text, g.metric_of))
     counted = _by_count([h.label for h in strong_list if h.label != "other"])
@@ -255,11 +261,12 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     # whom the figures are attributed to
     source_list = [h for h in keyword_hits(found["source"], text, g.source_of)
                    if not (h.start and text[h.start - 1] in "([" and text[h.end:h.end + 1] in (")", "]"))]
-    attributed = table([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
-    cited = table([h for h in source_list if _cited(text, h, source_list, g.citing)])
-    sources = table([h for h in source_list if h.label not in g.attributed_only])
-    cues = table(statement_cues(found, text, spans, companies, pronoun_list, g,
-                                {spans.paragraph(m.start) for m in mentions}, near, table(source_list + companies)))
+    read = [h for h in source_list if spans.paragraph(h.start) in paragraphs]
+    attributed = table([h for h in read if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
+    cited = table([h for h in read if _cited(text, h, source_list, g.citing)])
+    sources = table([h for h in read if h.label not in g.attributed_only])
+    cues = table(statement_cues(found, text, spans, companies, pronoun_list, g, paragraphs, near,
+                                table(source_list + companies)))
     fallback_source = _headline_source(text, source_list)
     company_labels = frozenset(h.label for h in companies)
     top = _by_count([h.label for h in spender_list])
