@@ -138,13 +138,15 @@ def nearest(hits: Hits, m: Mention, spans: Spans, *, same: str = "sentence", bef
     hi = start if before else end + reach + 1
     if unit < len(ends):
         hi = min(hi, ends[unit])
-    best: tuple[int, int] | None = None
+    best_gap, best_after = reach + 1, False  # (gap, after) compared as ints, no key tuple per hit
     chosen = None
-    for hit in hits.hits[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]:
-        if (before and hit.end > start) or (start <= hit.start < end) or (keep and not keep(hit)):
+    items = hits.hits
+    for k in range(bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)):
+        hit = items[k]
+        after = hit.end > start
+        if (before and after) or (start <= hit.start < end) or (keep and not keep(hit)):
             continue
-        gap = start - hit.end if hit.end <= start else hit.start - end
-        key = (gap, 0 if hit.end <= start else 1)
-        if gap <= reach and (best is None or key < best):
-            best, chosen = key, hit
+        gap = hit.start - end if after else start - hit.end
+        if gap < best_gap or (gap == best_gap and best_after and not after):
+            best_gap, best_after, chosen = gap, after, hit
     return chosen
