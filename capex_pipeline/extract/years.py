@@ -64,13 +64,19 @@ def _year_at(text: str, start: int, century: str) -> bool:
     """Whether the year starting `century` at `start` is one: its decade and year digits follow (a 1900s year from
     1950), and no digit, or decimal or thousands mark, joins it to a number before or after."""
     n = len(text)
-    if start + 4 > n or (start and (text[start - 1].isdecimal() or text[start - 1] in ".,")):
+    if start + 4 > n or (start and (_digit(text, start - 1) or text[start - 1] in ".,")):
         return False
-    decade, year = text[start + 2], text[start + 3]
-    if not (decade in "56789" if century == "19" else decade.isdecimal()) or not year.isdecimal():
+    if not (text[start + 2] in "56789" if century == "19" else _digit(text, start + 2)) or not _digit(text, start + 3):
         return False
-    after = text[start + 4] if start + 4 < n else ""
-    return not (after.isdecimal() or (after in ".," and start + 5 < n and text[start + 5].isdecimal()))
+    if start + 4 == n:
+        return True
+    return not (_digit(text, start + 4) or (text[start + 4] in ".," and start + 5 < n and _digit(text, start + 5)))
+
+
+def _digit(text: str, k: int) -> bool:
+    """Whether text[k] is a decimal digit of any script (as a regex's \\d): told by its code point in ASCII."""
+    code = ord(text[k])
+    return 48 <= code <= 57 or (code > 127 and text[k].isdecimal())
 
 
 def _beside_year(text: str, start: int, end: int, years: list[tuple[int, int]]) -> bool:
