@@ -65,7 +65,12 @@ def name_after(text: str, pos: int, hi: int, *, skip: int = 0) -> tuple[int, int
     punctuation but spaces between: "said the prime minister Jane Roe" with skip=3."""
     if not any(w[:1].isupper() for w in text[pos:min(hi, pos + 60)].split()[:skip + 1]):
         return None  # the common case, told without a regex
-    words = _words(text, pos, min(hi, pos + 200))
+    # the words read: up to `skip` before the run, and the run's (a particle between two of its words at most)
+    words: list[re.Match[str]] = []
+    for word in _WORD.finditer(text, pos, min(hi, pos + 200)):
+        words.append(word)
+        if len(words) > skip + 2 * MAX_WORDS + 1:
+            break
     for i, w in enumerate(words):
         gap = text[words[i - 1].end() if i else pos:w.start()]
         if gap.strip(" \u00a0\t:–—-\"“”„«»") or i > skip:
