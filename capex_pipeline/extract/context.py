@@ -29,8 +29,15 @@ def _by_count(labels: list[str]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: item[1], reverse=True)
 
 
-def _named(hit: Hit) -> bool:
-    return hit.label != "other"
+class _Keywords:
+    """A table of metric keywords, and apart those that name a metric (not "other"): a named one is looked up
+    first, with no filter called per hit."""
+
+    __slots__ = ("every", "named")
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.every = table(hits)
+        self.named = table([h for h in hits if h.label != "other"])
 
 
 # A parenthesis after an amount ("3800亿元(约合701亿新元)"), or the rest of the one it stands in.
@@ -72,13 +79,13 @@ def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> Hit | N
     return best[1] if best else None
 
 
-def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | None, text: str = "",
+def _metric(m: Mention, strong: _Keywords, weak: _Keywords, spans: Spans, dominant: str | None, text: str = "",
             anchor: Mention | None = None, aggregates: frozenset[str] = frozenset()) -> str:
     """The keyword in the amount's own clause, then a sentence keyword, then a paragraph keyword (a specific word
     beats a generic one nearer), then a weak (generic investment) word in the sentence, then the article's
     dominant metric; "other" only wins where no named metric is near, or in the amount's clause. A conversion in
     parentheses takes the clause of the amount it converts (`anchor`)."""
-    if text and (clause := _clause_metric(text, anchor or m, strong, spans)):
+    if text and (clause := _clause_metric(text, anchor or m, strong.every, spans)):
         m.aggregate = clause.label == "other" and fold(text[clause.start:clause.end]) in aggregates
         return clause.label
     end = m.end  # its stated conversion is part of the phrase: "X (Y), for Z"
@@ -86,7 +93,7 @@ def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | 
         m.end = paren.end()
     try:
         for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
-            hit = nearest(hits, m, spans, same=same, keep=_named) or nearest(hits, m, spans, same=same)
+            hit = nearest(hits.named, m, spans, same=same) or nearest(hits.every, m, spans, same=same)
             if hit:
                 m.weak_metric = hits is weak
                 return hit.label
@@ -236,7 +243,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
                    if spans.paragraph(start) in paragraphs and not inside_money(start)
                    and (y := year_of(start, end, kind, word, text, published, g)) is not None])
     strong_list = keyword_hits(found["metric"], text, g.metric_of)
-    strong, weak = table(strong_list), table(keyword_hits(found["weak_metric"], text, g.metric_of))
+    strong, weak = _Keywords(strong_list), _Keywords(keyword_hits(found["weak_metric"], text, g.metric_of))
     counted = _by_count([h.label for h in strong_list if h.label != "other"])
     dominant = counted[0][0] if counted else None
     companies = keyword_hits(found["company"], text, g.company_of)
