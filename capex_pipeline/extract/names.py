@@ -90,7 +90,7 @@ def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[in
     if not last or not last[-1][:1].isupper():
         return None
     words = _words(text, max(lo, pos - 80), pos)
-    if not words or not re.fullmatch(gap, text[words[-1].end():pos]):
+    if not words or not _gap(gap).fullmatch(text, words[-1].end(), pos):
         return None
     j = len(words) - 1
     if not capitalised(words[j].group()):
@@ -109,6 +109,16 @@ def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[in
         else:
             break
     return words[start].start(), words[j].end()
+
+
+_GAPS: dict[str, re.Pattern[str]] = {}
+
+
+def _gap(pattern: str) -> re.Pattern[str]:
+    """A gap pattern compiled once (the callers pass a few constant ones): no `re` cache look-up per name."""
+    if (compiled := _GAPS.get(pattern)) is None:
+        compiled = _GAPS[pattern] = re.compile(pattern)
+    return compiled
 
 
 def subject_before(text: str, lo: int, pos: int) -> tuple[int, int] | None:
