@@ -44,17 +44,19 @@ class _Keywords:
 _PHRASE_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]|[^()（）\n]{0,12}[)）]")
 _CONVERSION_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]")
 # Where a clause ends: punctuation that sets clauses apart (a comma between digits is a decimal one).
-_CLAUSE_MARK = re.compile(r"[;:()，、；：（）–—]|,(?!\d)")
+_MARK = r"[;:()，、；：（）–—]|,(?!\d)"
+_CLAUSE_MARK = re.compile(_MARK)
+_LAST_CLAUSE_MARK = re.compile(rf"(?s:.*)(?:{_MARK})")  # the last one: found back from the end, one match
 
 
 def _clause(text: str, m: Mention, lo: int, hi: int) -> tuple[int, int]:
     """The amount's own clause: from the clause mark before it to the one after it, inside [lo, hi) (its sentence
     within MAX_SCAN_DISTANCE)."""
-    before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
+    before = _LAST_CLAUSE_MARK.match(text, lo, m.start)
     # its stated conversion is part of the phrase: "€3 million (75 million crowns) for libraries"
     paren = _CONVERSION_PAREN.match(text, m.end, hi)
     after = _CLAUSE_MARK.search(text, paren.end() if paren else m.end, hi)
-    return (before[-1] if before else lo), (after.start() if after else hi)
+    return (before.end() if before else lo), (after.start() if after else hi)
 
 
 def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> Hit | None:
