@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from capex_pipeline.extract import extract
+from capex_pipeline.extract.years import explicit_years
 
 
 @pytest.mark.parametrize(("lang", "text", "quote", "year"), [
@@ -91,3 +92,15 @@ def test_a_quarter_dates_a_figure_unless_a_year_stands_beside_it(lang: str, text
 def test_years_of_another_era_as_the_press_writes_them(lang: str, text: str, year: int | None) -> None:
     (m,) = extract(text, lang=lang)
     assert m.year == year
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("in 2025, then 1999 and 2031.", [3, 14, 23]),
+    ("1949 2100 1950 2099", [10, 15]),  # only 1950-2099
+    ("12025 20255 2025.5 2025,75 1,2025 3.2025", []),  # inside a longer number or a decimal
+    ("2025. 2025, 2025 年 (2025)", [0, 6, 12, 20]),  # a mark that ends a sentence or a clause is no decimal
+    ("٣2025 202٣ 2025٣", [6]),  # any script's digits join a number; a decade and year digit may be any
+    ("1959 2020 19592020", [0, 5]),  # two years run together are one number
+])
+def test_explicit_years(text: str, starts: list[int]) -> None:
+    assert explicit_years(text) == starts

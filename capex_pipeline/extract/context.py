@@ -29,38 +29,51 @@ def _by_count(labels: list[str]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: item[1], reverse=True)
 
 
-def _named(hit: Hit) -> bool:
-    return hit.label != "other"
+class _Keywords:
+    """A table of metric keywords, and apart those that name a metric (not "other"): a named one is looked up
+    first, with no filter called per hit."""
+
+    __slots__ = ("every", "named")
+
+    def __init__(self, hits: list[Hit]) -> None:
+        self.every = table(hits)
+        self.named = table([h for h in hits if h.label != "other"])
 
 
 # A parenthesis after an amount ("3800亿元(约合701亿新元)"), or the rest of the one it stands in.
 _PHRASE_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]|[^()（）\n]{0,12}[)）]")
 _CONVERSION_PAREN = re.compile(r"[ \u00a0]*[(（][^()（）\n]{0,40}[)）]")
 # Where a clause ends: punctuation that sets clauses apart (a comma between digits is a decimal one).
-_CLAUSE_MARK = re.compile(r"[;:()，、；：（）–—]|,(?!\d)")
+_MARK = r"[;:()，、；：（）–—]|,(?!\d)"
+_CLAUSE_MARK = re.compile(_MARK)
+_LAST_CLAUSE_MARK = re.compile(rf"(?s:.*)(?:{_MARK})")  # the last one: found back from the end, one match
 
 
-def _clause(text: str, m: Mention, spans: Spans) -> tuple[int, int]:
-    """The amount's own clause: from the clause mark before it to the one after it, inside its sentence and
-    within MAX_SCAN_DISTANCE."""
-    lo, hi = bounds(spans, m.start, len(text))
-    lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
-    before = [c.end() for c in _CLAUSE_MARK.finditer(text, lo, m.start)]
+def _clause(text: str, m: Mention, lo: int, hi: int) -> tuple[int, int]:
+    """The amount's own clause: from the clause mark before it to the one after it, inside [lo, hi) (its sentence
+    within MAX_SCAN_DISTANCE)."""
+    before = _LAST_CLAUSE_MARK.match(text, lo, m.start)
     # its stated conversion is part of the phrase: "€3 million (75 million crowns) for libraries"
     paren = _CONVERSION_PAREN.match(text, m.end, hi)
     after = _CLAUSE_MARK.search(text, paren.end() if paren else m.end, hi)
-    return (before[-1] if before else lo), (after.start() if after else hi)
+    return (before.end() if before else lo), (after.start() if after else hi)
 
 
 def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> Hit | None:
     """The keyword nearest the amount in its own clause, whatever it names: "the market could reach $1
     billion", "raise GDP by €5 billion", "annual taxes of ¥360 million" are not the data centre the sentence
     is about."""
-    if not strong.near(m.start - MAX_SCAN_DISTANCE, m.end + MAX_SCAN_DISTANCE):
+    if not strong.starts:
         return None
-    lo, hi = _clause(text, m, spans)
+    lo, hi = bounds(spans, m.start, len(text))
+    lo, hi = max(lo, m.start - MAX_SCAN_DISTANCE), min(hi, m.end + MAX_SCAN_DISTANCE)
+    near = strong.near(lo, hi)
+    # the clause lies inside [lo, hi): no keyword there, no clause to find
+    if not any(hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end) for hit in near):
+        return None
+    lo, hi = _clause(text, m, lo, hi)
     best: tuple[int, Hit] | None = None
-    for hit in strong.near(lo, hi):
+    for hit in near:
         if hit.start >= lo and hit.end <= hi and not (m.start <= hit.start < m.end):
             gap = m.start - hit.end if hit.end <= m.start else hit.start - m.end
             if best is None or gap < best[0]:
@@ -68,13 +81,13 @@ def _clause_metric(text: str, m: Mention, strong: Hits, spans: Spans) -> Hit | N
     return best[1] if best else None
 
 
-def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | None, text: str = "",
+def _metric(m: Mention, strong: _Keywords, weak: _Keywords, spans: Spans, dominant: str | None, text: str = "",
             anchor: Mention | None = None, aggregates: frozenset[str] = frozenset()) -> str:
     """The keyword in the amount's own clause, then a sentence keyword, then a paragraph keyword (a specific word
     beats a generic one nearer), then a weak (generic investment) word in the sentence, then the article's
     dominant metric; "other" only wins where no named metric is near, or in the amount's clause. A conversion in
     parentheses takes the clause of the amount it converts (`anchor`)."""
-    if text and (clause := _clause_metric(text, anchor or m, strong, spans)):
+    if text and (clause := _clause_metric(text, anchor or m, strong.every, spans)):
         m.aggregate = clause.label == "other" and fold(text[clause.start:clause.end]) in aggregates
         return clause.label
     end = m.end  # its stated conversion is part of the phrase: "X (Y), for Z"
@@ -82,7 +95,7 @@ def _metric(m: Mention, strong: Hits, weak: Hits, spans: Spans, dominant: str | 
         m.end = paren.end()
     try:
         for hits, same in ((strong, "sentence"), (strong, "paragraph"), (weak, "sentence")):
-            hit = nearest(hits, m, spans, same=same, keep=_named) or nearest(hits, m, spans, same=same)
+            hit = nearest(hits.named, m, spans, same=same) or nearest(hits.every, m, spans, same=same)
             if hit:
                 m.weak_metric = hits is weak
                 return hit.label
@@ -226,11 +239,13 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
         i = bisect.bisect_right(starts, pos) - 1
         return i >= 0 and pos < ends[i]
 
+    # every table is looked up in an amount's sentence or paragraph: a year or source elsewhere is never read
+    paragraphs = {spans.paragraph(m.start) for m in mentions}
     years = table([Hit(start, end, str(y)) for start, end, kind, word in year_expressions(text, found, g)
-                   if not inside_money(start) and (y := year_of(start, end, kind, word, text, published, g))
-                   is not None])
+                   if spans.paragraph(start) in paragraphs and not inside_money(start)
+                   and (y := year_of(start, end, kind, word, text, published, g)) is not None])
     strong_list = keyword_hits(found["metric"], text, g.metric_of)
-    strong, weak = table(strong_list), table(keyword_hits(found["weak_metric"], text, g.metric_of))
+    strong, weak = _Keywords(strong_list), _Keywords(keyword_hits(found["weak_metric"], text, g.metric_of))
     counted = _by_count([h.label for h in strong_list if h.label != "other"])
     dominant = counted[0][0] if counted else None
     companies = keyword_hits(found["company"], text, g.company_of)
@@ -255,11 +270,12 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     # whom the figures are attributed to
     source_list = [h for h in keyword_hits(found["source"], text, g.source_of)
                    if not (h.start and text[h.start - 1] in "([" and text[h.end:h.end + 1] in (")", "]"))]
-    attributed = table([h for h in source_list if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
-    cited = table([h for h in source_list if _cited(text, h, source_list, g.citing)])
-    sources = table([h for h in source_list if h.label not in g.attributed_only])
-    cues = table(statement_cues(found, text, spans, companies, pronoun_list, g,
-                                {spans.paragraph(m.start) for m in mentions}, near, table(source_list + companies)))
+    read = [h for h in source_list if spans.paragraph(h.start) in paragraphs]
+    attributed = table([h for h in read if g.attribution.search(text[max(0, h.start - 30):h.end + 30])])
+    cited = table([h for h in read if _cited(text, h, source_list, g.citing)])
+    sources = table([h for h in read if h.label not in g.attributed_only])
+    cues = table(statement_cues(found, text, spans, companies, pronoun_list, g, paragraphs, near,
+                                table(source_list + companies)))
     fallback_source = _headline_source(text, source_list)
     company_labels = frozenset(h.label for h in companies)
     top = _by_count([h.label for h in spender_list])

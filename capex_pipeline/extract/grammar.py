@@ -31,9 +31,6 @@ _SP = r"[ \u00a0]?"
 # digit, space or punctuation (the danda "।" that ends a Hindi or Bengali sentence lies among those scripts' marks).
 _MARKS = "".join(c for c in map(chr, range(0x300, 0x10A0)) if unicodedata.category(c).startswith("M"))
 _GLUED = rf"(?:[^\W\d_]|[{re.escape(_MARKS)}])"
-# A year 1950-2099 not inside a longer number; written to start with its first digit, so the engine skips
-# to the next 1 or 2 instead of trying the pattern at every position.
-_YEAR = r"[12](?<![\d.,][12])(?:(?<=1)9[5-9]|(?<=2)0\d)\d(?![\d.,]?\d)"
 
 
 def _case_sensitive_scales(words: list[str], *, endings: bool) -> str:
@@ -75,7 +72,7 @@ class Grammar:
     conversion_gap: re.Pattern[str]  # "150 billion yuan ($": an opening parenthesis and a few words
     restatement_gap: re.Pattern[str]  # ", soit ", " i.e. ": a connector word, no digit, no sentence end
     non_money_after: re.Pattern[str]
-    years: re.Pattern[str]  # a year in digits; year and month words are keywords
+    # a year in digits is found by years.explicit_years; year and month words are keywords
     month_numbers: re.Pattern[str] | None  # "4月", where the language writes months so
     era_years: re.Pattern[str] | None  # "ปี 2568", where the press counts years in another era
     year_comparison: re.Pattern[str]
@@ -247,7 +244,6 @@ def grammar(lang: str) -> Grammar:
                                    rf"[^\d\n.!?。]*$"
                                    rf"|^(?P<apposition>[ \u00a0]*[,，、][ \u00a0]*(?:{approx})[ \u00a0]*)$"),
         non_money_after=re.compile(rf"^[\s\u00a0]*(?:{alternation(lex.non_money_nouns, ignore_case=True)})"),
-        years=re.compile(_YEAR),
         month_numbers=re.compile(lex.numeric_month) if lex.numeric_month else None,
         era_years=re.compile(lex.era_year) if lex.era_year else None,
         year_comparison=re.compile(comparison),

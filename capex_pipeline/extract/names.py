@@ -65,7 +65,12 @@ def name_after(text: str, pos: int, hi: int, *, skip: int = 0) -> tuple[int, int
     punctuation but spaces between: "said the prime minister Jane Roe" with skip=3."""
     if not any(w[:1].isupper() for w in text[pos:min(hi, pos + 60)].split()[:skip + 1]):
         return None  # the common case, told without a regex
-    words = _words(text, pos, min(hi, pos + 200))
+    # the words read: up to `skip` before the run, and the run's (a particle between two of its words at most)
+    words: list[re.Match[str]] = []
+    for word in _WORD.finditer(text, pos, min(hi, pos + 200)):
+        words.append(word)
+        if len(words) > skip + 2 * MAX_WORDS + 1:
+            break
     for i, w in enumerate(words):
         gap = text[words[i - 1].end() if i else pos:w.start()]
         if gap.strip(" \u00a0\t:–—-\"“”„«»") or i > skip:
@@ -85,7 +90,7 @@ def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[in
     if not last or not last[-1][:1].isupper():
         return None
     words = _words(text, max(lo, pos - 80), pos)
-    if not words or not re.fullmatch(gap, text[words[-1].end():pos]):
+    if not words or not _gap(gap).fullmatch(text, words[-1].end(), pos):
         return None
     j = len(words) - 1
     if not capitalised(words[j].group()):
@@ -104,6 +109,16 @@ def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[in
         else:
             break
     return words[start].start(), words[j].end()
+
+
+_GAPS: dict[str, re.Pattern[str]] = {}
+
+
+def _gap(pattern: str) -> re.Pattern[str]:
+    """A gap pattern compiled once (the callers pass a few constant ones): no `re` cache look-up per name."""
+    if (compiled := _GAPS.get(pattern)) is None:
+        compiled = _GAPS[pattern] = re.compile(pattern)
+    return compiled
 
 
 def subject_before(text: str, lo: int, pos: int) -> tuple[int, int] | None:

@@ -223,11 +223,6 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
     amount; returned as hits at every place the article names them."""
     names: dict[str, None] = {}
     n = len(text)
-
-    def add(span: tuple[int, int] | None, lo: int, acronym: bool, legal: bool = False) -> None:
-        if span and (name := _name_ok(text, span, lo, g, acronym=acronym, legal=legal)):
-            names[name] = None
-
     apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
     for kind, before_gap, typed in (("company_noun", apposition, True), ("compound_noun", apposition, True),
                                     ("legal_form", r",?[\s\u00a0]*", True), ("weak_metric", r"[\s\u00a0]+", False)):
@@ -237,11 +232,11 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             lo, hi = bounds(spans, start, n)
             if kind == "compound_noun":  # "der Softwarekonzern Acme": the name after the whole word
                 if text[start - 1:start].isalpha() and not _cited_by_noun(text, start, end, hi, found, g):
-                    add(_noun_then_name(text, end, hi), lo, True)
+                    _add_name(names, text, _noun_then_name(text, end, hi), lo, g, True)
                 continue
             if kind == "company_noun" and not _cited_by_noun(text, start, end, hi, found, g):
                 # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
-                add(_noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, True)
+                _add_name(names, text, _noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, g, True)
             pos = start
             if not typed and g.auxiliary_before and \
                     (aux := g.auxiliary_before.search(text, max(lo, start - 24), start)):
@@ -249,7 +244,7 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             span = name_before(text, pos, lo, gap=before_gap)
             if span and not typed and _attributed(text, span, found["attribution"]):
                 continue  # "according to Roe, the investment": a speaker, not a spender
-            add(span, lo, typed, legal=kind == "legal_form")
+            _add_name(names, text, span, lo, g, typed, legal=kind == "legal_form")
     if not names:
         return []
     labels = {fold(h.label) for h in known} | {fold(text[h.start:h.end]) for h in known}
@@ -259,6 +254,12 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
             continue
         hits += [Hit(start, start + len(name), name) for start in _occurrences(text, name, 50)]
     return hits
+
+
+def _add_name(names: dict[str, None], text: str, span: tuple[int, int] | None, lo: int, g: Grammar, acronym: bool,
+              legal: bool = False) -> None:
+    if span and (name := _name_ok(text, span, lo, g, acronym=acronym, legal=legal)):
+        names[name] = None
 
 
 def _cited_by_noun(text: str, start: int, end: int, hi: int, found: dict[str, list[tuple[int, int]]],
@@ -419,11 +420,13 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
             # drop subjects): the speaker of the sentence before goes on
             cues.append(Hit(start, end, said[sentence - 1]))
             continue
-        before = next((h for h in reversed(speakers.near(first, start))
-                       if h.end <= start and h.start >= first), None)  # the last speaker before the verb
+        before = _last_within(speakers, first, start)  # the last speaker before the verb
         last = spans.sentence_ends[sentence] if sentence < len(spans.sentence_ends) else len(text)
-        after = next((h for h in speakers.near(end, end + 41) if end <= h.start  # "the company" of the next
-                      and (h.label != PRONOUN or h.start < last)), None)  # sentence is that sentence's subject
+        after = None
+        for h in speakers.near(end, end + 41):
+            if end <= h.start and (h.label != PRONOUN or h.start < last):  # "the company" of the next
+                after = h  # sentence is that sentence's subject
+                break
         closing = _closing_mark(text, first, start)  # '' (in neither tuple) where nothing stands before
         apposed = _apposed_speaker(text, first, start, speakers, g, parties) if closing in _ASIDE_END else ""
         if apposed:
@@ -447,6 +450,15 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
     cues += [Hit(start, end, _speaker_name(text, start, end, spans, g, parties))
              for start, end in found["attribution"]]
     return cues
+
+
+def _last_within(hits: Hits, lo: int, hi: int) -> Hit | None:
+    """The last hit that lies wholly in [lo, hi)."""
+    near = hits.near(lo, hi)
+    for k in range(len(near) - 1, -1, -1):
+        if near[k].end <= hi and near[k].start >= lo:
+            return near[k]
+    return None
 
 
 def pronoun_company(m: Mention, pronouns: Hits, spenders: Hits, spans: Spans) -> str | None:

@@ -21,7 +21,7 @@ _NOT_BETWEEN = re.compile(r"[\d.!?。\n,;:，；]")
 def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
                       g: Grammar) -> list[tuple[int, int, str, str]]:
     """Year expressions, disjoint and in text order: (start, end, kind, what names the year or month)."""
-    candidates = [(m.start(), 0, m.end(), m.group()) for m in g.years.finditer(text)]
+    candidates = [(start, 0, start + 4, text[start:start + 4]) for start in explicit_years(text)]
     if g.era_years is not None:  # a Buddhist or Solar Hijri year, as the Gregorian year it mostly falls in
         candidates += [(m.start("eyear"), 0, m.end("eyear"), str(int(m["eyear"]) + g.lex.era_offset))
                        for m in g.era_years.finditer(text)]
@@ -44,6 +44,39 @@ def year_expressions(text: str, found: dict[str, list[tuple[int, int]]],
             expressions.append((start, end, _YEAR_KINDS[kind], word))
         reached = end
     return expressions
+
+
+def explicit_years(text: str) -> list[int]:
+    """Where a year 1950-2099 stands in digits, not inside a longer number ("2025", not "12025", "2025.5" or
+    "1,2025"), in text order: found by `str.find` of its first two digits, a fraction of a regex scan's time."""
+    found: list[int] = []
+    for century in ("19", "20"):
+        start = text.find(century)
+        while start >= 0:
+            if _year_at(text, start, century):
+                found.append(start)
+            start = text.find(century, start + 2)
+    found.sort()
+    return found
+
+
+def _year_at(text: str, start: int, century: str) -> bool:
+    """Whether the year starting `century` at `start` is one: its decade and year digits follow (a 1900s year from
+    1950), and no digit, or decimal or thousands mark, joins it to a number before or after."""
+    n = len(text)
+    if start + 4 > n or (start and (_digit(text, start - 1) or text[start - 1] in ".,")):
+        return False
+    if not (text[start + 2] in "56789" if century == "19" else _digit(text, start + 2)) or not _digit(text, start + 3):
+        return False
+    if start + 4 == n:
+        return True
+    return not (_digit(text, start + 4) or (text[start + 4] in ".," and start + 5 < n and _digit(text, start + 5)))
+
+
+def _digit(text: str, k: int) -> bool:
+    """Whether text[k] is a decimal digit of any script (as a regex's \\d): told by its code point in ASCII."""
+    code = ord(text[k])
+    return 48 <= code <= 57 or (code > 127 and text[k].isdecimal())
 
 
 def _beside_year(text: str, start: int, end: int, years: list[tuple[int, int]]) -> bool:
