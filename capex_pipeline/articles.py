@@ -139,7 +139,7 @@ class _NotRegular(OSError):
     pass
 
 
-def _read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
+def _read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
     """At most `limit` bytes of a regular file. O_NONBLOCK and the fstat check cover a FIFO swapped in after
     the caller's stat: opening it must neither block nor read from it; `follow=False` refuses a symlink swapped
     in for a file listed as none. Reads are sized by the fstat (a buffered `read(limit)` allocates the whole
@@ -511,12 +511,16 @@ def _metadata(text: str, side: dict[str, str], faults: list[Fault]) -> dict[str,
     }
 
 
-def read_article(path: Path, side: dict[str, str] | None = None, *,
-                 max_bytes: int = DEFAULT_MAX_BYTES, follow: bool = True) -> Article | Rejected:
+def read_article(path: Path | str, side: dict[str, str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 follow: bool = True, name: str | None = None) -> Article | Rejected:
     """One file as an Article (with notes on what was wrong but got past), or Rejected with the reason.
-    `follow=False`: the caller listed the file as no symlink, and one swapped in since is not read."""
-    name = path.name
-    doc, where = printable(name), printable(str(path))
+    `follow=False`: the caller listed the file as no symlink, and one swapped in since is not read. A folder's
+    reader gives the path as a string and the file's `name`: no Path object per file."""
+    if name is None:
+        path = Path(path)
+        name = path.name
+    location = os.fspath(path)
+    doc, where = printable(name), printable(location)
     faults: list[Fault] = []
     if doc != name:
         faults.append((NOTE + "file_name_not_utf8", f"the file name has bytes that are not UTF-8; stored as {doc!r}"))
@@ -525,7 +529,7 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
         return Rejected(doc=doc, path=where, reason=reason, detail=detail)
 
     try:
-        info = path.stat()  # follows symlinks: a link to a FIFO is refused like the FIFO
+        info = os.stat(location)  # follows symlinks: a link to a FIFO is refused like the FIFO
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return reject("symlink_loop", "a symlink loop (or a chain of links too long to follow); not read")
@@ -535,7 +539,7 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
     if info.st_size > max_bytes:
         return reject("too_large", f"{info.st_size} bytes is over the {max_bytes}-byte limit; not read")
     try:
-        data = _read_regular(path, max_bytes + 1, follow=follow)
+        data = _read_regular(location, max_bytes + 1, follow=follow)
     except _NotRegular as exc:
         return reject("not_regular_file", f"the file is {exc.strerror}, not a regular file; not read")
     except OSError as exc:
@@ -553,7 +557,7 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
     if encoding.startswith("mixed"):
         faults.append((NOTE + "mixed_encoding", f"the file mixes UTF-8 lines with {encoding.split('/')[1]} lines; "
                                                 "each line was decoded on its own"))
-    if _HTML_START.match(text) or path.suffix.lower() in (".html", ".htm"):
+    if _HTML_START.match(text) or _suffix(name).lower() in (".html", ".htm"):
         extracted = html_to_text(text)
         if not extracted:
             return reject("html_without_article", "an HTML page with no article text in it")
@@ -704,8 +708,8 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
         docs.add(doc)
         if not link and regular and doc == name and doc in unchanged:
             continue
-        path = folder / name
         if link:  # a symlink's target can change under an unchanged link: read every run
+            path = folder / name
             try:
                 target = path.resolve()
             except (OSError, RuntimeError):  # 3.11 raises RuntimeError on a loop
@@ -716,7 +720,7 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 yield Rejected(doc, printable(str(path)), "outside_folder", "symlink points outside the articles "
                                                                             "folder")
                 continue
-        yield read_article(path, side.get(name), max_bytes=max_bytes, follow=link)
+        yield read_article(prefix + name, side.get(name), max_bytes=max_bytes, follow=link, name=name)
 
 
 def read_paths(paths: list[str]) -> Iterator[Article | Rejected]:
