@@ -118,8 +118,9 @@ def nearest(hits: Hits, m: Mention, spans: Spans, *, same: str = "sentence", bef
     starts = hits.starts
     if not starts:  # most tables have no hit in an article: nothing to bound
         return None
-    ends = spans.sentence_ends if same == "sentence" else spans.paragraph_ends
-    reach = MAX_SCAN_DISTANCE * (1 if same == "sentence" else 4)
+    sentence = same == "sentence"
+    ends = spans.sentence_ends if sentence else spans.paragraph_ends
+    reach = MAX_SCAN_DISTANCE if sentence else 4 * MAX_SCAN_DISTANCE
     start, end = m.start, m.end
     unit = bisect.bisect_right(ends, start)
     # hits that start in the mention's unit and within reach: the unit's bounds clip the search
@@ -127,13 +128,16 @@ def nearest(hits: Hits, m: Mention, spans: Spans, *, same: str = "sentence", bef
     hi = start if before else end + reach + 1
     if unit < len(ends):
         hi = min(hi, ends[unit])
-    best: tuple[int, int] | None = None
+    first, last = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
     chosen = None
-    for hit in hits.hits[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)]:
+    best_gap, best_after = 0, 0  # the chosen hit's distance, and 1 where it comes after the mention
+    found = hits.hits
+    for i in range(first, last):
+        hit = found[i]
         if (before and hit.end > start) or (start <= hit.start < end) or (keep and not keep(hit)):
             continue
-        gap = start - hit.end if hit.end <= start else hit.start - end
-        key = (gap, 0 if hit.end <= start else 1)
-        if gap <= reach and (best is None or key < best):
-            best, chosen = key, hit
+        after = 0 if hit.end <= start else 1
+        gap = hit.start - end if after else start - hit.end
+        if gap <= reach and (chosen is None or gap < best_gap or (gap == best_gap and after < best_after)):
+            chosen, best_gap, best_after = hit, gap, after
     return chosen
