@@ -319,3 +319,20 @@ def test_mark_edges_pass_every_mark_the_search_finds(lang: str) -> None:
             assert edges.may_start(f"( {word} 5", 2), word
     if not g.lex.scale_first:
         assert not edges.may_end("(5", 1)  # no mark ends in "("
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja", "th", "ko", "ar"])
+def test_qualifier_end_filter_passes_every_qualifier(lang: str) -> None:
+    """The character filter before the qualifier search never hides a qualifier or determiner, in any case."""
+    from capex_pipeline.extract.conversions import _qualifier_ends
+    from capex_pipeline.extract.grammar import grammar
+
+    g = grammar(lang)
+    ends = _qualifier_ends(g)
+    words = [*(w for ws in g.lex.qualifiers.values() for w in ws), *g.lex.determiners]
+    assert words
+    for word in words:
+        for window in (f"x {word} ", f"x {word.upper()}\u00a0(", f"{word}"):
+            if g.qualifier_before.search(window):
+                assert ends.may_end(window), (word, window)
+    assert not ends.may_end("  (") and not ends.may_end("")
