@@ -123,10 +123,10 @@ _SPACE = " \u00a0"  # the grammar's optional space between a mark and its number
 
 class _MarkEdges:
     """The characters a currency mark that may stand before a number (a symbol or code as written, a prefix
-    word in any case) can begin or end with, from the words the grammar's `pre` alternation is built of. A
-    mark ends just before most numbers' start (or a space before it) in no article: the mark search, and the
-    match of an amount a currency opens, are skipped where the character there can be neither. Each character
-    is judged once per grammar, by a class compiled with the alternation's own case rule."""
+    word in any case) can begin or end with, from the words the grammar's `pre` alternation is built of. Most
+    numbers follow (past a space) a character no mark ends with: the mark search is skipped there, and so is
+    the match of the amount a currency opens where no mark can begin. Each character is judged once per
+    grammar, by a class compiled with the alternation's own case rule."""
 
     __slots__ = ("any_end", "exact", "folded", "seen")
 
