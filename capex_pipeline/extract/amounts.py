@@ -162,12 +162,15 @@ class _MarkEdges:
         return ch in _SPACE and pos >= 2 and self._can(1, text[pos - 2])
 
 
+_KEPT_GRAMMARS = 256  # far more than there are languages
 _EDGES: dict[int, tuple[Grammar, _MarkEdges]] = {}  # by grammar, which is kept: its id is not reused
 
 
 def _mark_edges(g: Grammar) -> _MarkEdges:
     entry = _EDGES.get(id(g))
     if entry is None or entry[0] is not g:
+        if len(_EDGES) >= _KEPT_GRAMMARS:  # grammars rebuilt after reload_lexicons: the old ones are let go
+            _EDGES.clear()
         entry = _EDGES[id(g)] = (g, _MarkEdges([m for m in g.lex.currency_marks if m],
                                                [w for w in g.lex.prefix_words if w], bool(g.lex.scale_first)))
     return entry[1]
