@@ -140,7 +140,7 @@ class _NotRegular(OSError):
     pass
 
 
-def _read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
+def _read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
     """At most `limit` bytes of a regular file. O_NONBLOCK and the fstat check cover a FIFO swapped in after
     the caller's stat: opening it must neither block nor read from it; `follow=False` refuses a symlink swapped
     in for a file listed as none. Reads are sized by the fstat (a buffered `read(limit)` allocates the whole
@@ -432,7 +432,9 @@ def _front_matter(text: str) -> tuple[dict[str, Any], list[Fault]]:
 
 def _dateline(text: str) -> date | None:
     """The first plausible date written near the top of the article body."""
-    body = _FRONT_MATTER.sub("", text, count=1)[:DATELINE_CHARS]
+    head = _FRONT_MATTER.match(text)  # not `sub`, which tries the anchored pattern at every character (6 us)
+    start = head.end() if head else 0
+    body = text[start:start + DATELINE_CHARS]
     for match in _DATELINE.finditer(body):
         try:
             return date(int(match[1]), int(match[2]), int(match[3]))
@@ -512,12 +514,16 @@ def _metadata(text: str, side: dict[str, str], faults: list[Fault]) -> dict[str,
     }
 
 
-def read_article(path: Path, side: dict[str, str] | None = None, *,
-                 max_bytes: int = DEFAULT_MAX_BYTES, follow: bool = True) -> Article | Rejected:
+def read_article(path: Path | str, side: dict[str, str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 follow: bool = True, name: str | None = None) -> Article | Rejected:
     """One file as an Article (with notes on what was wrong but got past), or Rejected with the reason.
-    `follow=False`: the caller listed the file as no symlink, and one swapped in since is not read."""
-    name = path.name
-    doc, where = printable(name), printable(str(path))
+    `follow=False`: the caller listed the file as no symlink, and one swapped in since is not read. A folder's
+    reader gives the path as a string and the file's `name`: no Path object per file."""
+    if name is None:
+        path = Path(path)
+        name = path.name
+    location = os.fspath(path)
+    doc, where = printable(name), printable(location)
     faults: list[Fault] = []
     if doc != name:
         faults.append((NOTE + "file_name_not_utf8", f"the file name has bytes that are not UTF-8; stored as {doc!r}"))
@@ -526,7 +532,7 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
         return Rejected(doc=doc, path=where, reason=reason, detail=detail)
 
     try:
-        info = path.stat()  # follows symlinks: a link to a FIFO is refused like the FIFO
+        info = os.stat(location)  # follows symlinks: a link to a FIFO is refused like the FIFO
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             return reject("symlink_loop", "a symlink loop (or a chain of links too long to follow); not read")
@@ -536,7 +542,7 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
     if info.st_size > max_bytes:
         return reject("too_large", f"{info.st_size} bytes is over the {max_bytes}-byte limit; not read")
     try:
-        data = _read_regular(path, max_bytes + 1, follow=follow)
+        data = _read_regular(location, max_bytes + 1, follow=follow)
     except _NotRegular as exc:
         return reject("not_regular_file", f"the file is {exc.strerror}, not a regular file; not read")
     except OSError as exc:
@@ -554,7 +560,7 @@ def read_article(path: Path, side: dict[str, str] | None = None, *,
     if encoding.startswith("mixed"):
         faults.append((NOTE + "mixed_encoding", f"the file mixes UTF-8 lines with {encoding.split('/')[1]} lines; "
                                                 "each line was decoded on its own"))
-    if _HTML_START.match(text) or path.suffix.lower() in (".html", ".htm"):
+    if _HTML_START.match(text) or _suffix(name).lower() in (".html", ".htm"):
         extracted = html_to_text(text)
         if not extracted:
             return reject("html_without_article", "an HTML page with no article text in it")
@@ -572,6 +578,19 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return entry.is_dir()  # the directory's own type data; a stat only for a symlink
     except OSError:
         return False  # cannot be told: read_article gives the reason
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _suffix(name: str) -> str:
+    """`PurePath(name).suffix` without building a path (100k names per run)."""
+    i = name.rfind(".")
+    return name[i:] if 0 < i < len(name) - 1 else ""
 
 
 @dataclass
@@ -623,11 +642,12 @@ class Listing:
         return digest.hexdigest()[:32]
 
 
-def list_folder(folder: Path | str) -> Listing:
+def list_folder(folder: Path | str, *, stats: bool = True) -> Listing:
     """The folder's article files with one stat each, from the directory's entries (telling a folder or a link
     costs no extra stat). A stat that fails leaves -1s: read_article says why when the file is read. The stats
     are taken relative to the open folder (no path walk per file) and appended to columns in the folder's
-    order, then put in name order once."""
+    order, then put in name order once. Without `stats` (a reader that skips no file, and stats each one it
+    opens), no stat but a symlink's: sizes, times and inodes are -1, and `regular` is the entry's own type."""
     folder = Path(folder)
     listing = Listing(folder, time.time_ns())
     names: list[str] = []
@@ -645,13 +665,18 @@ def list_folder(folder: Path | str) -> Listing:
                         listing.sidecar = (info.st_size, info.st_mtime_ns)
                     except OSError:
                         listing.sidecar = (-1, -1)
-                dot = name.rfind(".")  # PurePath(name).suffix without a path: 100k names per run
-                suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
-                if name.startswith(".") or name == SIDECAR or suffix not in ARTICLE_SUFFIXES or _is_dir(entry):
+                if name.startswith(".") or name == SIDECAR or _suffix(name).lower() not in ARTICLE_SUFFIXES \
+                        or _is_dir(entry):
                     listing.others.add(name)
                     continue
                 names.append(name)
                 links.append(entry.is_symlink())
+                if not stats:
+                    regular.append(_is_file(entry))
+                    sizes.append(-1)
+                    mtimes.append(-1)
+                    inodes.append(-1)
+                    continue
                 try:
                     info = entry.stat()  # cached by is_dir() for a symlink: still one stat per file
                     regular.append(stat.S_ISREG(info.st_mode))
@@ -705,7 +730,7 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
     yield from sidecar.notes
     side = (fallback or {}) | sidecar.rows
     root = folder.resolve()
-    listing = listing or list_folder(folder)
+    listing = listing or list_folder(folder, stats=bool(unchanged))  # each file read is stat'ed when opened
     yield from _unmatched_rows(folder, sidecar, listing)
     docs: set[str] = set()
     prefix = str(folder / "_")[:-1]  # paths as strings: pathlib per file costs more than the skip itself
@@ -720,8 +745,8 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
         docs.add(doc)
         if not link and regular and doc == name and doc in unchanged:
             continue
-        path = folder / name
         if link:  # a symlink's target can change under an unchanged link: read every run
+            path = folder / name
             try:
                 target = path.resolve()
             except (OSError, RuntimeError):  # 3.11 raises RuntimeError on a loop
@@ -732,7 +757,7 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 yield Rejected(doc, printable(str(path)), "outside_folder", "symlink points outside the articles "
                                                                             "folder")
                 continue
-        yield read_article(path, side.get(name), max_bytes=max_bytes, follow=link)
+        yield read_article(prefix + name, side.get(name), max_bytes=max_bytes, follow=link, name=name)
 
 
 def read_paths(paths: list[str]) -> Iterator[Article | Rejected]:

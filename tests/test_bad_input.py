@@ -88,8 +88,8 @@ def test_every_file_ends_in_articles_or_quarantine(tmp_path: Path, corpus: Path,
     # Root reads any file whatever its mode, so a permission error is simulated for that one file.
     real_read = articles_module._read_regular
 
-    def read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
-        if path.name == "119_locked.txt":
+    def read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
+        if Path(path).name == "119_locked.txt":
             raise PermissionError(13, "Permission denied")
         return real_read(path, limit, follow=follow)
 

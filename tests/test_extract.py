@@ -298,3 +298,41 @@ def test_an_estimate_is_the_figure_as_stated(text: str, lang: str) -> None:
 
 def test_a_word_of_approximation_still_qualifies() -> None:
     assert _one("The campus will cost about $5 billion.", "en")[2] == "approx"
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja", "sw", "hi", "fa"])
+def test_mark_edges_pass_every_mark_the_search_finds(lang: str) -> None:
+    """The character filter before the mark search never hides a mark: every currency mark and prefix word,
+    in any case the grammar accepts, written before a number with or without a space, is still found."""
+    from capex_pipeline.extract.amounts import _mark_edges
+    from capex_pipeline.extract.grammar import grammar
+
+    g = grammar(lang)
+    edges = _mark_edges(g)
+    words = [*g.lex.currency_marks, *g.lex.prefix_words, *(w.upper() for w in g.lex.prefix_words)]
+    for word in filter(None, words):
+        for text in (f"( {word} 5", f"( {word}5"):
+            start = len(text) - 1
+            if g.mark_before.search(text, 0, start + 1):
+                assert edges.may_end(text, start), (word, text)
+        if g.amount.match(f"{word} 5 "):
+            assert edges.may_start(f"( {word} 5", 2), word
+    if not g.lex.scale_first:
+        assert not edges.may_end("(5", 1)  # no mark ends in "("
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "ja", "th", "ko", "ar"])
+def test_qualifier_end_filter_passes_every_qualifier(lang: str) -> None:
+    """The character filter before the qualifier search never hides a qualifier or determiner, in any case."""
+    from capex_pipeline.extract.conversions import _qualifier_ends
+    from capex_pipeline.extract.grammar import grammar
+
+    g = grammar(lang)
+    ends = _qualifier_ends(g)
+    words = [*(w for ws in g.lex.qualifiers.values() for w in ws), *g.lex.determiners]
+    assert words
+    for word in words:
+        for window in (f"x {word} ", f"x {word.upper()}\u00a0(", f"{word}"):
+            if g.qualifier_before.search(window):
+                assert ends.may_end(window), (word, window)
+    assert not ends.may_end("  (") and not ends.may_end("")

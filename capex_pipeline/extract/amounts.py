@@ -16,7 +16,7 @@ from babel.core import get_global
 from .figures import rounded_from
 from .grammar import Grammar, grammar
 from .language import detect_language
-from .lexicon import alternation, lexicon, lookup, territory_currencies, word_key
+from .lexicon import ARABIC_FOLD, alternation, lexicon, lookup, territory_currencies, word_key
 from .mention import Mention
 from .names import places
 from .numbers import fold_text, parse_cjk, parse_digits, positional
@@ -118,6 +118,62 @@ def _english_sentence(text: str, pos: int, spans: Spans) -> bool:
 
 
 _DIGITS = re.compile(r"\d+")
+_SPACE = " \u00a0"  # the grammar's optional space between a mark and its number
+
+
+class _MarkEdges:
+    """The characters a currency mark that may stand before a number (a symbol or code as written, a prefix
+    word in any case) can begin or end with, from the words the grammar's `pre` alternation is built of. Most
+    numbers follow (past a space) a character no mark ends with: the mark search is skipped there, and so is
+    the match of the amount a currency opens where no mark can begin. Each character is judged once per
+    grammar, by a class compiled with the alternation's own case rule."""
+
+    __slots__ = ("any_end", "exact", "folded", "seen")
+
+    def __init__(self, marks: list[str], words: list[str], any_end: bool) -> None:
+        self.exact = ({m.translate(ARABIC_FOLD)[0] for m in marks}, {m.translate(ARABIC_FOLD)[-1] for m in marks})
+        folded = [{w.casefold().translate(ARABIC_FOLD)[i] for w in words} for i in (0, -1)]
+        self.folded = tuple(re.compile("[" + "".join(map(re.escape, sorted(f))) + "]", re.IGNORECASE) if f else None
+                            for f in folded)
+        self.seen: tuple[dict[str, bool], dict[str, bool]] = ({}, {})
+        self.any_end = any_end  # a scale word may follow the mark (the scale-first languages): any letter ends it
+
+    def _can(self, edge: int, ch: str) -> bool:
+        known = self.seen[edge].get(ch)
+        if known is None:
+            pattern = self.folded[edge]
+            known = ch in self.exact[edge] or (pattern is not None and pattern.match(ch) is not None)
+            self.seen[edge][ch] = known
+        return known
+
+    def may_start(self, text: str, pos: int) -> bool:
+        """Whether a mark can begin at text[pos]."""
+        return pos < len(text) and self._can(0, text[pos])
+
+    def may_end(self, text: str, pos: int) -> bool:
+        """Whether a mark, and the optional space after it, can end just before text[pos]."""
+        if self.any_end:
+            return True
+        if pos < 1:
+            return False
+        ch = text[pos - 1]
+        if self._can(1, ch):
+            return True
+        return ch in _SPACE and pos >= 2 and self._can(1, text[pos - 2])
+
+
+_KEPT_GRAMMARS = 256  # far more than there are languages
+_EDGES: dict[int, tuple[Grammar, _MarkEdges]] = {}  # by grammar, which is kept: its id is not reused
+
+
+def _mark_edges(g: Grammar) -> _MarkEdges:
+    entry = _EDGES.get(id(g))
+    if entry is None or entry[0] is not g:
+        if len(_EDGES) >= _KEPT_GRAMMARS:  # grammars rebuilt after reload_lexicons: the old ones are let go
+            _EDGES.clear()
+        entry = _EDGES[id(g)] = (g, _MarkEdges([m for m in g.lex.currency_marks if m],
+                                               [w for w in g.lex.prefix_words if w], bool(g.lex.scale_first)))
+    return entry[1]
 
 
 def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
@@ -131,27 +187,32 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
         starts += [start for start, _ in found["lone_scale"]]
         starts.sort()
     reached = 0
+    edges = _mark_edges(g)
     for start in starts:
         if start < reached:
             continue
         match = None
-        if pre := g.mark_before.search(norm, max(reached, start - g.pre_reach), start + 1):
+        if edges.may_end(norm, start) and \
+                (pre := g.mark_before.search(norm, max(reached, start - g.pre_reach), start + 1)):
             match = g.amount.match(norm, pre.start())
         if match is None:
             match = g.amount.match(norm, start)
         if match is not None:
-            match = _opened_after(norm, g, match) or match
+            match = _opened_after(norm, g, match, edges) or match
             reached = match.end()
             yield match
 
 
-def _opened_after(norm: str, g: Grammar, match: re.Match[str]) -> re.Match[str] | None:
+def _opened_after(norm: str, g: Grammar, match: re.Match[str], edges: _MarkEdges) -> re.Match[str] | None:
     """The amount a plain number's currency opens, where that currency is written first and a scaled number
     follows ("By 2030 $5 billion", "mwaka 2025 dola bilioni 3"): the currency is that amount's, the number no
     figure. A bare number after it leaves the currency to the number before ("300 EUR 2025")."""
     if match["scale"] or match["cjk"] or not (match["post"] or match["name"]):
         return None
-    opened = g.amount.match(norm, match.start("post") if match["post"] else match.start("name"))
+    at = match.start("post") if match["post"] else match.start("name")
+    if not edges.may_start(norm, at):  # the amount opened must begin with its mark
+        return None
+    opened = g.amount.match(norm, at)
     return opened if opened is not None and opened["pre"] and opened["num"] and \
         (opened["scale"] or opened["first"] or opened["cjk"]) else None
 

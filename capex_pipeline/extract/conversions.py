@@ -6,7 +6,7 @@ import itertools
 import re
 
 from .grammar import Grammar
-from .lexicon import QUALIFIER_STRENGTH
+from .lexicon import ARABIC_FOLD, QUALIFIER_STRENGTH
 from .mention import Mention
 
 _CLOSE_PAREN = re.compile(r"[^()（）\n]*?[)）]")  # the parenthesis closes before the next amount
@@ -46,12 +46,58 @@ def _link(mentions: list[Mention], i: int, j: int) -> None:
         a.usd_stated = b.value
 
 
+class _QualifierEnds:
+    """Whether a character can end a qualifier word or a determiner before an amount, in any case the
+    `qualifier_before` pattern accepts: the characters its words end with, as one class with the pattern's case
+    rule, each character judged once. Most amounts follow a word that cannot: the pattern, tried at each of
+    the window's 40 characters, is then not searched."""
+
+    __slots__ = ("always", "pattern", "seen")
+
+    def __init__(self, words: list[str]) -> None:
+        ends = sorted({w.casefold().translate(ARABIC_FOLD)[-1] for w in words if w})
+        self.pattern = re.compile("[" + "".join(map(re.escape, ends)) + "]", re.IGNORECASE) if ends else None
+        self.seen: dict[str, bool] = {}
+        # a word that itself ends in the tail's characters would be cut by `may_end`: then every window is tried
+        self.always = any(ch.isspace() or ch in _QUALIFIER_TAIL for ch in ends)
+
+    def may_end(self, window: str) -> bool:
+        """Whether the window can end in a qualifier, then only spaces, "(" or ":" (the pattern's tail)."""
+        if self.always:
+            return True
+        i = len(window)
+        while i and (window[i - 1].isspace() or window[i - 1] in _QUALIFIER_TAIL):
+            i -= 1
+        if not i or self.pattern is None:
+            return False
+        ch = window[i - 1]
+        known = self.seen.get(ch)
+        if known is None:
+            known = self.seen[ch] = self.pattern.match(ch) is not None
+        return known
+
+
+_QUALIFIER_TAIL = "\u00a0(（:"  # with whitespace: what may stand between a qualifier and its amount
+_KEPT_GRAMMARS = 256  # far more than there are languages
+_ENDS: dict[int, tuple[Grammar, _QualifierEnds]] = {}  # by grammar, which is kept: its id is not reused
+
+
+def _qualifier_ends(g: Grammar) -> _QualifierEnds:
+    entry = _ENDS.get(id(g))
+    if entry is None or entry[0] is not g:
+        if len(_ENDS) >= _KEPT_GRAMMARS:  # grammars rebuilt after reload_lexicons: the old ones are let go
+            _ENDS.clear()
+        words = [w for ws in g.lex.qualifiers.values() for w in ws] + list(g.lex.determiners)
+        entry = _ENDS[id(g)] = (g, _QualifierEnds(words))
+    return entry[1]
+
+
 def qualify(text: str, m: Mention, g: Grammar, after_at: int | None = None) -> None:
     """The strongest qualifier written just before the amount or just after it (at `after_at` where a
     parenthesised conversion stands between: "3兆ドル(約450兆円)以上" qualifies the dollars)."""
     found: list[str] = []
     window = text[max(0, m.start - 40):m.start]
-    before = g.qualifier_before.search(window)
+    before = g.qualifier_before.search(window) if _qualifier_ends(g).may_end(window) else None
     if before and g.lex.qualifier_exceptions and \
             any(window.rstrip(" \t\u00a0(（:").endswith(e) for e in g.lex.qualifier_exceptions):
         before = None  # "งบประมาณ" (budget) ends in "ประมาณ" (about) but qualifies nothing

@@ -5,7 +5,6 @@ the pattern for short windows; a test holds the two to the same answers."""
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import ahocorasick_rs
@@ -118,7 +117,9 @@ def _fit(table: Table, text: str, start: int, end: int) -> int | None:
     return end
 
 
-def _leftmost_longest(found: Iterable[tuple[int, int, int]]) -> list[tuple[int, int]]:
+def _leftmost_longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    if len(found) < 2:  # most tables in most articles: nothing, or one word, to choose among
+        return [(start, end) for start, _, end in found]
     spans = []
     reached = 0
     for start, _, end in sorted(found):
