@@ -33,14 +33,17 @@ def _existing_dir(raw: str) -> Path:
 def _row_encoder() -> Callable[[Any], str]:
     """json.dumps(row, ensure_ascii=False) for rows of plain values (no cycles): the C encoder json.dumps ends in,
     made once. `JSONEncoder.encode` makes a new one, and its float formatter, for every row (a fifth of writing
-    the rows); the public encoder where the C one is missing."""
+    the rows); the public encoder where the C one is missing or takes other arguments."""
     from json import encoder
 
     plain = json.JSONEncoder(ensure_ascii=False, check_circular=False)
     if encoder.c_make_encoder is None:
         return plain.encode
-    make = encoder.c_make_encoder(None, plain.default, encoder.encode_basestring, None, plain.key_separator,
-                                  plain.item_separator, plain.sort_keys, plain.skipkeys, plain.allow_nan)
+    try:  # a private constructor: another Python's may take other arguments
+        make = encoder.c_make_encoder(None, plain.default, encoder.encode_basestring, None, plain.key_separator,
+                                      plain.item_separator, plain.sort_keys, plain.skipkeys, plain.allow_nan)
+    except TypeError:
+        return plain.encode
     return lambda row: "".join(make(row, 0))
 
 
