@@ -107,7 +107,8 @@ def refresh(con: duckdb.DuckDBPyConnection, mart: Mart) -> tuple[int, str]:
 def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int) -> None:
     """The mart's rows of the articles or groups `step` changed after change `since`, replaced."""
     con.execute(package_data.sql(f"marts/changed_{mart.update}.sql"), {"step": step, "since": since})
-    scoped = "(SELECT * FROM marts.fct_claims WHERE doc IN (SELECT doc FROM _scope))"
+    scoped = ("(SELECT c.* FROM marts.fct_claims c SEMI JOIN _scope s "
+              "ON c.doc = s.doc AND c.amount_id IS NOT DISTINCT FROM s.amount_id)")  # all rows of _scope's figures
     con.execute(package_data.sql(f"marts/update_{mart.update}.sql").format(
         table=mart.table, sql=mart.unordered, figures=_figures(scoped) if "figures()" in mart.sql else ""))
     con.execute("DROP TABLE _changed")
