@@ -56,3 +56,15 @@ def test_an_edited_module_changes_the_digest_the_build_is_checked_against(tmp_pa
     with (tmp_path / "spans.py").open("a") as f:
         f.write("\n# edited\n")
     assert native.sources_digest() != before
+
+
+def test_a_mention_prints_every_field_of_its_repr_in_order() -> None:
+    from dataclasses import fields
+
+    from capex_pipeline.extract.mention import Mention
+
+    mention = Mention(doc="a.txt", quote="$5 billion", start=3, end=13, value=5e9, currency="USD", year=2025,
+                      company="Acme", note="n", primary=True)
+    shown = [f.name for f in fields(Mention) if f.repr]
+    assert list(mention.to_json()) == shown
+    assert mention.to_json() == {name: getattr(mention, name) for name in shown}
