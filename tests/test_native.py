@@ -68,3 +68,19 @@ def test_a_mention_prints_every_field_of_its_repr_in_order() -> None:
     shown = [f.name for f in fields(Mention) if f.repr]
     assert list(mention.to_json()) == shown
     assert mention.to_json() == {name: getattr(mention, name) for name in shown}
+
+
+def test_a_mention_takes_the_parameters_a_dataclass_would_generate() -> None:
+    from dataclasses import fields
+
+    from capex_pipeline.extract.mention import Mention
+
+    declared = fields(Mention)
+    # every field a distinct value of its type, given positionally in field order (compiled or not)
+    values = ["a.txt", "$5 billion", 3, 13, 5e9, "USD", "approx", 2025, "capex", "Acme", "Reuters", 6e9, "de", 7,
+              "symbol", "n", True, 1e9, 2, "$", True, True]
+    assert len(values) == len(declared)
+    assert [getattr(Mention(*values), f.name) for f in declared] == values
+    bare = Mention("a.txt", "$5 billion", 3, 13, 5e9, "USD")
+    assert [getattr(bare, f.name) for f in declared[6:]] == [f.default for f in declared[6:]]
+    assert Mention("a.txt", "$5 billion", 3, 13, 5e9, "USD", aggregate=True).aggregate is True
