@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -84,3 +86,6 @@ def test_a_mention_takes_the_parameters_a_dataclass_would_generate() -> None:
     bare = Mention("a.txt", "$5 billion", 3, 13, 5e9, "USD")
     assert [getattr(bare, f.name) for f in declared[6:]] == [f.default for f in declared[6:]]
     assert Mention("a.txt", "$5 billion", 3, 13, 5e9, "USD", aggregate=True).aggregate is True
+    whole = Mention(*values)
+    for twin in (copy.copy(whole), copy.deepcopy(whole), pickle.loads(pickle.dumps(whole))):
+        assert [getattr(twin, f.name) for f in declared] == values

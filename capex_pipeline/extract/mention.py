@@ -51,6 +51,14 @@ class Mention:
         self.note, self.primary, self.scale, self.partner, self.mark = note, primary, scale, partner, mark
         self.weak_metric, self.aggregate = weak_metric, aggregate
 
+    def __reduce__(self) -> tuple[type[Mention], tuple[Any, ...]]:
+        """Copied and pickled through `__init__` (the compiled class's constructor takes its fields; the default
+        protocol would build it with none)."""
+        return Mention, (self.doc, self.quote, self.start, self.end, self.value, self.currency, self.qualifier,
+                         self.year, self.metric, self.company, self.source, self.usd_stated, self.lang, self.amount_id,
+                         self.currency_basis, self.note, self.primary, self.scale, self.partner, self.mark,
+                         self.weak_metric, self.aggregate)
+
     def to_json(self) -> dict[str, Any]:
         """The printed fields, those in the repr (`_JSON_FIELDS`), in order: written out, so the compiled class
         reads each attribute directly rather than looking each name up."""
