@@ -17,7 +17,7 @@ from . import cldr
 from .registry import UNDETERMINED, LexiconError, overlay_dirs, registry, shipped, user_overlays
 from .registry import normalize_lang as normalize_lang
 from .wordkeys import ARABIC_FOLD as ARABIC_FOLD
-from .wordkeys import currency_name
+from .wordkeys import currency_name, currency_of
 from .wordkeys import fold as fold
 from .wordkeys import is_latin as is_latin
 from .wordkeys import lookup as lookup
@@ -148,13 +148,7 @@ class Lexicon:
     def currency_of(self, word: str) -> tuple[str, str]:
         """(ISO code, kind) of a currency word, symbol or code as matched: kind is 'iso code', 'symbol' or
         'name'."""
-        if word in self.currency_marks:
-            code = self.currency_marks[word]
-            return code, "iso code" if word == code else "symbol"
-        key = word_key(word)
-        if key in self.prefix_words:
-            return self.prefix_words[key], "name"
-        return self.currency_words[lookup(self.currency_words, word, self.inflects)], "name"
+        return currency_of(word, self.currency_marks, self.prefix_words, self.currency_words, self.inflects)
 
     def currency_name(self, run: str) -> str | None:
         """The longest currency name `run` starts with ("dolarów amerykańskich wydał" -> "dolarów amerykańskich",

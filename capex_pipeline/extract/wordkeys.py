@@ -52,6 +52,19 @@ def table_key(table: dict[str, Any], word: str, inflects: bool) -> str | None:
     return None
 
 
+def currency_of(word: str, marks: dict[str, str], prefix_words: dict[str, str], names: dict[str, str],
+                inflects: bool) -> tuple[str, str]:
+    """(ISO code, kind) of a currency word, symbol or code as matched, by a lexicon's marks (symbols and
+    codes), words written before the number and currency names: see Lexicon.currency_of."""
+    if word in marks:
+        code = marks[word]
+        return code, "iso code" if word == code else "symbol"
+    key = word_key(word)
+    if key in prefix_words:
+        return prefix_words[key], "name"
+    return names[lookup(names, word, inflects)], "name"
+
+
 def currency_name(run: str, names: dict[str, str], prefixes: dict[str, bool], longest: int,
                   inflects: bool) -> str | None:
     """The longest of `names` (a lexicon's currency words, `prefixes` every beginning of their keys, `longest`
