@@ -15,7 +15,7 @@ from pathlib import Path
 
 # the modules that run once per article or per mention; the lexicon and grammar builders run once per language
 MODULES = ("amounts", "context", "conversions", "extractor", "figures", "keywords", "mention", "names", "numbers",
-           "parties", "spans", "years")
+           "parties", "spans", "wordkeys", "years")
 SOURCES = Path(__file__).parent / "extract"
 HOME = Path(sys.prefix) / "capex_native"  # in the environment: built for its Python, gone with it
 RECORD = "built.json"

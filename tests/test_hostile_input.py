@@ -328,3 +328,21 @@ def test_printable_names_round_trip_every_byte() -> None:
     assert printable(os.fsdecode(b"a\xff\xe9b.txt")) == "a\\xff\\xe9b.txt"
     assert printable("café.txt") == "café.txt"
     assert printable("x\ud800.txt") == "x\\ud800.txt"
+
+
+def test_an_article_takes_its_fields_in_order_and_stays_frozen() -> None:
+    import dataclasses
+
+    from capex_pipeline.articles import Article, FileStat
+
+    declared = dataclasses.fields(Article)
+    values = ["a.txt", "/x/a.txt", "0" * 64, "text", "utf-8", "en", "detected", None, "unknown", "Outlet",
+              "https://x", "Title", "a note", (), FileStat(1, 2, 3)]
+    article = Article(*values)
+    assert [getattr(article, f.name) for f in declared] == values
+    bare = Article(*values[:12])
+    assert [getattr(bare, f.name) for f in declared[12:]] == [f.default for f in declared[12:]]
+    assert bare == Article(*values[:12], stat=FileStat(4, 5, 6))  # notes and stat are not compared
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        article.lang = "de"  # type: ignore[misc]
+    assert dataclasses.replace(article, lang="de").lang == "de"

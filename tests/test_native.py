@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import os
+import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +58,34 @@ def test_an_edited_module_changes_the_digest_the_build_is_checked_against(tmp_pa
     with (tmp_path / "spans.py").open("a") as f:
         f.write("\n# edited\n")
     assert native.sources_digest() != before
+
+
+def test_a_mention_prints_every_field_of_its_repr_in_order() -> None:
+    from dataclasses import fields
+
+    from capex_pipeline.extract.mention import Mention
+
+    mention = Mention(doc="a.txt", quote="$5 billion", start=3, end=13, value=5e9, currency="USD", year=2025,
+                      company="Acme", note="n", primary=True)
+    shown = [f.name for f in fields(Mention) if f.repr]
+    assert list(mention.to_json()) == shown
+    assert mention.to_json() == {name: getattr(mention, name) for name in shown}
+
+
+def test_a_mention_takes_the_parameters_a_dataclass_would_generate() -> None:
+    from dataclasses import fields
+
+    from capex_pipeline.extract.mention import Mention
+
+    declared = fields(Mention)
+    # every field a distinct value of its type, given positionally in field order (compiled or not)
+    values = ["a.txt", "$5 billion", 3, 13, 5e9, "USD", "approx", 2025, "capex", "Acme", "Reuters", 6e9, "de", 7,
+              "symbol", "n", True, 1e9, 2, "$", True, True]
+    assert len(values) == len(declared)
+    assert [getattr(Mention(*values), f.name) for f in declared] == values
+    bare = Mention("a.txt", "$5 billion", 3, 13, 5e9, "USD")
+    assert [getattr(bare, f.name) for f in declared[6:]] == [f.default for f in declared[6:]]
+    assert Mention("a.txt", "$5 billion", 3, 13, 5e9, "USD", aggregate=True).aggregate is True
+    whole = Mention(*values)
+    for twin in (copy.copy(whole), copy.deepcopy(whole), pickle.loads(pickle.dumps(whole))):
+        assert [getattr(twin, f.name) for f in declared] == values

@@ -10,10 +10,10 @@ from datetime import date
 from .conversions import after_aside, qualify
 from .grammar import Grammar
 from .language import FRONT_MATTER
-from .lexicon import fold
 from .mention import PRONOUN, PUBLIC, STATEMENT, Mention
 from .parties import bounds, discovered_companies, pronoun_company, statement_cues, table, window_words
 from .spans import MAX_SCAN_DISTANCE, Hit, Hits, Spans, keyword_hits, nearest
+from .wordkeys import fold
 from .years import year_expressions, year_of
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")

@@ -86,11 +86,12 @@ def _script_variants() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
 
 def detect_language(text: str) -> str | None:
     """The registered language code of the text's main language, or None."""
-    head = FRONT_MATTER.match(text[:70000])  # front matter is metadata, not the article's language
-    body = text[head.end() if head else 0:]
-    if len(body) >= CLD2_MIN_CHARS and (found := _cld2(body[:CLD2_SAMPLE_CHARS])) is not None:
-        return script_variant(found, body)
-    sample = body[:SAMPLE_CHARS]
+    # front matter is metadata, not the article's language; the body is read as samples (no copy of it whole)
+    head = FRONT_MATTER.match(text, 0, 70000)
+    start = head.end() if head else 0
+    if len(text) - start >= CLD2_MIN_CHARS and (found := _cld2(text[start:start + CLD2_SAMPLE_CHARS])) is not None:
+        return script_variant(found, text[start:start + SAMPLE_CHARS])
+    sample = text[start:start + SAMPLE_CHARS]
     script = _script_of(sample)
     candidates = _scripts().get(script, [])
     detector = _detector(script)

@@ -7,7 +7,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 import babel
@@ -16,22 +16,17 @@ from babel.numbers import get_territory_currencies
 from . import cldr
 from .registry import UNDETERMINED, LexiconError, overlay_dirs, registry, shipped, user_overlays
 from .registry import normalize_lang as normalize_lang
+from .wordkeys import ARABIC_FOLD as ARABIC_FOLD
+from .wordkeys import currency_name, currency_of
+from .wordkeys import fold as fold
+from .wordkeys import is_latin as is_latin
+from .wordkeys import lookup as lookup
+from .wordkeys import word_key as word_key
 
 QUALIFIER_STRENGTH = {"exact": 0, "approx": 1, "min": 2, "max": 2}
 _TABLES = ("scales", "currency_words", "currency_prefix", "prefix_words", "number_words", "months", "quarters",
            "year_words", "currency_factors")
 _EXACT = ("currency_prefix",)  # symbols and ISO codes: "kr", "Kč", "ALL" (lek) are not "all"
-# Arabic-script letters written two ways (Arabic ي/ك, Persian ی/ک): folded so both spellings match
-ARABIC_FOLD = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
-
-
-def fold(word: str) -> str:
-    word = word.casefold()  # the same either side of ARABIC_FOLD, whose letters have no case
-    # `translate` looks each character up: only where one of ARABIC_FOLD's letters is
-    return word.translate(ARABIC_FOLD) if not word.isascii() and ("ي" in word or "ك" in word or "ى" in word) \
-        else word
-
-
 def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in top.items():
@@ -40,7 +35,7 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
         if key in _TABLES and isinstance(value, dict):
             # word tables are keyed case- and spelling-insensitively, so a later layer overrides an earlier one
             merged = dict(out.get(key) or {})
-            merged.update({(unicodedata.normalize("NFC", str(k)) if key in _EXACT else word_key(k)): v
+            merged.update({(unicodedata.normalize("NFC", str(k)) if key in _EXACT else word_key(str(k))): v
                            for k, v in value.items() if k})
             out[key] = merged
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -50,13 +45,6 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
-
-
-@lru_cache(maxsize=1 << 16)  # called for every matched word; the same few words recur in every article
-def word_key(word: str) -> str:
-    """How a word is looked up in the tables: NFC, case- and Arabic-spelling-folded (one-letter Latin kept)."""
-    word = unicodedata.normalize("NFC", str(word))
-    return word if len(word) == 1 and word.isascii() else fold(word)  # "B", "M": case-sensitive abbreviations
 
 
 def _cldr_layer(lang: str) -> dict[str, Any]:
@@ -151,7 +139,7 @@ class Lexicon:
     def is_singular(self, word: str) -> bool:
         """A singular scale word, possibly with a case ending ("miljardilla"), not another listed form."""
         key = word_key(word)
-        singular = {word_key(w) for w in self.singular_scales}
+        singular = {word_key(str(w)) for w in self.singular_scales}
         try:
             return key in singular or (key not in self.scales and lookup(self.scales, word, self.inflects) in singular)
         except KeyError:
@@ -160,44 +148,14 @@ class Lexicon:
     def currency_of(self, word: str) -> tuple[str, str]:
         """(ISO code, kind) of a currency word, symbol or code as matched: kind is 'iso code', 'symbol' or
         'name'."""
-        if word in self.currency_marks:
-            code = self.currency_marks[word]
-            return code, "iso code" if word == code else "symbol"
-        key = word_key(word)
-        if key in self.prefix_words:
-            return self.prefix_words[key], "name"
-        return self.currency_words[lookup(self.currency_words, word, self.inflects)], "name"
+        return currency_of(word, self.currency_marks, self.prefix_words, self.currency_words, self.inflects)
 
     def currency_name(self, run: str) -> str | None:
         """The longest currency name `run` starts with ("dolarów amerykańskich wydał" -> "dolarów amerykańskich",
         "ดอลลาร์สหรัฐในปี" -> "ดอลลาร์สหรัฐ", "डॉलरची" -> "डॉलर"), or None. Latin words are cut between words
         (an ending on the last word is the lexicon's business); other scripts, where particles and postpositions
         are often glued on, at any character."""
-        run = run[:self.longest_name]
-        key = fold(run)  # the text is Arabic-folded already
-        if len(key) == len(run) and unicodedata.is_normalized("NFC", run):  # else every cut is tried
-            reach = 0  # how far the run spells the beginning of some name; most words after a number are none
-            named = False  # whether a whole name (or the stem of an inflected one) begins the run
-            while reach < len(key) and (whole := self.name_prefixes.get(key[:reach + 1])) is not None:
-                reach += 1
-                named = named or whole
-            if not named:
-                return None
-            run = run[:reach + (5 if self.inflects else 0) + 1]  # an ending, and the character after the name
-        # where a name may end: after a Latin letter only at a word's end, after any other character anywhere
-        # (found as needed, longest first: the first or second cut is usually the name)
-        cuts = (i for i in range(len(run), 0, -1)
-                if i == len(run) or not (is_latin(run[i - 1]) and run[i - 1].isalpha() and run[i].isalpha()))
-        for cut in cuts:
-            name = run[:cut]
-            if name[-1] in " \u00a0-":
-                continue
-            try:
-                lookup(self.currency_words, name, self.inflects)
-            except KeyError:
-                continue
-            return name
-        return None
+        return currency_name(run, self.currency_words, self.name_prefixes, self.longest_name, self.inflects)
 
     def factor_of(self, word: str) -> float:
         if not self.currency_factors:  # most languages: no unit counts in tens of another
@@ -206,19 +164,6 @@ class Lexicon:
             return float(self.currency_factors.get(lookup(self.currency_words, word, self.inflects), 1.0))
         except KeyError:
             return 1.0
-
-
-def lookup(table: dict[str, Any], word: str, inflects: bool) -> str:
-    """The table key a matched word stands for: itself, or (where nouns inflect) its longest prefix in the
-    table ("dolarů" -> "dolar", "miljardin" -> "miljardi")."""
-    key = word_key(word)
-    if key in table:
-        return key
-    if inflects:
-        for cut in range(1, 6):
-            if len(key) - cut >= 2 and key[-cut:].isalpha() and key[:-cut] in table:
-                return key[:-cut]
-    raise KeyError(word)
 
 
 def _language_chain(lang: str) -> list[dict[str, Any]]:
@@ -275,10 +220,10 @@ def lexicon(lang: str) -> Lexicon:
     # country's symbol written the same way ("ریال" is the IRR symbol in Iran)
     marks = {k: v for k, v in merged["currency_prefix"].items() if names.get(word_key(k), v) == v}
     merged["currency_prefix"] = {**marks, **always}
-    ambiguous = {word_key(k): list(v) for k, v in (merged.get("ambiguous") or {}).items()}
+    ambiguous = {word_key(str(k)): list(v) for k, v in (merged.get("ambiguous") or {}).items()}
     for name, codes in home_symbols().items():
         if len(codes) > 1 and name not in always:
-            ambiguous.setdefault(word_key(name), codes)
+            ambiguous.setdefault(word_key(str(name)), codes)
     return Lexicon(
         lang=code,
         locale=merged.get("locale", "en"),
@@ -288,7 +233,7 @@ def lexicon(lang: str) -> Lexicon:
         scales=_numbers(merged, "scales"),
         singular_scales=[w for w in merged.get("singular_scales") or [] if code != "en" or w != "billion"],
         currency_marks={**iso, **merged["currency_prefix"]},
-        scaled_marks=frozenset(word_key(w) for w in merged.get("scaled_marks") or []),
+        scaled_marks=frozenset(word_key(str(w)) for w in merged.get("scaled_marks") or []),
         prefix_words=merged.get("prefix_words") or {},
         currency_words=merged["currency_words"],
         name_prefixes=_prefixes(merged["currency_words"]),
@@ -371,10 +316,6 @@ def shared_table(name: str) -> dict[str, Any]:
 
 # The regex helpers below are shared by the grammar; kept here beside the words they compile.
 LATIN_LETTER = "[A-Za-z\u00c0-\u024f]"
-
-
-def is_latin(ch: str) -> bool:
-    return ch.isascii() or "\u00c0" <= ch <= "\u024f"
 
 
 def _ends_latin(word: str) -> bool:

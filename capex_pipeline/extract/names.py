@@ -12,7 +12,7 @@ from functools import cache
 
 from babel import Locale, UnknownLocaleError
 
-from .lexicon import fold
+from .wordkeys import fold
 
 # A word of a name: letters and digits, with inner hyphens, apostrophes, dots and ampersands ("Moody's",
 # "JD.com", "Data-Werk", "AT&T"); a trailing dot is the sentence's, not the name's.

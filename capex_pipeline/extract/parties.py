@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from .grammar import Grammar
-from .lexicon import fold, word_key
 from .mention import PRONOUN, Mention
 from .names import (
     NOUNS_CAPITALISED,
@@ -25,6 +24,7 @@ from .names import (
     weekdays,
 )
 from .spans import Hit, Hits, Spans, nearest
+from .wordkeys import fold, word_key
 
 # What closes reported words before the verb that attributes them: a comma, a dash, a closing quotation mark
 REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")

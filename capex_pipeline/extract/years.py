@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .grammar import Grammar
-from .lexicon import word_key
+from .wordkeys import word_key
 
 _YEAR_KINDS = ("abs", "year_rel", "month", "current_period", "nmonth", "quarter")  # how a tie at one place is read
 # characters: "Q3 2025", "2025年第三季度" and, after the quarter, a few words ("third quarter of its fiscal year
