@@ -336,3 +336,28 @@ def test_qualifier_end_filter_passes_every_qualifier(lang: str) -> None:
             if g.qualifier_before.search(window):
                 assert ends.may_end(window), (word, window)
     assert not ends.may_end("  (") and not ends.may_end("")
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "sv", "tr", "hu", "sw", "ru"])
+def test_number_word_filter_passes_every_amount_a_number_word_opens(lang: str) -> None:
+    """The test before a number word is tried never hides an amount: every number word, in any case the
+    grammar accepts, before every scale word (with or without a space) or alone, that the grammar reads as
+    the start of an amount, is still tried."""
+    from capex_pipeline.extract.amounts import _mark_edges
+    from capex_pipeline.extract.grammar import grammar
+
+    g = grammar(lang)
+    edges = _mark_edges(g)
+    tried = 0
+    for word in filter(None, g.lex.number_words):
+        for written in (word, word.upper(), word.capitalize()):
+            for scale in [*g.lex.scales, *g.lex.singular_scales, "x"]:
+                for text in (f"( {written} {scale} ", f"( {written}{scale} ", f"( {scale} {written} "):
+                    for start, end in g.keywords.scan(text)["number_word"]:
+                        if g.amount.match(text, start):
+                            tried += 1
+                            assert edges.word_may_open(g, text, start, end), (written, scale, text)
+    assert tried
+    if not g.lex.scale_first:
+        text = "( a new plant and ett nytt bolag"
+        assert not any(edges.word_may_open(g, text, s, e) for s, e in g.keywords.scan(text)["number_word"])
