@@ -361,3 +361,17 @@ def test_number_word_filter_passes_every_amount_a_number_word_opens(lang: str) -
     if not g.lex.scale_first:
         text = "( a new plant and ett nytt bolag"
         assert not any(edges.word_may_open(g, text, s, e) for s, e in g.keywords.scan(text)["number_word"])
+
+
+@pytest.mark.parametrize("text", ["", "no digits", "$5 billion in 2025", "٥٫٢ مليار دولار كي", "١٢٣ و 45",
+                                  "১২৩ কোটি", "12・6億ドル、３，５兆円", "\U0001d7cf\U0001d7d0 billion", "x٣y ٣٣"])
+def test_fold_digits_folds_as_fold_text_and_finds_the_runs_of_digits(text: str) -> None:
+    """One scan folds the digits and finds the runs of digits: the same text as `fold_text`, and the runs
+    where the folded text has them (digits beyond the folding table are still digits)."""
+    import re
+
+    from capex_pipeline.extract.numbers import fold_digits, fold_text
+
+    norm, starts = fold_digits(text)
+    assert norm == fold_text(text)
+    assert starts == [m.start() for m in re.finditer(r"\d+", norm)]

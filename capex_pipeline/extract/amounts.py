@@ -230,11 +230,13 @@ def _mark_edges(g: Grammar) -> _MarkEdges:
     return entry[1]
 
 
-def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
+def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]],
+                    digits: list[int] | None) -> Iterator[re.Match[str]]:
     """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
     digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
     before one. Most of an article is words, and the full grammar at every position cost the most."""
-    starts = [m.start() for m in _DIGITS.finditer(norm)]  # in order, each once
+    # in order, each once; found by `fold_digits` as it folded the text, where the caller has them
+    starts = digits if digits is not None else [m.start() for m in _DIGITS.finditer(norm)]
     edges = _mark_edges(g)
     if found["number_word"] or found["lone_scale"]:  # merged only where there are any; a start found twice
         # is passed over once a match there reaches past it, or tried again to the same end
@@ -272,12 +274,14 @@ def _opened_after(norm: str, g: Grammar, match: re.Match[str], edges: _MarkEdges
 
 
 def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
-                  words: dict[str, list[tuple[int, int]]]) -> list[Mention]:
+                  words: dict[str, list[tuple[int, int]]], digits: list[int] | None = None) -> list[Mention]:
+    """The amounts of an article; `digits`, where each run of digits in `norm` starts, as `fold_digits` gives
+    it (taken over: the list is extended), else found here."""
     english = grammar("en").lex
     found = []
     links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if "://" in norm or "www." in norm else []
     link_starts = [start for start, _ in links]
-    for match in _amount_matches(norm, g, words):
+    for match in _amount_matches(norm, g, words, digits):
         start = match.start()
         if links and (i := bisect.bisect_right(link_starts, start) - 1) >= 0 and start < links[i][1]:
             continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
