@@ -319,6 +319,7 @@ def test_mark_edges_pass_every_mark_the_search_finds(lang: str) -> None:
             assert edges.may_start(f"( {word} 5", 2), word
     if not g.lex.scale_first:
         assert not edges.may_end("(5", 1)  # no mark ends in "("
+        assert not edges.may_end("from 5", 5) and not edges.may_end("in 2025", 3)  # nor in "om", "in"
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "ja", "th", "ko", "ar"])

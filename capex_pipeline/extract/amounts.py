@@ -129,8 +129,8 @@ class _MarkEdges:
     the match of the amount a currency opens where no mark can begin. Each character is judged once per
     grammar, by a class compiled with the alternation's own case rule."""
 
-    __slots__ = ("any_end", "bounded", "exact", "folded", "scale_first", "scale_start", "scaled", "seen",
-                 "word_lengths")
+    __slots__ = ("any_end", "bounded", "ended", "exact", "folded", "folded_pairs", "pairs", "scale_first",
+                 "scale_start", "scaled", "seen", "singles", "word_lengths")
 
     def __init__(self, marks: list[str], words: list[str], any_end: bool, scales: list[str],
                  number_words: list[str]) -> None:
@@ -139,6 +139,15 @@ class _MarkEdges:
         self.folded = tuple(re.compile("[" + "".join(map(re.escape, sorted(f))) + "]", re.IGNORECASE) if f else None
                             for f in folded)
         self.seen: tuple[dict[str, bool], dict[str, bool]] = ({}, {})
+        # a mark's last two characters, or its one: most characters some mark ends with end none that the
+        # character before them begins ("n" ends "yen", not the "in" of "in 2025")
+        exact = [m.translate(ARABIC_FOLD) for m in marks]
+        words_folded = [w.casefold().translate(ARABIC_FOLD) for w in words]
+        self.pairs = {m[-2:] for m in exact if len(m) >= 2}
+        self.singles = {m for m in exact if len(m) == 1}
+        folded_ends = sorted({w[-2:] for w in words_folded if w})  # a one-letter word is its own end
+        self.folded_pairs = re.compile("|".join(map(re.escape, folded_ends)), re.IGNORECASE) if folded_ends else None
+        self.ended: dict[str, bool] = {}
         self.any_end = any_end  # a scale word may follow the mark (the scale-first languages): any letter ends it
         # the characters a scale word can begin with, in the alternation's own case rule (its words casefolded,
         # under a first-character class of either case): most number words the scan finds ("a", "un", "ett")
@@ -199,16 +208,28 @@ class _MarkEdges:
         """Whether a mark can begin at text[pos]."""
         return pos < len(text) and self._can(0, text[pos])
 
+    def _ends(self, text: str, pos: int) -> bool:
+        """Whether a mark can end just before text[pos] (pos >= 1): its last character, then its last two."""
+        if not self._can(1, text[pos - 1]):
+            return False
+        tail = text[pos - 2:pos] if pos >= 2 else text[pos - 1:pos]
+        known = self.ended.get(tail)
+        if known is None:
+            folded = self.folded_pairs
+            known = tail in self.pairs or tail[-1] in self.singles or \
+                (folded is not None and (folded.fullmatch(tail) is not None or folded.fullmatch(tail[-1]) is not None))
+            self.ended[tail] = known
+        return known
+
     def may_end(self, text: str, pos: int) -> bool:
         """Whether a mark, and the optional space after it, can end just before text[pos]."""
         if self.any_end:
             return True
         if pos < 1:
             return False
-        ch = text[pos - 1]
-        if self._can(1, ch):
+        if self._ends(text, pos):
             return True
-        return ch in _SPACE and pos >= 2 and self._can(1, text[pos - 2])
+        return text[pos - 1] in _SPACE and pos >= 2 and self._ends(text, pos - 1)
 
 
 def _cases(ch: str) -> tuple[str, str, str]:
