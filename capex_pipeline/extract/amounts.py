@@ -284,9 +284,10 @@ def _opened_after(norm: str, g: Grammar, match: re.Match[str], edges: _MarkEdges
     """The amount a plain number's currency opens, where that currency is written first and a scaled number
     follows ("By 2030 $5 billion", "mwaka 2025 dola bilioni 3"): the currency is that amount's, the number no
     figure. A bare number after it leaves the currency to the number before ("300 EUR 2025")."""
-    if match["scale"] or match["cjk"] or not (match["post"] or match["name"]):
+    scale, cjk, post, name = match.group("scale", "cjk", "post", "name")  # one call: most matches end here
+    if scale or cjk or not (post or name):
         return None
-    at = match.start("post") if match["post"] else match.start("name")
+    at = match.start("post") if post else match.start("name")
     if not edges.may_start(norm, at):  # the amount opened must begin with its mark
         return None
     opened = g.amount.match(norm, at)
