@@ -319,6 +319,7 @@ def test_mark_edges_pass_every_mark_the_search_finds(lang: str) -> None:
             assert edges.may_start(f"( {word} 5", 2), word
     if not g.lex.scale_first:
         assert not edges.may_end("(5", 1)  # no mark ends in "("
+        assert not edges.may_end("from 5", 5) and not edges.may_end("in 2025", 3)  # nor in "om", "in"
 
 
 @pytest.mark.parametrize("lang", ["en", "de", "ja", "th", "ko", "ar"])
@@ -336,3 +337,42 @@ def test_qualifier_end_filter_passes_every_qualifier(lang: str) -> None:
             if g.qualifier_before.search(window):
                 assert ends.may_end(window), (word, window)
     assert not ends.may_end("  (") and not ends.may_end("")
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "sv", "tr", "hu", "sw", "ru"])
+def test_number_word_filter_passes_every_amount_a_number_word_opens(lang: str) -> None:
+    """The test before a number word is tried never hides an amount: every number word, in any case the
+    grammar accepts, before every scale word (with or without a space) or alone, that the grammar reads as
+    the start of an amount, is still tried."""
+    from capex_pipeline.extract.amounts import _mark_edges
+    from capex_pipeline.extract.grammar import grammar
+
+    g = grammar(lang)
+    edges = _mark_edges(g)
+    tried = 0
+    for word in filter(None, g.lex.number_words):
+        for written in (word, word.upper(), word.capitalize()):
+            for scale in [*g.lex.scales, *g.lex.singular_scales, "x"]:
+                for text in (f"( {written} {scale} ", f"( {written}{scale} ", f"( {scale} {written} "):
+                    for start, end in g.keywords.scan(text)["number_word"]:
+                        if g.amount.match(text, start):
+                            tried += 1
+                            assert edges.word_may_open(g, text, start, end), (written, scale, text)
+    assert tried
+    if not g.lex.scale_first:
+        text = "( a new plant and ett nytt bolag"
+        assert not any(edges.word_may_open(g, text, s, e) for s, e in g.keywords.scan(text)["number_word"])
+
+
+@pytest.mark.parametrize("text", ["", "no digits", "$5 billion in 2025", "٥٫٢ مليار دولار كي", "١٢٣ و 45",
+                                  "১২৩ কোটি", "12・6億ドル、３，５兆円", "\U0001d7cf\U0001d7d0 billion", "x٣y ٣٣"])
+def test_fold_digits_folds_as_fold_text_and_finds_the_runs_of_digits(text: str) -> None:
+    """One scan folds the digits and finds the runs of digits: the same text as `fold_text`, and the runs
+    where the folded text has them (digits beyond the folding table are still digits)."""
+    import re
+
+    from capex_pipeline.extract.numbers import fold_digits, fold_text
+
+    norm, starts = fold_digits(text)
+    assert norm == fold_text(text)
+    assert starts == [m.start() for m in re.finditer(r"\d+", norm)]

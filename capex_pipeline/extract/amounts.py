@@ -15,6 +15,7 @@ from babel.core import get_global
 
 from .figures import rounded_from
 from .grammar import Grammar, grammar
+from .keywords import fold_case
 from .language import detect_language
 from .lexicon import ARABIC_FOLD, alternation, lexicon, lookup, territory_currencies, word_key
 from .mention import Mention
@@ -128,15 +129,40 @@ class _MarkEdges:
     the match of the amount a currency opens where no mark can begin. Each character is judged once per
     grammar, by a class compiled with the alternation's own case rule."""
 
-    __slots__ = ("any_end", "exact", "folded", "seen")
+    __slots__ = ("any_end", "bounded", "ended", "exact", "folded", "folded_pairs", "pairs", "scale_first",
+                 "scale_start", "scaled", "seen", "singles", "word_lengths")
 
-    def __init__(self, marks: list[str], words: list[str], any_end: bool) -> None:
+    def __init__(self, marks: list[str], words: list[str], any_end: bool, scales: list[str],
+                 number_words: list[str]) -> None:
         self.exact = ({m.translate(ARABIC_FOLD)[0] for m in marks}, {m.translate(ARABIC_FOLD)[-1] for m in marks})
         folded = [{w.casefold().translate(ARABIC_FOLD)[i] for w in words} for i in (0, -1)]
         self.folded = tuple(re.compile("[" + "".join(map(re.escape, sorted(f))) + "]", re.IGNORECASE) if f else None
                             for f in folded)
         self.seen: tuple[dict[str, bool], dict[str, bool]] = ({}, {})
+        # a mark's last two characters, or its one: most characters some mark ends with end none that the
+        # character before them begins ("n" ends "yen", not the "in" of "in 2025")
+        exact = [m.translate(ARABIC_FOLD) for m in marks]
+        words_folded = [w.casefold().translate(ARABIC_FOLD) for w in words]
+        self.pairs = {m[-2:] for m in exact if len(m) >= 2}
+        self.singles = {m for m in exact if len(m) == 1}
+        folded_ends = sorted({w[-2:] for w in words_folded if w})  # a one-letter word is its own end
+        self.folded_pairs = re.compile("|".join(map(re.escape, folded_ends)), re.IGNORECASE) if folded_ends else None
+        self.ended: dict[str, bool] = {}
         self.any_end = any_end  # a scale word may follow the mark (the scale-first languages): any letter ends it
+        # the characters a scale word can begin with, in the alternation's own case rule (its words casefolded,
+        # under a first-character class of either case): most number words the scan finds ("a", "un", "ett")
+        # open no amount, and this says so before any pattern is tried (see `word_may_open`)
+        firsts = {c for w in scales if w for c in (w[0], *_cases(w.casefold().translate(ARABIC_FOLD)[0]))}
+        self.scale_start = re.compile("[" + "".join(map(re.escape, sorted(firsts))) + "]", re.IGNORECASE) \
+            if firsts else None
+        self.scaled: dict[str, bool] = {}
+        # as the keyword scan and as the alternation fold them; where both fold every word to one length (all
+        # but words with letters such as ß), the words the alternation can match at a hit are the ones the
+        # scan's longest word there begins with: none reaches past its end
+        self.word_lengths = sorted({n for w in number_words if w
+                                    for n in (len(fold_case(w)), len(w.casefold().translate(ARABIC_FOLD)))})
+        self.bounded = all(len(fold_case(w)) == len(w.casefold()) for w in number_words)
+        self.scale_first = any_end
 
     def _can(self, edge: int, ch: str) -> bool:
         known = self.seen[edge].get(ch)
@@ -146,9 +172,54 @@ class _MarkEdges:
             self.seen[edge][ch] = known
         return known
 
+    def word_may_open(self, g: Grammar, text: str, start: int, end: int) -> bool:
+        """Whether the number word the keyword scan found at [start, end) can open an amount: a scale word
+        follows it or one of the number words it begins with, as the grammar's `word_end` asks; a singular
+        scale word or a currency mark begins there ("Milliarde Euro"); or the scale comes first in the
+        language, where a number word may close an amount. Else neither the match there nor the mark search
+        before it finds one (the number part of an amount a mark ending here opens is this word). Each
+        pattern is tried only where a character its words can begin with stands."""
+        if self.scale_first:
+            return True
+        scaled = self.scaled
+        size = len(text)
+        for length in self.word_lengths:
+            pos = start + length
+            if pos > end and self.bounded:
+                break
+            if pos >= size:
+                break
+            ch = text[pos]
+            if ch in _SPACE and pos + 1 < size:
+                ch = text[pos + 1]
+            known = scaled.get(ch)
+            if known is None:
+                known = scaled[ch] = self.scale_start is not None and self.scale_start.match(ch) is not None
+            if known and g.scale_after.match(text, pos) is not None:
+                return True
+        ch = text[start]
+        known = scaled.get(ch)
+        if known is None:
+            known = scaled[ch] = self.scale_start is not None and self.scale_start.match(ch) is not None
+        return (known and g.lone_at.match(text, start) is not None) or \
+            (self._can(0, ch) and g.mark_at.match(text, start) is not None)
+
     def may_start(self, text: str, pos: int) -> bool:
         """Whether a mark can begin at text[pos]."""
         return pos < len(text) and self._can(0, text[pos])
+
+    def _ends(self, text: str, pos: int) -> bool:
+        """Whether a mark can end just before text[pos] (pos >= 1): its last character, then its last two."""
+        if not self._can(1, text[pos - 1]):
+            return False
+        tail = text[pos - 2:pos] if pos >= 2 else text[pos - 1:pos]
+        known = self.ended.get(tail)
+        if known is None:
+            folded = self.folded_pairs
+            known = tail in self.pairs or tail[-1] in self.singles or \
+                (folded is not None and (folded.fullmatch(tail) is not None or folded.fullmatch(tail[-1]) is not None))
+            self.ended[tail] = known
+        return known
 
     def may_end(self, text: str, pos: int) -> bool:
         """Whether a mark, and the optional space after it, can end just before text[pos]."""
@@ -156,10 +227,13 @@ class _MarkEdges:
             return True
         if pos < 1:
             return False
-        ch = text[pos - 1]
-        if self._can(1, ch):
+        if self._ends(text, pos):
             return True
-        return ch in _SPACE and pos >= 2 and self._can(1, text[pos - 2])
+        return text[pos - 1] in _SPACE and pos >= 2 and self._ends(text, pos - 1)
+
+
+def _cases(ch: str) -> tuple[str, str, str]:
+    return ch, ch.upper(), ch.lower()
 
 
 _KEPT_GRAMMARS = 256  # far more than there are languages
@@ -172,22 +246,25 @@ def _mark_edges(g: Grammar) -> _MarkEdges:
         if len(_EDGES) >= _KEPT_GRAMMARS:  # grammars rebuilt after reload_lexicons: the old ones are let go
             _EDGES.clear()
         entry = _EDGES[id(g)] = (g, _MarkEdges([m for m in g.lex.currency_marks if m],
-                                               [w for w in g.lex.prefix_words if w], bool(g.lex.scale_first)))
+                                               [w for w in g.lex.prefix_words if w], bool(g.lex.scale_first),
+                                               [*g.lex.scales, *g.lex.singular_scales], list(g.lex.number_words)))
     return entry[1]
 
 
-def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
+def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]],
+                    digits: list[int] | None) -> Iterator[re.Match[str]]:
     """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
     digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
     before one. Most of an article is words, and the full grammar at every position cost the most."""
-    starts = [m.start() for m in _DIGITS.finditer(norm)]  # in order, each once
+    # in order, each once; found by `fold_digits` as it folded the text, where the caller has them
+    starts = digits if digits is not None else [m.start() for m in _DIGITS.finditer(norm)]
+    edges = _mark_edges(g)
     if found["number_word"] or found["lone_scale"]:  # merged only where there are any; a start found twice
         # is passed over once a match there reaches past it, or tried again to the same end
-        starts += [start for start, _ in found["number_word"]]
+        starts += [start for start, end in found["number_word"] if edges.word_may_open(g, norm, start, end)]
         starts += [start for start, _ in found["lone_scale"]]
         starts.sort()
     reached = 0
-    edges = _mark_edges(g)
     for start in starts:
         if start < reached:
             continue
@@ -207,9 +284,10 @@ def _opened_after(norm: str, g: Grammar, match: re.Match[str], edges: _MarkEdges
     """The amount a plain number's currency opens, where that currency is written first and a scaled number
     follows ("By 2030 $5 billion", "mwaka 2025 dola bilioni 3"): the currency is that amount's, the number no
     figure. A bare number after it leaves the currency to the number before ("300 EUR 2025")."""
-    if match["scale"] or match["cjk"] or not (match["post"] or match["name"]):
+    scale, cjk, post, name = match.group("scale", "cjk", "post", "name")  # one call: most matches end here
+    if scale or cjk or not (post or name):
         return None
-    at = match.start("post") if match["post"] else match.start("name")
+    at = match.start("post") if post else match.start("name")
     if not edges.may_start(norm, at):  # the amount opened must begin with its mark
         return None
     opened = g.amount.match(norm, at)
@@ -218,12 +296,14 @@ def _opened_after(norm: str, g: Grammar, match: re.Match[str], edges: _MarkEdges
 
 
 def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
-                  words: dict[str, list[tuple[int, int]]]) -> list[Mention]:
+                  words: dict[str, list[tuple[int, int]]], digits: list[int] | None = None) -> list[Mention]:
+    """The amounts of an article; `digits`, where each run of digits in `norm` starts, as `fold_digits` gives
+    it (taken over: the list is extended), else found here."""
     english = grammar("en").lex
     found = []
     links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if "://" in norm or "www." in norm else []
     link_starts = [start for start, _ in links]
-    for match in _amount_matches(norm, g, words):
+    for match in _amount_matches(norm, g, words, digits):
         start = match.start()
         if links and (i := bisect.bisect_right(link_starts, start) - 1) >= 0 and start < links[i][1]:
             continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure

@@ -12,7 +12,7 @@ from .conversions import pair_conversions
 from .figures import consolidate
 from .grammar import grammar
 from .mention import Mention
-from .numbers import fold_text
+from .numbers import fold_digits
 from .spans import Spans
 
 if TYPE_CHECKING:
@@ -27,10 +27,10 @@ WINDOW_CHARS = 8_000_000
 def extract(text: str, *, doc: str = "", lang: str | None = "en", published: date | None = None) -> list[Mention]:
     """Every monetary mention in `text`, in order, with text[start:end] == quote."""
     g = grammar(lang or "en")
-    norm = fold_text(text)
+    norm, digits = fold_digits(text)
     spans = Spans(norm, g.abbreviations)
     words = g.keywords.scan(norm)
-    found = find_amounts(text, norm, doc, g, spans, words)
+    found = find_amounts(text, norm, doc, g, spans, words, digits)
     resolve_ambiguous(norm, found, g)
     mentions = resolve_bare(norm, found, g, spans)
     if not mentions:

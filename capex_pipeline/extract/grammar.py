@@ -69,6 +69,12 @@ class Grammar:
     # at most, so that a year before "and" ("300 miljoner 2024 och en halv miljard 2025") is never one
     whole_before: re.Pattern[str]
     tail_token: re.Pattern[str]
+    # a scale word, past the optional space, where a number word ends ("two billion"), a singular scale word
+    # or a currency mark where one begins: the only ways a number word opens an amount outside the
+    # scale-first languages
+    scale_after: re.Pattern[str]
+    lone_at: re.Pattern[str]
+    mark_at: re.Pattern[str]
     conversion_gap: re.Pattern[str]  # "150 billion yuan ($": an opening parenthesis and a few words
     restatement_gap: re.Pattern[str]  # ", soit ", " i.e. ": a connector word, no digit, no sentence end
     non_money_after: re.Pattern[str]
@@ -232,6 +238,9 @@ def grammar(lang: str) -> Grammar:
         range_ahead=re.compile(rf"{_SP}(?:{alternation([*lex.range_connectors, *(a for _, a in lex.range_between)])})"
                                rf"{_SP}[^\s\d]{{0,4}}{_SP}\d"),
         tail_token=re.compile(rf"(?P<n>{_TAIL_NUM})|(?P<u>{scales})"),
+        scale_after=re.compile(rf"{_SP}(?:{scales})"),
+        lone_at=re.compile(rf"(?<![-\w])(?:{lone}){_SP}"),
+        mark_at=re.compile(pre),
         conversion_gap=re.compile(r"^[\s\u00a0]*[(（][^()（）\d]{0,16}$"),
         # the sentence may not end on either side of the connector (its own dots, "i.e.", "т.е.", are no end),
         # unless the next sentence opens with it ("… 90 bn kronor. That is about 8 bn euros"); an

@@ -42,9 +42,38 @@ def fold_text(text: str) -> str:
     """The article as the grammar reads it, of the same length: digits in ASCII, '12・6' as '12.6'."""
     for ch in set(_NON_ASCII_DIGIT.findall(text)):  # the few there are, each replaced: `translate` cost more
         text = text.replace(ch, _TABLE[ord(ch)])  # no replacement is itself replaced: none is a key
+    return _between_digits(text)
+
+
+def _between_digits(text: str) -> str:
     if "・" in text or "．" in text or "，" in text:
         text = _BETWEEN_DIGITS.sub(lambda m: "." if m.group() in "・．" else ",", text)
     return text
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_FOLDED_NON_DIGITS = "".join(sorted(chr(cp) for cp in _TABLE if not chr(cp).isdecimal()))  # Arabic marks, letters
+
+
+def fold_digits(text: str) -> tuple[str, list[int]]:
+    """`fold_text`, and where each run of digits starts in it: the same places as in the article, where a digit
+    is folded to a digit and nothing else to one. One scan finds both the runs and the digits to fold, where
+    the amount search scanned the folded text for its runs again."""
+    starts: list[int] = []
+    if text.isascii():  # no digit to fold, nor a mark or letter
+        starts = [m.start() for m in _DIGIT_RUN.finditer(text)]
+        return _between_digits(text), starts
+    foreign: set[str] = set()
+    for m in _DIGIT_RUN.finditer(text):
+        starts.append(m.start())
+        if not (run := m.group()).isascii():
+            foreign.update(run)
+    foreign.update(ch for ch in _FOLDED_NON_DIGITS if ch in text)
+    for ch in foreign:
+        folded = _TABLE.get(ord(ch))  # None for ASCII digits, and for digits beyond the table (above U+FFFF)
+        if folded is not None:
+            text = text.replace(ch, folded)
+    return _between_digits(text), starts
 
 
 @cache
