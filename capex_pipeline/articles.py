@@ -162,13 +162,12 @@ def _read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes
             raise _NotRegular(errno.EINVAL, _kind(info.st_mode))
         chunks, got = [], 0
         while got < limit:
-            want = info.st_size + 1 - got  # one byte past the size: a short read is the end
-            size = min(limit - got, want if want > 0 else 1 << 16)
-            chunk = os.read(fd, size)
+            want = info.st_size + 1 - got  # one byte past the size: a short read, then an empty one, is the end
+            chunk = os.read(fd, min(limit - got, want if want > 0 else 1 << 16))
+            if not chunk:
+                break
             chunks.append(chunk)
             got += len(chunk)
-            if len(chunk) < size:  # a regular file reads short only at its end: no empty read to confirm it
-                break
     finally:
         os.close(fd)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
