@@ -236,19 +236,13 @@ def _cases(ch: str) -> tuple[str, str, str]:
     return ch, ch.upper(), ch.lower()
 
 
-_KEPT_GRAMMARS = 256  # far more than there are languages
-_EDGES: dict[int, tuple[Grammar, _MarkEdges]] = {}  # by grammar, which is kept: its id is not reused
-
-
 def _mark_edges(g: Grammar) -> _MarkEdges:
-    entry = _EDGES.get(id(g))
-    if entry is None or entry[0] is not g:
-        if len(_EDGES) >= _KEPT_GRAMMARS:  # grammars rebuilt after reload_lexicons: the old ones are let go
-            _EDGES.clear()
-        entry = _EDGES[id(g)] = (g, _MarkEdges([m for m in g.lex.currency_marks if m],
-                                               [w for w in g.lex.prefix_words if w], bool(g.lex.scale_first),
-                                               [*g.lex.scales, *g.lex.singular_scales], list(g.lex.number_words)))
-    return entry[1]
+    edges = g.derived.get("mark_edges")
+    if not isinstance(edges, _MarkEdges):
+        edges = g.derived["mark_edges"] = _MarkEdges(
+            [m for m in g.lex.currency_marks if m], [w for w in g.lex.prefix_words if w], bool(g.lex.scale_first),
+            [*g.lex.scales, *g.lex.singular_scales], list(g.lex.number_words))
+    return edges
 
 
 def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]],

@@ -78,18 +78,14 @@ class _QualifierEnds:
 
 
 _QUALIFIER_TAIL = "\u00a0(（:"  # with whitespace: what may stand between a qualifier and its amount
-_KEPT_GRAMMARS = 256  # far more than there are languages
-_ENDS: dict[int, tuple[Grammar, _QualifierEnds]] = {}  # by grammar, which is kept: its id is not reused
 
 
 def _qualifier_ends(g: Grammar) -> _QualifierEnds:
-    entry = _ENDS.get(id(g))
-    if entry is None or entry[0] is not g:
-        if len(_ENDS) >= _KEPT_GRAMMARS:  # grammars rebuilt after reload_lexicons: the old ones are let go
-            _ENDS.clear()
+    ends = g.derived.get("qualifier_ends")
+    if not isinstance(ends, _QualifierEnds):
         words = [w for ws in g.lex.qualifiers.values() for w in ws] + list(g.lex.determiners)
-        entry = _ENDS[id(g)] = (g, _QualifierEnds(words))
-    return entry[1]
+        ends = g.derived["qualifier_ends"] = _QualifierEnds(words)
+    return ends
 
 
 def qualify(text: str, m: Mention, g: Grammar, after_at: int | None = None) -> None:

@@ -111,6 +111,9 @@ class Grammar:
     # separable statement verbs whose particle closes the clause ("maakte Acme bekend"): the verb (a keyword,
     # `split_verb`) -> the pattern of its particle within a few words of the same clause after it
     split_particle: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    # what the extractor derives from these words once per grammar (its prefilters), kept here so that it lives
+    # and goes with the grammar (reload_lexicons builds new ones): name -> object
+    derived: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _split_particles(pairs: list[list[str]]) -> dict[str, re.Pattern[str]]:
