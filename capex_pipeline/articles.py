@@ -19,6 +19,7 @@ import stat
 import time
 from array import array
 from collections.abc import Container, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -681,23 +682,14 @@ def list_folder(folder: Path | str, *, stats: bool = True) -> Listing:
                     continue
                 names.append(name)
                 links.append(entry.is_symlink())
-                if not stats:
-                    regular.append(_is_file(entry))
-                    sizes.append(-1)
-                    mtimes.append(-1)
-                    inodes.append(-1)
-                    continue
-                try:
-                    info = entry.stat()  # cached by is_dir() for a symlink: still one stat per file
-                    regular.append(stat.S_ISREG(info.st_mode))
-                    sizes.append(info.st_size)
-                    mtimes.append(info.st_mtime_ns)
-                    inodes.append(info.st_ino)
-                except OSError:
-                    regular.append(False)
-                    sizes.append(-1)
-                    mtimes.append(-1)
-                    inodes.append(-1)
+                info = None
+                if stats:
+                    with suppress(OSError):
+                        info = entry.stat()  # cached by is_dir() for a symlink: still one stat per file
+                regular.append(stat.S_ISREG(info.st_mode) if info else not stats and _is_file(entry))
+                sizes.append(info.st_size if info else -1)
+                mtimes.append(info.st_mtime_ns if info else -1)
+                inodes.append(info.st_ino if info else -1)
     finally:
         os.close(fd)
     order = sorted(range(len(names)), key=names.__getitem__)

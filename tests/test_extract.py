@@ -371,8 +371,9 @@ def test_fold_digits_folds_as_fold_text_and_finds_the_runs_of_digits(text: str) 
     where the folded text has them (digits beyond the folding table are still digits)."""
     import re
 
-    from capex_pipeline.extract.numbers import fold_digits, fold_text
+    from capex_pipeline.extract.numbers import _TABLE, _between_digits, fold_digits, fold_text
 
     norm, starts = fold_digits(text)
     assert norm == fold_text(text)
+    assert norm == _between_digits(text.translate(_TABLE))  # every folded character, by the table itself
     assert starts == [m.start() for m in re.finditer(r"\d+", norm)]

@@ -17,11 +17,12 @@ from .figures import rounded_from
 from .grammar import Grammar, grammar
 from .keywords import fold_case
 from .language import detect_language
-from .lexicon import ARABIC_FOLD, alternation, lexicon, lookup, territory_currencies, word_key
+from .lexicon import alternation, lexicon, territory_currencies
 from .mention import Mention
 from .names import places
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 from .spans import Spans
+from .wordkeys import ARABIC_FOLD, lookup, word_key
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _MINUS = "-\u2212"  # hyphen-minus and the minus sign; an en dash before a number is a range, not a sign
@@ -118,7 +119,6 @@ def _english_sentence(text: str, pos: int, spans: Spans) -> bool:
     return detect_language(text[start:end]) == "en"
 
 
-_DIGITS = re.compile(r"\d+")
 _SPACE = " \u00a0"  # the grammar's optional space between a mark and its number
 
 
@@ -129,8 +129,8 @@ class _MarkEdges:
     the match of the amount a currency opens where no mark can begin. Each character is judged once per
     grammar, by a class compiled with the alternation's own case rule."""
 
-    __slots__ = ("any_end", "bounded", "ended", "exact", "folded", "folded_pairs", "pairs", "scale_first",
-                 "scale_start", "scaled", "seen", "singles", "word_lengths")
+    __slots__ = ("any_end", "bounded", "ended", "exact", "folded", "folded_pairs", "pairs", "scale_start", "scaled",
+                 "seen", "singles", "word_lengths")
 
     def __init__(self, marks: list[str], words: list[str], any_end: bool, scales: list[str],
                  number_words: list[str]) -> None:
@@ -162,7 +162,6 @@ class _MarkEdges:
         self.word_lengths = sorted({n for w in number_words if w
                                     for n in (len(fold_case(w)), len(w.casefold().translate(ARABIC_FOLD)))})
         self.bounded = all(len(fold_case(w)) == len(w.casefold()) for w in number_words)
-        self.scale_first = any_end
 
     def _can(self, edge: int, ch: str) -> bool:
         known = self.seen[edge].get(ch)
@@ -172,6 +171,13 @@ class _MarkEdges:
             self.seen[edge][ch] = known
         return known
 
+    def _opens_scale(self, ch: str) -> bool:
+        """Whether a scale word can begin with `ch`."""
+        known = self.scaled.get(ch)
+        if known is None:
+            known = self.scaled[ch] = self.scale_start is not None and self.scale_start.match(ch) is not None
+        return known
+
     def word_may_open(self, g: Grammar, text: str, start: int, end: int) -> bool:
         """Whether the number word the keyword scan found at [start, end) can open an amount: a scale word
         follows it or one of the number words it begins with, as the grammar's `word_end` asks; a singular
@@ -179,9 +185,8 @@ class _MarkEdges:
         language, where a number word may close an amount. Else neither the match there nor the mark search
         before it finds one (the number part of an amount a mark ending here opens is this word). Each
         pattern is tried only where a character its words can begin with stands."""
-        if self.scale_first:
+        if self.any_end:
             return True
-        scaled = self.scaled
         size = len(text)
         for length in self.word_lengths:
             pos = start + length
@@ -192,16 +197,10 @@ class _MarkEdges:
             ch = text[pos]
             if ch in _SPACE and pos + 1 < size:
                 ch = text[pos + 1]
-            known = scaled.get(ch)
-            if known is None:
-                known = scaled[ch] = self.scale_start is not None and self.scale_start.match(ch) is not None
-            if known and g.scale_after.match(text, pos) is not None:
+            if self._opens_scale(ch) and g.scale_after.match(text, pos) is not None:
                 return True
         ch = text[start]
-        known = scaled.get(ch)
-        if known is None:
-            known = scaled[ch] = self.scale_start is not None and self.scale_start.match(ch) is not None
-        return (known and g.lone_at.match(text, start) is not None) or \
+        return (self._opens_scale(ch) and g.lone_at.match(text, start) is not None) or \
             (self._can(0, ch) and g.mark_at.match(text, start) is not None)
 
     def may_start(self, text: str, pos: int) -> bool:
@@ -246,12 +245,11 @@ def _mark_edges(g: Grammar) -> _MarkEdges:
 
 
 def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]],
-                    digits: list[int] | None) -> Iterator[re.Match[str]]:
+                    digits: list[int]) -> Iterator[re.Match[str]]:
     """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
     digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
     before one. Most of an article is words, and the full grammar at every position cost the most."""
-    # in order, each once; found by `fold_digits` as it folded the text, where the caller has them
-    starts = digits if digits is not None else [m.start() for m in _DIGITS.finditer(norm)]
+    starts = digits  # in order, each once: found by `fold_digits` as it folded the text
     edges = _mark_edges(g)
     if found["number_word"] or found["lone_scale"]:  # merged only where there are any; a start found twice
         # is passed over once a match there reaches past it, or tried again to the same end
@@ -290,9 +288,9 @@ def _opened_after(norm: str, g: Grammar, match: re.Match[str], edges: _MarkEdges
 
 
 def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
-                  words: dict[str, list[tuple[int, int]]], digits: list[int] | None = None) -> list[Mention]:
+                  words: dict[str, list[tuple[int, int]]], digits: list[int]) -> list[Mention]:
     """The amounts of an article; `digits`, where each run of digits in `norm` starts, as `fold_digits` gives
-    it (taken over: the list is extended), else found here."""
+    it (taken over: the list is extended)."""
     english = grammar("en").lex
     found = []
     links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if "://" in norm or "www." in norm else []

@@ -6,8 +6,9 @@ import itertools
 import re
 
 from .grammar import Grammar
-from .lexicon import ARABIC_FOLD, QUALIFIER_STRENGTH
+from .lexicon import QUALIFIER_STRENGTH
 from .mention import Mention
+from .wordkeys import ARABIC_FOLD
 
 _CLOSE_PAREN = re.compile(r"[^()（）\n]*?[)）]")  # the parenthesis closes before the next amount
 _APPOSITION_END = re.compile(r"[ \u00a0]*(?:[,;:.!?，、；。]|$)", re.MULTILINE)  # "X, about Y," not "X, about Y more"

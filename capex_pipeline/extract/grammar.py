@@ -10,8 +10,9 @@ from functools import cache
 from babel.numbers import get_group_symbol
 
 from .keywords import Scanner, Table
-from .lexicon import Lexicon, alternation, fold, lexicon, shared_table
+from .lexicon import Lexicon, alternation, lexicon, shared_table
 from .names import COMPOUNDING
+from .wordkeys import fold
 
 # Digits as written (any script is folded to ASCII first): in scientific notation ("1e9", read and noted),
 # grouped by threes, in Indian lakh grouping (1,00,000), or plain, with an optional decimal part.

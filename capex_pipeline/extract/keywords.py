@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
-from .lexicon import ARABIC_FOLD, is_latin
+from .wordkeys import ARABIC_FOLD, is_latin
 
 _LOWER_FIXES = str.maketrans({"\u0130": "i", "\u03c2": "\u03c3"})  # İ lowers to two characters; ς is σ
 

@@ -16,12 +16,7 @@ from babel.numbers import get_territory_currencies
 from . import cldr
 from .registry import UNDETERMINED, LexiconError, overlay_dirs, registry, shipped, user_overlays
 from .registry import normalize_lang as normalize_lang
-from .wordkeys import ARABIC_FOLD as ARABIC_FOLD
-from .wordkeys import currency_name, currency_of
-from .wordkeys import fold as fold
-from .wordkeys import is_latin as is_latin
-from .wordkeys import lookup as lookup
-from .wordkeys import word_key as word_key
+from .wordkeys import ARABIC_FOLD, currency_name, currency_of, is_latin, lookup, word_key
 
 QUALIFIER_STRENGTH = {"exact": 0, "approx": 1, "min": 2, "max": 2}
 _TABLES = ("scales", "currency_words", "currency_prefix", "prefix_words", "number_words", "months", "quarters",

@@ -80,17 +80,18 @@ def name_after(text: str, pos: int, hi: int, *, skip: int = 0) -> tuple[int, int
     return None
 
 
-_SPACES = r"[\s\u00a0]*"
+_SPACES = re.compile(r"[\s\u00a0]*")
+_NO_GAP = re.compile("")
 
 
-def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[int, int] | None:
+def name_before(text: str, pos: int, lo: int, *, gap: re.Pattern[str] = _SPACES) -> tuple[int, int] | None:
     """The capitalised run that ends just before `pos` (after `lo`), separated from it only by `gap`."""
     # the common case, a lowercase word before (past the gap's spaces and comma), told without a regex
     last = text[max(lo, pos - 40):pos].rstrip(" \t\n\u00a0,").rsplit(None, 1)
     if not last or not last[-1][:1].isupper():
         return None
     words = _words(text, max(lo, pos - 80), pos)
-    if not words or not _gap(gap).fullmatch(text, words[-1].end(), pos):
+    if not words or not gap.fullmatch(text, words[-1].end(), pos):
         return None
     j = len(words) - 1
     if not capitalised(words[j].group()):
@@ -111,22 +112,12 @@ def name_before(text: str, pos: int, lo: int, *, gap: str = _SPACES) -> tuple[in
     return words[start].start(), words[j].end()
 
 
-_GAPS: dict[str, re.Pattern[str]] = {}
-
-
-def _gap(pattern: str) -> re.Pattern[str]:
-    """A gap pattern compiled once (the callers pass a few constant ones): no `re` cache look-up per name."""
-    if (compiled := _GAPS.get(pattern)) is None:
-        compiled = _GAPS[pattern] = re.compile(pattern)
-    return compiled
-
-
 def subject_before(text: str, lo: int, pos: int) -> tuple[int, int] | None:
     """The last capitalised run between `lo` and `pos` that a comma follows: a verb-final clause's subject."""
     best = None
     for m in re.finditer(r",", text[max(lo, pos - 240):pos]):
         comma = max(lo, pos - 240) + m.start()
-        if span := name_before(text, comma, max(lo, pos - 240), gap=""):
+        if span := name_before(text, comma, max(lo, pos - 240), gap=_NO_GAP):
             best = span
     return best
 

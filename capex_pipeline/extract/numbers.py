@@ -9,7 +9,7 @@ from functools import cache
 
 from babel.numbers import NumberFormatError, get_decimal_symbol, get_group_symbol, parse_decimal
 
-from .lexicon import ARABIC_FOLD
+from .wordkeys import ARABIC_FOLD
 
 _CJK_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|\D")
 _BIG_UNIT = 1e4
@@ -35,14 +35,11 @@ def _digit_table() -> dict[int, str]:
 
 
 _TABLE = _digit_table()
-_NON_ASCII_DIGIT = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE)) + "]")
 
 
 def fold_text(text: str) -> str:
     """The article as the grammar reads it, of the same length: digits in ASCII, '12・6' as '12.6'."""
-    for ch in set(_NON_ASCII_DIGIT.findall(text)):  # the few there are, each replaced: `translate` cost more
-        text = text.replace(ch, _TABLE[ord(ch)])  # no replacement is itself replaced: none is a key
-    return _between_digits(text)
+    return fold_digits(text)[0]
 
 
 def _between_digits(text: str) -> str:
@@ -57,8 +54,8 @@ _FOLDED_NON_DIGITS = "".join(sorted(chr(cp) for cp in _TABLE if not chr(cp).isde
 
 def fold_digits(text: str) -> tuple[str, list[int]]:
     """`fold_text`, and where each run of digits starts in it: the same places as in the article, where a digit
-    is folded to a digit and nothing else to one. One scan finds both the runs and the digits to fold, where
-    the amount search scanned the folded text for its runs again."""
+    is folded to a digit and nothing else to one. One scan finds both the runs and the digits to fold (the few
+    there are, each replaced: `translate` cost more; no replacement is itself a key)."""
     starts: list[int] = []
     if text.isascii():  # no digit to fold, nor a mark or letter
         starts = [m.start() for m in _DIGIT_RUN.finditer(text)]

@@ -32,6 +32,11 @@ REPORTED_END = (",", "–", "—", '"', "”", "“", "»", "«", "」", "』")
 _ASIDE_MARK = re.compile(r",(?=[\s\u00a0])|[\s\u00a0][–—](?=[\s\u00a0])")
 _ASIDE_END = (",", "–", "—")
 _LETTERS = re.compile(r"[^\W\d_]+")
+# what may stand between a name and the word after it that types it (name_before's `gap`)
+_APPOSITION = re.compile(r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?")  # "Acme, a company", "Acme, gruppo"
+_LEGAL_GAP = re.compile(r",?[\s\u00a0]*")  # "Acme, Inc.", "Acme GmbH"
+_SUBJECT_GAP = re.compile(r"[\s\u00a0]+")  # "Acme invests"
+_ONE_SPACE = re.compile(" ")
 
 
 _NO_HITS = Hits([])
@@ -200,7 +205,7 @@ def _full_name(text: str, name: str, g: Grammar) -> str:
         if (after := name_after(text, end, end + 40)) and after[0] == end + 1:
             written = f"{text[start:end]} {text[after[0]:after[1]].split()[0]}"
             return f"{name} {base_name(text, written, endings or {}).split()[-1]}"
-        if before := name_before(text, start, max(0, start - 40), gap=" "):
+        if before := name_before(text, start, max(0, start - 40), gap=_ONE_SPACE):
             first = text[before[0]:before[1]].split()[-1]  # the word before, not sentence-initial itself
             if not _sentence_initial(text, max(0, text.rfind(".", 0, start) + 1), start - len(first) - 1) and \
                     not _before_name(first, g):
@@ -223,9 +228,8 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
     amount; returned as hits at every place the article names them."""
     names: dict[str, None] = {}
     n = len(text)
-    apposition = r"[\s\u00a0]*,[\s\u00a0]*(?:[^\W\d_]{1,3}[\s\u00a0]+)?"  # "Acme, a company", "Acme, gruppo"
-    for kind, before_gap, typed in (("company_noun", apposition, True), ("compound_noun", apposition, True),
-                                    ("legal_form", r",?[\s\u00a0]*", True), ("weak_metric", r"[\s\u00a0]+", False)):
+    for kind, before_gap, typed in (("company_noun", _APPOSITION, True), ("compound_noun", _APPOSITION, True),
+                                    ("legal_form", _LEGAL_GAP, True), ("weak_metric", _SUBJECT_GAP, False)):
         for start, end in found.get(kind, ()):
             if (within := around if typed else sentences) is not None and spans.sentence(start) not in within:
                 continue
