@@ -56,7 +56,7 @@ class Mart:
         """Of all the SQL its rows come from, as `refresh` runs it: a change to any of it rebuilds the mart."""
         parts = [self.sql, str(self.update)]
         if self.update:
-            parts += [package_data.sql(f"marts/{f}_{self.update}.sql") for f in ("changed", "update")]
+            parts += [package_data.sql(f"marts/{f}_{self.update}.sql") for f in _UPDATE_FILES[self.update]]
         parts += [package_data.sql("marts/figures.sql")] if "figures()" in self.sql else []
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
 
@@ -106,12 +106,33 @@ def refresh(con: duckdb.DuckDBPyConnection, mart: Mart) -> tuple[int, str]:
 
 def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int) -> None:
     """The mart's rows of the articles or groups `step` changed after change `since`, replaced."""
-    con.execute(package_data.sql(f"marts/changed_{mart.update}.sql"), {"step": step, "since": since})
-    scoped = ("(SELECT c.* FROM marts.fct_claims c SEMI JOIN _scope s "
-              "ON c.doc = s.doc AND c.amount_id IS NOT DISTINCT FROM s.amount_id)")  # all rows of _scope's figures
-    con.execute(package_data.sql(f"marts/update_{mart.update}.sql").format(
-        table=mart.table, sql=mart.unordered, figures=_figures(scoped) if "figures()" in mart.sql else ""))
-    con.execute("DROP TABLE _changed")
+    _changes(con, mart.update or "", step, since)
+    con.execute(package_data.sql(f"marts/update_{mart.update}.sql").format(table=mart.table, sql=mart.unordered))
+
+
+# What an update reads, by `update`: the changed articles or groups (changed_*.sql) and, for a group mart, the
+# figures of those groups (scope_group.sql); then update_*.sql replaces the mart's rows.
+_UPDATE_FILES = {"doc": ("changed", "update"), "group": ("changed", "scope", "update")}
+
+
+def _changes(con: duckdb.DuckDBPyConnection, update: str, step: str, since: int) -> None:
+    """The connection's temporary tables of what `step` changed after change `since` (`_changed`, and `_figures` for
+    a group mart), built once for every mart of the same `update` kind that takes in the same changes: the second
+    group mart of a step reads the figures the first one gathered (at 100k articles their scan of fct_claims set
+    the run's peak). `_changes_key` says what they hold, up to the step's latest change; it is made in the same
+    transaction, so a rolled-back update takes it away with them."""
+    latest = tables.scalar(con, "SELECT max(seq) FROM staging.changes WHERE step = ?", [step])
+    key = (update, step, since, latest)
+    if tables.scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = '_changes_key'") \
+            and con.execute("SELECT kind, step, since, latest FROM _changes_key").fetchall() == [key]:
+        return
+    con.execute(package_data.sql(f"marts/changed_{update}.sql"), {"step": step, "since": since})
+    if "scope" in _UPDATE_FILES[update]:
+        scoped = ("(SELECT c.* FROM marts.fct_claims c SEMI JOIN _scope s "
+                  "ON c.doc = s.doc AND c.amount_id IS NOT DISTINCT FROM s.amount_id)")  # all rows of _scope's figures
+        con.execute(package_data.sql(f"marts/scope_{update}.sql").format(figures=_figures(scoped)))
+    con.execute("CREATE OR REPLACE TEMP TABLE _changes_key AS SELECT ? AS kind, ? AS step, ?::BIGINT AS since, "
+                "?::BIGINT AS latest", list(key))
 
 
 def _figures(claims: str = "marts.fct_claims") -> str:

@@ -94,6 +94,34 @@ def test_a_mart_update_inserts_the_rows_of_its_sql_without_sorting_them_first(se
             sorted(con.execute(mart.sql).fetchall(), key=repr)
 
 
+def test_the_group_marts_updated_in_one_connection_share_the_figures_of_the_changed_groups(
+        seed_run, tmp_path: Path) -> None:
+    """The second group mart's update reads the figures the first one gathered (it no longer needs fct_claims),
+    with the rows of a full build; an update rolled back takes the gathered figures with it, so the next one
+    gathers them again."""
+    import shutil
+
+    db = tmp_path / "capex.duckdb"
+    shutil.copyfile(seed_run[1], db)
+    group = [m for m in marts.DERIVED if m.update == "group"]
+    assert len(group) >= 2
+    with duckdb.connect(str(db)) as con:
+        built = {m.name: sorted(con.execute(f"SELECT * FROM {m.table}").fetchall(), key=repr) for m in group}
+        since = int(tables.scalar(con, "SELECT max(seq) FROM staging.changes"))
+        con.execute("INSERT INTO staging.changes SELECT 'fct_claims', ?, doc, company, metric, year "
+                    "FROM marts.fct_claims", [since + 1])  # every figure's group changed
+        with pytest.raises(RuntimeError), tables.transaction(con):
+            marts._update(con, group[0], "fct_claims", since)
+            raise RuntimeError("rolled back")
+        for i, mart in enumerate(group):
+            with tables.transaction(con):
+                marts._update(con, mart, "fct_claims", since)
+            if i == 0:
+                con.execute("ALTER TABLE marts.fct_claims RENAME TO fct_claims_away")
+        for mart in group:
+            assert sorted(con.execute(f"SELECT * FROM {mart.table}").fetchall(), key=repr) == built[mart.name]
+
+
 def test_a_trailing_order_by_is_dropped_only_where_it_is_the_querys_own() -> None:
     def unordered(sql: str) -> str:
         return marts.Mart("m", "", sql, {}, {}, ("fct_claims",)).unordered
