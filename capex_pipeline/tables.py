@@ -107,7 +107,9 @@ class HeldFiles(Container[str]):
                         {"reader_key": reader_key, "shown": shown, "racy_ns": racy_ns})
             self.others = {doc for (doc,) in con.execute(
                 "SELECT doc FROM _files WHERE doc NOT IN (SELECT doc FROM _held)").fetchall()}
-        self.gone = [sha for (sha,) in con.execute(
+        # every entry of the reader is held (the common case) when they are as many as the held files
+        entries = int(scalar(con, f"SELECT count(*) FROM {FILE_INDEX} WHERE reader_key = ?", [reader_key]))
+        self.gone = [] if entries == len(self) else [sha for (sha,) in con.execute(
             f"SELECT sha256 FROM {FILE_INDEX} WHERE reader_key = ? AND doc NOT IN (SELECT doc FROM _held)",
             [reader_key]).fetchall()]
 
