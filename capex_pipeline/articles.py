@@ -674,7 +674,7 @@ def list_folder(folder: Path | str, *, stats: bool = True) -> Listing:
         with os.scandir(fd) as entries:
             for entry in entries:
                 name = entry.name
-                if entry.is_file(follow_symlinks=False):
+                if _is_plain_file(entry):
                     plain.append(name)
                 elif _is_article_name(name) and not _is_dir(entry):
                     odd[name] = (entry.is_symlink(), not stats and _is_file(entry))
@@ -705,6 +705,13 @@ def list_folder(folder: Path | str, *, stats: bool = True) -> Listing:
     finally:
         os.close(fd)
     return listing
+
+
+def _is_plain_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)  # the directory's own type data: no stat on most systems
+    except OSError:
+        return False  # told entry by entry, as any other
 
 
 def _is_article_name(name: str) -> bool:
