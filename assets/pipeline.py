@@ -179,8 +179,8 @@ def raw_articles(context: dg.AssetExecutionContext, corpus: CorpusResource, duck
 
 def _work(con: duckdb_.DuckDBPyConnection, step: str, current: str, suffix: str,
           full_refresh: bool = False) -> tables.Work:
-    """What `step` keeps (the connection's _keep table) and must (re)do; `current` (SQL) selects (doc, key) of
-    the step's input, `suffix` what else its rows depend on."""
+    """What `step` keeps (all but the connection's _drop table) and must (re)do; `current` (SQL) selects
+    (doc, key) of the step's input, `suffix` what else its rows depend on."""
     return tables.step_todo(con, step, current, suffix, full_refresh)
 
 

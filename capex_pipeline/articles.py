@@ -19,7 +19,6 @@ import stat
 import time
 from array import array
 from collections.abc import Container, Iterator
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -624,14 +623,19 @@ class Listing:
         return [self.folder / name for name in self.names]
 
     @cached_property
+    def _ascii(self) -> bool:
+        """Whether every name is ASCII (most folders), told from all of them at once: each prints as itself."""
+        return "".join(self.names).isascii()
+
+    @cached_property
     def docs(self) -> list[str]:
         """The names as stored (`printable`), in the same order."""
-        return [printable(name) for name in self.names]
+        return list(self.names) if self._ascii else [printable(name) for name in self.names]
 
     @cached_property
     def plain(self) -> bool:
         """Whether every name prints as itself: then no two of them print alike."""
-        return all(doc == name for doc, name in zip(self.docs, self.names, strict=True))
+        return self._ascii or all(doc == name for doc, name in zip(self.docs, self.names, strict=True))
 
     def state(self) -> dict[str, list[int]]:
         """File name -> [size, mtime in ns] of every article file and of the folder's `sources.csv`: it differs
@@ -654,52 +658,84 @@ class Listing:
 
 
 def list_folder(folder: Path | str, *, stats: bool = True) -> Listing:
-    """The folder's article files with one stat each, from the directory's entries (telling a folder or a link
-    costs no extra stat). A stat that fails leaves -1s: read_article says why when the file is read. The stats
-    are taken relative to the open folder (no path walk per file) and appended to columns in the folder's
-    order, then put in name order once. Without `stats` (a reader that skips no file, and stats each one it
-    opens), no stat but a symlink's: sizes, times and inodes are -1, and `regular` is the entry's own type."""
+    """The folder's article files with one stat each, in name order. The directory's own type data tells a plain
+    regular file from the rest (a link, a folder, a special file: the few told apart entry by entry), so the
+    names are sorted before any stat and each file is stat'ed once, relative to the open folder (no path walk),
+    straight into its column: no entry object, stat object or reordering kept per file. A stat that fails leaves
+    -1s: read_article says why when the file is read. Without `stats` (a reader that skips no file, and stats
+    each one it opens), no stat but a symlink's: sizes, times and inodes are -1, and `regular` is the entry's
+    own type."""
     folder = Path(folder)
     listing = Listing(folder, time.time_ns())
-    names: list[str] = []
-    links: list[bool] = []
-    regular: list[bool] = []
-    sizes, mtimes, inodes = array("q"), array("q"), array("q")
+    plain: list[str] = []  # regular files by the directory's type data, not links
+    odd: dict[str, tuple[bool, bool]] = {}  # any other article entry: name -> (is a link, its own type is a file)
     fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
         with os.scandir(fd) as entries:
             for entry in entries:
                 name = entry.name
-                if name == SIDECAR:
-                    try:
-                        info = entry.stat()
-                        listing.sidecar = (info.st_size, info.st_mtime_ns)
-                    except OSError:
-                        listing.sidecar = (-1, -1)
-                if name.startswith(".") or name == SIDECAR or _suffix(name).lower() not in ARTICLE_SUFFIXES \
-                        or _is_dir(entry):
+                if _is_plain_file(entry):
+                    plain.append(name)
+                elif _is_article_name(name) and not _is_dir(entry):
+                    odd[name] = (entry.is_symlink(), not stats and _is_file(entry))
+                else:
                     listing.others.add(name)
-                    continue
+        names = []
+        for name in plain:
+            if _is_article_name(name):
                 names.append(name)
-                links.append(entry.is_symlink())
-                info = None
-                if stats:
-                    with suppress(OSError):
-                        info = entry.stat()  # cached by is_dir() for a symlink: still one stat per file
-                regular.append(stat.S_ISREG(info.st_mode) if info else not stats and _is_file(entry))
-                sizes.append(info.st_size if info else -1)
-                mtimes.append(info.st_mtime_ns if info else -1)
-                inodes.append(info.st_ino if info else -1)
+            else:
+                listing.others.add(name)
+        if SIDECAR in listing.others:
+            try:
+                info = os.stat(SIDECAR, dir_fd=fd)  # following a link, as the sidecar is read
+                listing.sidecar = (info.st_size, info.st_mtime_ns)
+            except OSError:
+                listing.sidecar = (-1, -1)
+        names.extend(odd)
+        names.sort()
+        listing.names = names
+        kinds = [odd.get(name, (False, True)) for name in names] if odd else None
+        listing.links = [link for link, _ in kinds] if kinds else [False] * len(names)
+        if stats:
+            _stat_into(listing, fd)
+        else:
+            listing.regular = [own for _, own in kinds] if kinds else [True] * len(names)
+            listing.sizes, listing.mtimes, listing.inodes = (array("q", [-1]) * len(names) for _ in range(3))
     finally:
         os.close(fd)
-    order = sorted(range(len(names)), key=names.__getitem__)
-    listing.names = [names[i] for i in order]
-    listing.links = [links[i] for i in order]
-    listing.regular = [regular[i] for i in order]
-    listing.sizes = array("q", [sizes[i] for i in order])
-    listing.mtimes = array("q", [mtimes[i] for i in order])
-    listing.inodes = array("q", [inodes[i] for i in order])
     return listing
+
+
+def _is_plain_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file(follow_symlinks=False)  # the directory's own type data: no stat on most systems
+    except OSError:
+        return False  # told entry by entry, as any other
+
+
+def _is_article_name(name: str) -> bool:
+    """Not hidden, not the sidecar, and with an article suffix (or none)."""
+    return not name.startswith(".") and name != SIDECAR and _suffix(name).lower() in ARTICLE_SUFFIXES
+
+
+def _stat_into(listing: Listing, fd: int) -> None:
+    """Each listed file's stat (following links) relative to the folder `fd`, appended to the listing's columns."""
+    regular, sizes, mtimes, inodes = listing.regular, listing.sizes, listing.mtimes, listing.inodes
+    stat_at = os.stat
+    for name in listing.names:
+        try:
+            info = stat_at(name, dir_fd=fd)
+        except OSError:
+            regular.append(False)
+            sizes.append(-1)
+            mtimes.append(-1)
+            inodes.append(-1)
+            continue
+        regular.append(stat.S_ISREG(info.st_mode))
+        sizes.append(info.st_size)
+        mtimes.append(info.st_mtime_ns)
+        inodes.append(info.st_ino)
 
 
 def _unmatched_rows(folder: Path, sidecar: Sidecar, listing: Listing) -> Iterator[Note]:

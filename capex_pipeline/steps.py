@@ -129,7 +129,8 @@ def scan_articles(folder: Path | str, *, max_bytes: int, index: duckdb.DuckDBPyC
     held = None if index is None else tables.HeldFiles(index, listed_files(listing, side_keys), reader_key=key,
                                                         shown=shown, racy_ns=RACY_NS)
     # symlinks (read every run) and names that print otherwise get no index entry
-    unindexed = {d for d, n, link in zip(listing.docs, listing.names, listing.links, strict=True) if link or d != n}
+    unindexed = {d for d, n, link in zip(listing.docs, listing.names, listing.links, strict=True) if link or d != n} \
+        if True in listing.links or not listing.plain else set()  # most folders: none, told without a loop
 
     rows: list[dict[str, Any]] = []
     index_rows: list[dict[str, Any]] = []

@@ -107,7 +107,9 @@ class HeldFiles(Container[str]):
                         {"reader_key": reader_key, "shown": shown, "racy_ns": racy_ns})
             self.others = {doc for (doc,) in con.execute(
                 "SELECT doc FROM _files WHERE doc NOT IN (SELECT doc FROM _held)").fetchall()}
-        self.gone = [sha for (sha,) in con.execute(
+        # every entry of the reader is held (the common case) when they are as many as the held files
+        entries = int(scalar(con, f"SELECT count(*) FROM {FILE_INDEX} WHERE reader_key = ?", [reader_key]))
+        self.gone = [] if entries == len(self) else [sha for (sha,) in con.execute(
             f"SELECT sha256 FROM {FILE_INDEX} WHERE reader_key = ? AND doc NOT IN (SELECT doc FROM _held)",
             [reader_key]).fetchall()]
 
@@ -201,8 +203,9 @@ def take(con: duckdb.DuckDBPyConnection, consumer: str, digest: str, latest: dic
 
 @dataclass(frozen=True)
 class Work:
-    """A step's work (`step_todo`): how many articles keep their rows (in the connection's _keep table), the
-    articles to (re)do with their keys, and where the step will stand in its upstreams' logs once published."""
+    """A step's work (`step_todo`): how many articles keep their rows (all but those in the connection's _drop
+    table), the articles to (re)do with their keys, and where the step will stand in its upstreams' logs once
+    published."""
 
     kept: int
     todo: pl.DataFrame  # doc, key
@@ -218,7 +221,8 @@ def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: str, suffix: s
     changed since its last publish (`staging.changes`) are compared with its state (`sql/step_delta.sql`); every
     article is (`sql/step_todo.sql`) when it has no place in their logs, its input's SQL or suffix changed, an
     upstream was rebuilt, or on `refresh` (every article redone). Either way in SQL, in the connection's
-    temporary tables: the corpus' keys never come into Python."""
+    temporary tables: the corpus' keys never come into Python, and what the step's SQL reads is _drop, the articles
+    whose rows go, so that a one-article run handles one article's rows, not the 100k kept."""
     ensure_schema(con)
     digest = hashlib.sha256(f"{current}|{suffix}".encode()).hexdigest()[:16]
     seen = since(con, step, STEP_UPSTREAM[step], digest)
@@ -227,6 +231,9 @@ def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: str, suffix: s
         every = current.format(scope="IS NOT NULL")
         con.execute(package_data.sql("step_todo.sql").format(current=every), params)
         con.execute(package_data.sql("step_keep.sql"))
+        table = STEP_TABLES[step]
+        table_docs = f"SELECT doc FROM {table}" if table_exists(con, table) else "SELECT NULL::VARCHAR AS doc"
+        con.execute(package_data.sql("step_drop.sql").format(table_docs=table_docs), {"step": step})
         compared = None
     else:
         params |= {"upstreams": list(seen.taken), "since": list(seen.taken.values())}
@@ -236,7 +243,9 @@ def step_todo(con: duckdb.DuckDBPyConnection, step: str, current: str, suffix: s
             if statement.strip():
                 con.execute(statement, {k: v for k, v in params.items() if f"${k}" in statement})
         compared = int(scalar(con, "SELECT count(*) FROM _cur"))
-    kept, todo = int(scalar(con, "SELECT count(*) FROM _keep")), read_frame(con, "SELECT doc, key FROM _todo")
+    kept = int(scalar(con, f"SELECT count(*) FROM {STEP_STATE} WHERE step = ? AND doc NOT IN (SELECT doc FROM _drop)",
+                      [step]))
+    todo = read_frame(con, "SELECT doc, key FROM _todo")
     return Work(kept=kept, todo=todo, latest=seen.latest, digest=digest,
                 compared=kept + todo.height if compared is None else compared)
 
@@ -264,7 +273,7 @@ def stream_docs(con: duckdb.DuckDBPyConnection, sql: str, docs: pl.DataFrame, ba
 
 
 def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, frame: pl.DataFrame) -> int:
-    """How many of `frame`'s `column` values rows of `table` that stay (docs in _keep, `step_todo`) already
+    """How many of `frame`'s `column` values rows of `table` that stay (docs not in _drop, `step_todo`) already
     have."""
     if not table_exists(con, table) or frame.is_empty():
         return 0
@@ -275,7 +284,7 @@ def collisions(con: duckdb.DuckDBPyConnection, table: str, column: str, frame: p
 def publish_delta(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, *, step: str, work: Work,
                   quarantine: pl.DataFrame, run_id: str | None, rebuild: bool = False, changes: str | None = None,
                   annotate: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> None:
-    """Replace the rows, quarantine rows and state of every article outside _keep (`step_todo`) with `frame`,
+    """Replace the rows, quarantine rows and state of every article in _drop (`step_todo`) with `frame`,
     `quarantine` and the work's keys, in one transaction (`sql/publish_delta.sql`), which also logs what changed
     for the steps and marts that read `table` (`changes`: the SQL of its (doc, company, metric, year) rows;
     `sql/step_changes.sql` by default) and records the upstream changes the step has now taken in. `rebuild`:
@@ -316,12 +325,12 @@ def _add_new_columns(con: duckdb.DuckDBPyConnection, table: str, source: str) ->
 
 
 def kept_totals(con: duckdb.DuckDBPyConnection, table: str, kept: int, *aggregates: str) -> tuple[Any, ...]:
-    """`aggregates` (0 when there are no rows) over the rows of `table` whose doc is in _keep (`step_todo`:
-    `kept` of them): the rows a delta leaves as they are."""
+    """`aggregates` (0 when there are no rows) over the rows of `table` whose doc is not in _drop (`step_todo`:
+    `kept` articles): the rows a delta leaves as they are."""
     if not table_exists(con, table) or not kept:
         return tuple(0 for _ in aggregates)
     columns = ", ".join(f"coalesce({a}, 0)" for a in aggregates)
-    rows = con.execute(f"SELECT {columns} FROM {table} WHERE doc IN (SELECT doc FROM _keep)").fetchall()
+    rows = con.execute(f"SELECT {columns} FROM {table} WHERE doc NOT IN (SELECT doc FROM _drop)").fetchall()
     return tuple(float(v) if isinstance(v, float) else int(v) for v in rows[0])
 
 
@@ -400,7 +409,9 @@ LAKE_QUARANTINE = {step: f"quarantine_{step}" for step in ("raw_articles", "clai
 def load_lake(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> None:
     """The step tables and their quarantine rows, replaced by the lake's published Parquet files (`files`: lake
     table -> file URLs, read with DuckDB's hive partitioning; each step table needs one file at least), within
-    the caller's transaction. An article published in several months counts once, from its first month."""
+    the caller's transaction. An article published in several months counts once, from its first month. No step
+    made these rows: the steps' states and the file index go with the rows they described, so that a folder run
+    on this warehouse reads every file and redoes every article (`step_todo` drops rows without a state)."""
     for lake_table, table in LAKE_TABLES.items():
         con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * EXCLUDE (month) FROM "
                     "read_parquet(?, hive_partitioning = true, union_by_name = true) "
@@ -409,6 +420,8 @@ def load_lake(con: duckdb.DuckDBPyConnection, files: dict[str, list[str]]) -> No
     steps = list(LAKE_QUARANTINE)
     for step in STEP_TABLES:  # tables replaced whole: what reads them compares everything
         log_changes(con, step, None)
+    con.execute(f"DELETE FROM {STEP_STATE} WHERE step IN (SELECT unnest(?))", [list(STEP_TABLES)])
+    con.execute(f"DELETE FROM {FILE_INDEX}")
     con.execute(f"DELETE FROM {QUARANTINE} WHERE step IN (SELECT unnest(?))", [[*steps, "fct_claims"]])
     quarantined = [f for step in steps for f in files.get(LAKE_QUARANTINE[step], [])]
     if quarantined:

@@ -249,3 +249,30 @@ def test_the_skip_holds_a_file_only_while_its_stat_and_sidecar_row_are_as_indexe
     assert con.execute("SELECT doc, path FROM _held").fetchall() == [("a.txt", f"{folder}/a.txt")]
     held.release(["a.txt"])
     assert "a.txt" not in held and len(held) == 0
+
+
+def test_the_listing_tells_every_kind_of_entry_and_stats_each_file_once_in_name_order(tmp_path: Path) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    for name in ("b.txt", "a.md", "noext", "dot.", "x.csv", ".hidden.txt", "sources.csv"):
+        (folder / name).write_text(name, encoding="utf-8")
+    (folder / "dir.txt").mkdir()
+    os.symlink("b.txt", folder / "link.txt")
+    os.symlink("dir.txt", folder / "linkdir.txt")
+    os.symlink("nowhere.txt", folder / "dangling.txt")
+    os.mkfifo(folder / "fifo.txt")
+    listing = list_folder(folder)
+    assert listing.names == ["a.md", "b.txt", "dangling.txt", "dot.", "fifo.txt", "link.txt", "noext"]
+    assert listing.links == [False, False, True, False, False, True, False]
+    assert listing.regular == [True, True, False, True, False, True, True]
+    b = (folder / "b.txt").stat()
+    assert (listing.sizes[1], listing.mtimes[1], listing.inodes[1]) == (b.st_size, b.st_mtime_ns, b.st_ino)
+    assert (listing.sizes[5], listing.inodes[5]) == (b.st_size, b.st_ino)  # the link's target
+    assert (listing.sizes[2], listing.mtimes[2], listing.inodes[2]) == (-1, -1, -1)  # a stat that failed
+    assert listing.others == {"x.csv", ".hidden.txt", "sources.csv", "dir.txt", "linkdir.txt"}
+    side = (folder / "sources.csv").stat()
+    assert listing.sidecar == (side.st_size, side.st_mtime_ns)
+    assert listing.plain and listing.docs == listing.names
+    bare = list_folder(folder, stats=False)  # no stat: each entry's own type, a link's followed
+    assert bare.names == listing.names and bare.links == listing.links
+    assert bare.regular == [True, True, False, True, False, True, True] and set(bare.sizes) == {-1}
