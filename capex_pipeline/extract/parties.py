@@ -448,9 +448,12 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         elif closing in REPORTED_END and not _after_aside(text, first, start):
             # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
             # Roe): its subject comes after it, and a company named in the reported words is not the speaker
-            named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
-                if sentence in sentences else ""
-            label = after.label if after else named or (before.label if before else "")
+            if after:
+                label = after.label
+            else:
+                named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
+                    if sentence in sentences else ""
+                label = named or (before.label if before else "")
         elif before and sentence in sentences and (own := _reporter(text, first, start, before, g, parties)):
             label = own  # "Acme will spend $3 billion, Roe said": the name the verb follows, not the company
         else:
