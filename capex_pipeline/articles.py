@@ -90,12 +90,15 @@ class Article:
             "title": title, "metadata_note": metadata_note, "notes": notes, "stat": stat})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class FileStat:
     """What tells a file unchanged without opening it: size, modification time (ns) and inode."""
     size: int
     mtime_ns: int
     inode: int
+
+    def __init__(self, size: int, mtime_ns: int, inode: int) -> None:  # one call, as Article's
+        object.__setattr__(self, "__dict__", {"size": size, "mtime_ns": mtime_ns, "inode": inode})
 
     @classmethod
     def of(cls, info: os.stat_result) -> FileStat:
@@ -150,16 +153,24 @@ class _NotRegular(OSError):
     pass
 
 
-def _read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
+class _TooLarge(OSError):
+    pass
+
+
+def _read_regular(path: Path | str, limit: int, *, follow: bool = True,
+                  max_size: int | None = None) -> tuple[bytes, os.stat_result]:
     """At most `limit` bytes of a regular file. O_NONBLOCK and the fstat check cover a FIFO swapped in after
-    the caller's stat: opening it must neither block nor read from it; `follow=False` refuses a symlink swapped
-    in for a file listed as none. Reads are sized by the fstat (a buffered `read(limit)` allocates the whole
-    limit, 5 MB, per file), and go on to end of file should it have grown."""
+    the caller's stat (or listing): opening it must neither block nor read from it; `follow=False` refuses a
+    symlink swapped in for a file listed as none. A file the fstat shows over `max_size` is not read (_TooLarge,
+    its size the strerror). Reads are sized by the fstat (a buffered `read(limit)` allocates the whole limit,
+    5 MB, per file), and go on to end of file should it have grown. Gives the bytes and the fstat."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow else os.O_NOFOLLOW))
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _NotRegular(errno.EINVAL, _kind(info.st_mode))
+        if max_size is not None and info.st_size > max_size:
+            raise _TooLarge(errno.EFBIG, str(info.st_size))
         chunks, got = [], 0
         while got < limit:
             want = info.st_size + 1 - got  # one byte past the size: a short read, then an empty one, is the end
@@ -170,7 +181,7 @@ def _read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes
             got += len(chunk)
     finally:
         os.close(fd)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return (chunks[0] if len(chunks) == 1 else b"".join(chunks)), info
 
 
 Fault = tuple[str, str]  # (reason, detail) of a Note, before it knows its file
@@ -240,7 +251,7 @@ def read_sidecar(folder: Path) -> Sidecar:
         return note("sidecar_ignored", f"{SIDECAR} is {info.st_size} bytes, over the {SIDECAR_MAX_BYTES}-byte "
                                        f"limit; {unused}")
     try:
-        text, encoding = decode(_read_regular(path, SIDECAR_MAX_BYTES))
+        text, encoding = decode(_read_regular(path, SIDECAR_MAX_BYTES)[0])
     except OSError as exc:
         return note("sidecar_ignored", f"{SIDECAR} cannot be read ({_os_error(exc)}); {unused}")
     except (ValueError, UnicodeDecodeError) as exc:
@@ -337,7 +348,7 @@ def magic_kind(data: bytes) -> str | None:
 
 def nul_kind(data: bytes) -> str | None:
     """Binary data no signature names: NUL bytes outside UTF-16."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.find(b"\x00", 0, 8192) >= 0 and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "binary data (NUL bytes)"
     return None
 
@@ -525,10 +536,12 @@ def _metadata(text: str, side: dict[str, str], faults: list[Fault]) -> dict[str,
 
 
 def read_article(path: Path | str, side: dict[str, str] | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                 follow: bool = True, name: str | None = None) -> Article | Rejected:
+                 follow: bool = True, name: str | None = None, regular: bool = False) -> Article | Rejected:
     """One file as an Article (with notes on what was wrong but got past), or Rejected with the reason.
     `follow=False`: the caller listed the file as no symlink, and one swapped in since is not read. A folder's
-    reader gives the path as a string and the file's `name`: no Path object per file."""
+    reader gives the path as a string and the file's `name`: no Path object per file. `regular`: the caller's
+    listing saw a regular file, no symlink (the directory's type data), so no stat comes before the open: the
+    fstat after it checks the type and size again before a byte is read."""
     if name is None:
         path = Path(path)
         name = path.name
@@ -541,18 +554,21 @@ def read_article(path: Path | str, side: dict[str, str] | None = None, *, max_by
     def reject(reason: str, detail: str) -> Rejected:
         return Rejected(doc=doc, path=where, reason=reason, detail=detail)
 
+    if not regular:
+        try:
+            info = os.stat(location)  # follows symlinks: a link to a FIFO is refused like the FIFO
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                return reject("symlink_loop", "a symlink loop (or a chain of links too long to follow); not read")
+            return reject("unreadable", f"cannot read the file: {_os_error(exc)}")
+        if not stat.S_ISREG(info.st_mode):  # opening a FIFO waits for a writer forever; a device never ends
+            return reject("not_regular_file", f"the file is {_kind(info.st_mode)}, not a regular file; not opened")
+        if info.st_size > max_bytes:
+            return reject("too_large", f"{info.st_size} bytes is over the {max_bytes}-byte limit; not read")
     try:
-        info = os.stat(location)  # follows symlinks: a link to a FIFO is refused like the FIFO
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return reject("symlink_loop", "a symlink loop (or a chain of links too long to follow); not read")
-        return reject("unreadable", f"cannot read the file: {_os_error(exc)}")
-    if not stat.S_ISREG(info.st_mode):  # opening a FIFO waits for a writer forever; a device never ends
-        return reject("not_regular_file", f"the file is {_kind(info.st_mode)}, not a regular file; not opened")
-    if info.st_size > max_bytes:
-        return reject("too_large", f"{info.st_size} bytes is over the {max_bytes}-byte limit; not read")
-    try:
-        data = _read_regular(location, max_bytes + 1, follow=follow)
+        data, info = _read_regular(location, max_bytes + 1, follow=follow, max_size=max_bytes)
+    except _TooLarge as exc:
+        return reject("too_large", f"{exc.strerror} bytes is over the {max_bytes}-byte limit; not read")
     except _NotRegular as exc:
         return reject("not_regular_file", f"the file is {exc.strerror}, not a regular file; not read")
     except OSError as exc:
@@ -795,7 +811,8 @@ def read_corpus(folder: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES,
                 yield Rejected(doc, printable(str(path)), "outside_folder", "symlink points outside the articles "
                                                                             "folder")
                 continue
-        yield read_article(prefix + name, side.get(name), max_bytes=max_bytes, follow=link, name=name)
+        yield read_article(prefix + name, side.get(name), max_bytes=max_bytes, follow=link, name=name,
+                           regular=regular and not link)
 
 
 def read_paths(paths: list[str]) -> Iterator[Article | Rejected]:

@@ -6,6 +6,7 @@ import io
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 import pytest
@@ -88,10 +89,10 @@ def test_every_file_ends_in_articles_or_quarantine(tmp_path: Path, corpus: Path,
     # Root reads any file whatever its mode, so a permission error is simulated for that one file.
     real_read = articles_module._read_regular
 
-    def read_regular(path: Path | str, limit: int, *, follow: bool = True) -> bytes:
+    def read_regular(path: Path | str, limit: int, **options: Any) -> tuple[bytes, os.stat_result]:
         if Path(path).name == "119_locked.txt":
             raise PermissionError(13, "Permission denied")
-        return real_read(path, limit, follow=follow)
+        return real_read(path, limit, **options)
 
     monkeypatch.setattr(articles_module, "_read_regular", read_regular)
     db = tmp_path / "capex.duckdb"

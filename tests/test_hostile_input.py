@@ -24,7 +24,7 @@ import pytest
 
 import assets.pipeline
 from assets.runner import run_pipeline
-from capex_pipeline.articles import printable, read_article, read_sidecar
+from capex_pipeline.articles import Article, Rejected, printable, read_article, read_sidecar
 
 from .conftest import REPO, SEEDS, materialize, rows
 
@@ -312,6 +312,22 @@ def test_front_matter_fields_are_checked_one_by_one(tmp_path: Path) -> None:
     article = read_article(path)
     assert (article.lang, article.lang_basis, article.url, article.title) == ("en", "detected", None, None)
     assert [n.reason for n in article.notes] == ["note:bad_field"] * 3
+
+
+def test_a_file_listed_as_regular_is_checked_again_when_opened(tmp_path: Path) -> None:
+    """A folder's reader opens a file its listing saw as regular without a stat first: a FIFO swapped in since is
+    refused without blocking, and a file over the limit is not read."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    refused = read_article(str(tmp_path / "pipe.txt"), follow=False, name="pipe.txt", regular=True)
+    assert isinstance(refused, Rejected)
+    assert (refused.reason, refused.detail) == ("not_regular_file",
+                                                "the file is a FIFO (named pipe), not a regular file; not read")
+    (tmp_path / "big.txt").write_bytes(b"ByteDance $1 billion. " * 100)
+    big = read_article(str(tmp_path / "big.txt"), max_bytes=1000, follow=False, name="big.txt", regular=True)
+    assert isinstance(big, Rejected)
+    assert (big.reason, big.detail) == ("too_large", "2200 bytes is over the 1000-byte limit; not read")
+    article = read_article(str(tmp_path / "big.txt"), follow=False, name="big.txt", regular=True)
+    assert isinstance(article, Article) and article.stat is not None and article.stat.size == 2200
 
 
 def test_sidecar_that_is_a_fifo_or_a_loop_is_a_note_not_a_hang(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import itertools
 import re
 from datetime import date
 
@@ -16,7 +15,6 @@ from .spans import MAX_SCAN_DISTANCE, Hit, Hits, Spans, keyword_hits, nearest
 from .wordkeys import fold
 from .years import year_expressions, year_of
 
-_LINE = re.compile(r"[^\n]*\S[^\n]*")
 TITLE_MAX_CHARS = 100
 
 
@@ -205,14 +203,27 @@ def _next_sentence(hits: Hits, m: Mention, spans: Spans, n: int,
     return seen[key]
 
 
+def _text_line(text: str, start: int) -> tuple[int, int] | None:
+    """The span of the first line from `start` (a line's start) that is not blank: lines found by `str.find`, not
+    a regex that runs to each line's end and back."""
+    n = len(text)
+    while start < n:
+        end = text.find("\n", start)
+        if end < 0:
+            end = n
+        if not text[start:end].isspace() and end > start:
+            return start, end
+        start = end + 1
+    return None
+
+
 def _headline(text: str) -> tuple[int, int] | None:
     """The title line's span: the first line after any front matter, when it is short and more follows."""
     body = FRONT_MATTER.match(text)
-    lines = itertools.islice(_LINE.finditer(text, body.end() if body else 0), 2)
-    first, second = next(lines, None), next(lines, None)
-    if first is None or second is None or first.end() - first.start() > TITLE_MAX_CHARS:
+    first = _text_line(text, body.end() if body else 0)
+    if first is None or first[1] - first[0] > TITLE_MAX_CHARS or _text_line(text, first[1] + 1) is None:
         return None
-    return first.span()
+    return first
 
 
 def body_start(text: str) -> int:

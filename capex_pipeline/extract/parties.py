@@ -235,12 +235,16 @@ def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spa
                 continue
             lo, hi = bounds(spans, start, n)
             if kind == "compound_noun":  # "der Softwarekonzern Acme": the name after the whole word
-                if text[start - 1:start].isalpha() and not _cited_by_noun(text, start, end, hi, found, g):
-                    _add_name(names, text, _noun_then_name(text, end, hi), lo, g, True)
+                if text[start - 1:start].isalpha():
+                    named = _noun_then_name(text, end, hi)
+                    if not _cited_by_noun(text, start, named, found, g):
+                        _add_name(names, text, named, lo, g, True)
                 continue
-            if kind == "company_noun" and not _cited_by_noun(text, start, end, hi, found, g):
-                # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
-                _add_name(names, text, _noun_then_name(text, end, hi) or quoted_after(text, end, hi), lo, g, True)
+            if kind == "company_noun":
+                named = _noun_then_name(text, end, hi)
+                if not _cited_by_noun(text, start, named, found, g):
+                    # "the AI company Acme", "la empresa española Acme", "شركة "أكمي""
+                    _add_name(names, text, named or quoted_after(text, end, hi), lo, g, True)
             pos = start
             if not typed and g.auxiliary_before and \
                     (aux := g.auxiliary_before.search(text, max(lo, start - 24), start)):
@@ -266,12 +270,13 @@ def _add_name(names: dict[str, None], text: str, span: tuple[int, int] | None, l
         names[name] = None
 
 
-def _cited_by_noun(text: str, start: int, end: int, hi: int, found: dict[str, list[tuple[int, int]]],
+def _cited_by_noun(text: str, start: int, span: tuple[int, int] | None, found: dict[str, list[tuple[int, int]]],
                    g: Grammar) -> bool:
-    """Whether the party a company noun at `start`-`end` introduces is one an attribution word cites, a source
-    and no spender: the word (not a statement verb: "said the firm Acme" is the firm's own statement) ends a few
-    lowercase words before the noun ("according to the consulting firm Acme", "ifølge analyseselskapet Acme"),
-    or, written after its party, follows the name ("konsulttiyhtiö Acmen mukaan")."""
+    """Whether the party a company noun at `start` introduces (named at `span`, _noun_then_name's) is one an
+    attribution word cites, a source and no spender: the word (not a statement verb: "said the firm Acme" is the
+    firm's own statement) ends a few lowercase words before the noun ("according to the consulting firm Acme",
+    "ifølge analyseselskapet Acme"), or, written after its party, follows the name ("konsulttiyhtiö Acmen
+    mukaan")."""
     attribution = found["attribution"]
     while start > 0 and text[start - 1].isalpha():
         start -= 1  # the whole word a compound's head closes
@@ -280,7 +285,7 @@ def _cited_by_noun(text: str, start: int, end: int, hi: int, found: dict[str, li
         between = text[attribution[i][1]:start].split()
         if len(between) <= 3 and all(w.isalpha() and w.islower() for w in between):
             return True
-    if (span := _noun_then_name(text, end, hi)) is None:
+    if span is None:
         return False
     j = bisect.bisect_left(attribution, (span[1], span[1]))
     return j < len(attribution) and fold(text[attribution[j][0]:attribution[j][1]]) in g.postpositions and \
@@ -311,12 +316,17 @@ def _speaker_name(text: str, start: int, end: int, spans: Spans, g: Grammar, par
     that one first where the verb follows reported words (`after_first`); a listed outlet or company there
     keeps its table name; '' when nobody is named."""
     lo, hi = bounds(spans, start, len(text))
-    spans_ = [name_before(text, start, lo)]
-    if fold(text[start:end]) not in g.postpositions:
-        spans_.insert(len(spans_) - after_first, name_after(text, end, hi, skip=3))
+    # the places a name may stand, in the order they are tried (0 before the word, 1 after it, 2 the clause's
+    # subject): each found only when the ones before it name nobody
+    places: tuple[int, ...] = (0,) if fold(text[start:end]) in g.postpositions else (1, 0) if after_first else (0, 1)
     if g.lex.lang in VERB_FINAL:  # the subject opens the clause the verb closes: "…, diyen Roe, … söyledi"
-        spans_.append(subject_before(text, lo, start))
-    return next((party for span in spans_ if span and (party := _party_at(text, span, lo, g, parties))), "")
+        places += (2,)
+    for place in places:
+        span = name_before(text, start, lo) if place == 0 else name_after(text, end, hi, skip=3) if place == 1 \
+            else subject_before(text, lo, start)
+        if span and (party := _party_at(text, span, lo, g, parties)):
+            return party
+    return ""
 
 
 def _party_at(text: str, span: tuple[int, int], lo: int, g: Grammar, parties: Hits) -> str:
@@ -438,9 +448,12 @@ def statement_cues(found: dict[str, list[tuple[int, int]]], text: str, spans: Sp
         elif closing in REPORTED_END and not _after_aside(text, first, start):
             # the verb follows the words it reports ("… in Poland – said Prime Minister Jan Kowal", "…," said
             # Roe): its subject comes after it, and a company named in the reported words is not the speaker
-            named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
-                if sentence in sentences else ""
-            label = after.label if after else named or (before.label if before else "")
+            if after:
+                label = after.label
+            else:
+                named = _speaker_name(text, start, end, spans, g, parties, after_first=True) \
+                    if sentence in sentences else ""
+                label = named or (before.label if before else "")
         elif before and sentence in sentences and (own := _reporter(text, first, start, before, g, parties)):
             label = own  # "Acme will spend $3 billion, Roe said": the name the verb follows, not the company
         else:
