@@ -51,6 +51,11 @@ def _marks(marks: list[str]) -> str:
     return rest + (f"|(?<![A-Za-z])[{''.join(single)}](?=\\d)" if single else "")
 
 
+# The amount pattern's groups, in its order: `match.groups()` gives their values so, one call where a lookup by
+# name per group cost more than the pattern's match (about ten per article)
+AMOUNT_GROUPS = ("pre", "first", "num", "word", "lone", "cjk", "scale", "post", "name")
+
+
 @dataclass(frozen=True)
 class Grammar:
     lex: Lexicon
@@ -166,6 +171,8 @@ def grammar(lang: str) -> Grammar:
         rf"(?P<scale>(?:{scales})(?:{_SP}(?:{_TAIL_NUM}{_SP})?(?:{scales}))*))?"
         rf"(?:{_SP}(?:{connectors})?(?:{currency}))?"
     )
+    if tuple(amount.groupindex) != AMOUNT_GROUPS:
+        raise AssertionError(f"the amount pattern's groups are {tuple(amount.groupindex)}, not AMOUNT_GROUPS")
     # digits with two or more separators ("1.2.3 billion"): refused where money words are beside them
     malformed = re.compile(r"(?<![A-Za-z0-9_.,])\d+(?:[.,]\d+){2,}")
     # a mark ending just before the amount's first character: searched up to that character, included, so
