@@ -18,12 +18,12 @@ from .figures import rounded_from
 from .grammar import AMOUNT_GROUPS, Grammar, grammar
 from .keywords import fold_case
 from .language import detect_language
-from .lexicon import alternation, lexicon, territory_currencies
+from .lexicon import Lexicon, alternation, lexicon, territory_currencies
 from .mention import Mention
 from .names import places
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 from .spans import Spans
-from .wordkeys import ARABIC_FOLD, lookup, word_key
+from .wordkeys import ARABIC_FOLD, currency_name, lookup, word_key
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _MINUS = "-\u2212"  # hyphen-minus and the minus sign; an en dash before a number is a range, not a sign
@@ -53,9 +53,10 @@ def _core_end(match: re.Match[str], parts: tuple[str | Any, ...]) -> int:
     return match.end()
 
 
-def _name_after(g: Grammar, run: str | None) -> str | None:
-    """The currency name written after the amount, if the letters there (its `name` group) start with one."""
-    return g.lex.currency_name(run) if run else None
+def _name_after(lex: Lexicon, run: str | None) -> str | None:
+    """The currency name written after the amount, if the letters there (its `name` group) start with one: the
+    lookup itself, called from here (compiled) rather than through the lexicon's method (interpreted)."""
+    return currency_name(run, lex.currency_words, lex.name_prefixes, lex.longest_name, lex.inflects) if run else None
 
 
 def _name_over_mark(g: Grammar, match: re.Match[str]) -> str | None:
@@ -310,7 +311,7 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
             continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
         parts = match.groups()
         pre, _, _, word, lone, cjk, scale, post, run = parts
-        name = _name_after(g, run)
+        name = _name_after(lex, run)
         if not (pre or scale or post or cjk or name) and not range_ahead.match(norm, _core_end(match, parts)):
             continue  # a plain number ("in 2025", "30 percent"): the common case, dismissed before parsing
         try:
@@ -480,8 +481,8 @@ def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, 
             start = pre.start()
         after = g.amount.match("1" + norm[end:end + 80])  # the words after it, read as if after a plain 1
         with contextlib.suppress(ValueError, KeyError, ArithmeticError):
-            if after and ((reading := _read_amount(g, after, after.groups(), _name_after(g, after["name"]))).currency
-                          or after["scale"]):
+            name = _name_after(g.lex, after["name"]) if after else None
+            if after and ((reading := _read_amount(g, after, after.groups(), name)).currency or after["scale"]):
                 end += reading.end - 1
         if (start, end) != match.span():
             found.append((start, end, text[start:end]))
