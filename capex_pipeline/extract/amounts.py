@@ -23,7 +23,7 @@ from .mention import Mention
 from .names import places
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 from .spans import Spans
-from .wordkeys import ARABIC_FOLD, currency_name, lookup, word_key
+from .wordkeys import ARABIC_FOLD, currency_name, currency_of, lookup, word_key
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _MINUS = "-\u2212"  # hyphen-minus and the minus sign; an en dash before a number is a range, not a sign
@@ -112,9 +112,11 @@ def _read_amount(g: Grammar, match: re.Match[str], parts: tuple[str | Any, ...],
         words = [after]  # ... unless several currencies share it and the name after says which ("¥70 billion yuan")
     for word in words:
         if word:
-            currency, kind = lex.currency_of(word)
+            # the lexicon's lookups called from here (compiled), not through its methods (interpreted)
+            currency, kind = currency_of(word, lex.currency_marks, lex.prefix_words, lex.currency_words, lex.inflects)
             mark, basis = word, f"{kind} {word!r}"
-            value *= lex.factor_of(word)
+            if lex.currency_factors:  # most languages: no unit counts in tens of another
+                value *= lex.factor_of(word)
     return _Reading(value, scale, currency, mark, basis, note, end)
 
 
@@ -251,10 +253,11 @@ def _mark_edges(g: Grammar) -> _MarkEdges:
 
 
 def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]],
-                    digits: list[int]) -> Iterator[re.Match[str]]:
-    """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
-    digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
-    before one. Most of an article is words, and the full grammar at every position cost the most."""
+                    digits: list[int]) -> Iterator[tuple[re.Match[str], tuple[str | Any, ...]]]:
+    """The grammar's matches as `finditer` gives them, each with its `groups()`, tried only where an amount can
+    start: at a run of digits, a number word or a lone scale word (`found` by the keyword scan), or at the
+    currency mark just before one. Most of an article is words, and the full grammar at every position cost
+    the most."""
     starts = digits  # in order, each once: found by `fold_digits` as it folded the text
     edges = _mark_edges(g)
     if found["number_word"] or found["lone_scale"]:  # merged only where there are any; a start found twice
@@ -274,16 +277,20 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
         if match is None:
             match = amount.match(norm, start)
         if match is not None:
-            match = _opened_after(norm, amount, match, edges) or match
+            parts = match.groups()
+            if (opened := _opened_after(norm, amount, match, parts, edges)) is not None:
+                match, parts = opened
             reached = match.end()
-            yield match
+            yield match, parts
 
 
-def _opened_after(norm: str, amount: re.Pattern[str], match: re.Match[str], edges: _MarkEdges) -> re.Match[str] | None:
+def _opened_after(norm: str, amount: re.Pattern[str], match: re.Match[str], parts: tuple[str | Any, ...],
+                  edges: _MarkEdges) -> tuple[re.Match[str], tuple[str | Any, ...]] | None:
     """The amount a plain number's currency opens, where that currency is written first and a scaled number
     follows ("By 2030 $5 billion", "mwaka 2025 dola bilioni 3"): the currency is that amount's, the number no
-    figure. A bare number after it leaves the currency to the number before ("300 EUR 2025")."""
-    _, _, _, _, _, cjk, scale, post, name = match.groups()  # one call: most matches end here
+    figure. A bare number after it leaves the currency to the number before ("300 EUR 2025"). With its
+    `groups()`, as `parts` are the match's."""
+    _, _, _, _, _, cjk, scale, post, name = parts
     if scale or cjk or not (post or name):
         return None
     at = match.start("post") if post else match.start("name")
@@ -292,8 +299,9 @@ def _opened_after(norm: str, amount: re.Pattern[str], match: re.Match[str], edge
     opened = amount.match(norm, at)
     if opened is None:
         return None
-    pre, first, num, _, _, cjk, scale, _, _ = opened.groups()
-    return opened if pre and num and (scale or first or cjk) else None
+    opened_parts = opened.groups()
+    pre, first, num, _, _, cjk, scale, _, _ = opened_parts
+    return (opened, opened_parts) if pre and num and (scale or first or cjk) else None
 
 
 def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
@@ -305,11 +313,10 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
     found = []
     links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if "://" in norm or "www." in norm else []
     link_starts = [start for start, _ in links]
-    for match in _amount_matches(norm, g, words, digits):
+    for match, parts in _amount_matches(norm, g, words, digits):
         start = match.start()
         if links and (i := bisect.bisect_right(link_starts, start) - 1) >= 0 and start < links[i][1]:
             continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
-        parts = match.groups()
         pre, _, _, word, lone, cjk, scale, post, run = parts
         name = _name_after(lex, run)
         if not (pre or scale or post or cjk or name) and not range_ahead.match(norm, _core_end(match, parts)):
