@@ -311,7 +311,7 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
     english = grammar("en").lex
     lex, range_ahead = g.lex, g.range_ahead
     found = []
-    links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if "://" in norm or "www." in norm else []
+    links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if words["link"] else []  # "://" or "www." in it
     link_starts = [start for start, _ in links]
     for match, parts in _amount_matches(norm, g, words, digits):
         start = match.start()

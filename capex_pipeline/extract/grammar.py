@@ -221,6 +221,9 @@ def grammar(lang: str) -> Grammar:
         "attribution": Table(tuple(entities["attribution_markers"]), ignore_case=True),
         # only where the language has them: an empty table still costs its share of every scan
         **({"split_verb": Table(tuple(v for v, _ in lex.split_cues), ignore_case=True)} if lex.split_cues else {}),
+        # where a link may begin (see `amounts._URL`), anywhere in a word: found in the same pass, not by two
+        # more searches of every article for the few that hold one
+        "link": Table(("://", "www."), start=False, prefix=True),
     })
     pre_words = [*lex.currency_marks, *lex.prefix_words]
     conjunctions = "|".join(map(re.escape, [*lex.list_conjunctions, "&"]))
