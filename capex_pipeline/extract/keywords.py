@@ -16,9 +16,12 @@ _LOWER_FIXES = str.maketrans({"\u0130": "i", "\u03c2": "\u03c3"})  # İ lowers t
 
 def fold_case(text: str) -> str:
     """Lower case of the same length, so offsets in the folded text are offsets in the article."""
-    if "\u0130" in text or "\u03c2" in text:
-        text = text.translate(_LOWER_FIXES)
-    return text.lower()
+    lowered = text.lower()
+    # İ lowers to two characters, and ς is either written or a final Σ lowered: one search of the lower case
+    # (its length tells the other), where looking for each in the text cost two
+    if len(lowered) != len(text) or "\u03c2" in lowered:
+        lowered = text.translate(_LOWER_FIXES).lower()
+    return lowered
 
 
 def _letter(ch: str) -> bool:  # the regex class [^\W\d_]
