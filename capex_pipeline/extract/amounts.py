@@ -15,7 +15,7 @@ from typing import Any, Final
 from babel.core import get_global
 
 from .figures import rounded_from
-from .grammar import AMOUNT_GROUPS, Grammar, grammar
+from .grammar import AMOUNT_GROUPS, Grammar, grammar, letter_cases
 from .keywords import fold_case
 from .language import detect_language
 from .lexicon import Lexicon, alternation, lexicon, territory_currencies
@@ -160,7 +160,7 @@ class _MarkEdges:
         # the characters a scale word can begin with, in the alternation's own case rule (its words casefolded,
         # under a first-character class of either case): most number words the scan finds ("a", "un", "ett")
         # open no amount, and this says so before any pattern is tried (see `word_may_open`)
-        firsts = {c for w in scales if w for c in (w[0], *_cases(w.casefold().translate(ARABIC_FOLD)[0]))}
+        firsts = {c for w in scales if w for c in (w[0], *letter_cases(w.casefold().translate(ARABIC_FOLD)[0]))}
         self.scale_start = re.compile("[" + "".join(map(re.escape, sorted(firsts))) + "]", re.IGNORECASE) \
             if firsts else None
         self.scaled: dict[str, bool] = {}
@@ -237,10 +237,6 @@ class _MarkEdges:
         if self._ends(text, pos):
             return True
         return text[pos - 1] in _SPACE and pos >= 2 and self._ends(text, pos - 1)
-
-
-def _cases(ch: str) -> tuple[str, str, str]:
-    return ch, ch.upper(), ch.lower()
 
 
 def _mark_edges(g: Grammar) -> _MarkEdges:
