@@ -377,3 +377,15 @@ def test_fold_digits_folds_as_fold_text_and_finds_the_runs_of_digits(text: str) 
     assert norm == fold_text(text)
     assert norm == _between_digits(text.translate(_TABLE))  # every folded character, by the table itself
     assert starts == [m.start() for m in re.finditer(r"\d+", norm)]
+
+
+def test_amounts_in_links_are_no_figures() -> None:
+    text = ("Read https://example.com/acme-plans-20-billion-dollars-capex and www.example.org/5-billion-euros today. "
+            "Acme will invest $3 billion in 2026.")
+    assert [m.quote for m in extract(text, lang="en")] == ["$3 billion"]
+    # the same words outside a link are one; a link begins with "://" or "www." as written
+    for text, quotes in (("Acme plans-$20-billion today.", ["$20-billion"]),
+                         ("Read https://x.com/acme-plans-$20-billion today.", []),
+                         ("Read www.x.com/acme-plans-$20-billion today.", []),
+                         ("Read WWW.x.com/acme-plans-$20-billion today.", ["$20-billion"])):
+        assert [m.quote for m in extract(text, lang="en")] == quotes, text

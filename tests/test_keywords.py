@@ -66,3 +66,13 @@ def test_scanner_matches_the_alternation_on_any_text(parts: list[str], which: in
 def test_every_registered_language_builds_its_scanner() -> None:
     for code in languages():
         assert set(grammar(code).keywords.tables) >= {"metric", "company", "source", "year_rel", "month"}
+
+
+def test_case_sensitive_words_are_found_as_written_beside_their_lower_case() -> None:
+    # the case-sensitive words are looked for under their lower case, among the case-insensitive ones: only the
+    # spelling as written counts for them; a capital sigma's lower case depends on its neighbours (ς at a word's end)
+    tables = {"exact": Table(("Meta", "META", "ΣΑΣ", "ΟΣ")), "any": Table(("meta",), ignore_case=True)}
+    text = "Meta meta META MeTa ΣΑΣ σας ΟΣ ος"
+    found = Scanner(tables).scan(text)
+    assert found["exact"] == [(0, 4), (10, 14), (20, 23), (28, 30)]
+    assert found == {name: _regex_spans(table, text) for name, table in tables.items()}

@@ -10,19 +10,20 @@ import math
 import re
 from collections.abc import Iterator
 from functools import cache
+from typing import Any, Final
 
 from babel.core import get_global
 
 from .figures import rounded_from
-from .grammar import Grammar, grammar
+from .grammar import AMOUNT_GROUPS, Grammar, grammar, letter_cases
 from .keywords import fold_case
 from .language import detect_language
-from .lexicon import alternation, lexicon, territory_currencies
+from .lexicon import Lexicon, alternation, lexicon, territory_currencies
 from .mention import Mention
 from .names import places
 from .numbers import fold_text, parse_cjk, parse_digits, positional
 from .spans import Spans
-from .wordkeys import ARABIC_FOLD, lookup, word_key
+from .wordkeys import ARABIC_FOLD, currency_name, currency_of, lookup, word_key
 
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _MINUS = "-\u2212"  # hyphen-minus and the minus sign; an en dash before a number is a range, not a sign
@@ -40,17 +41,22 @@ class _Reading:
             value, scale, currency, mark, basis, note, end
 
 
-def _core_end(match: re.Match[str]) -> int:
-    """Where the number and its scale words end (a currency may follow)."""
-    for group in ("scale", "cjk", "num", "word", "lone", "pre"):  # the last part present, in text order
-        if match.start(group) >= 0:
-            return match.end(group)
+# the parts of an amount that a currency may follow, the last in text order first: their places in `groups()`
+_CORE_PARTS: Final = tuple(AMOUNT_GROUPS.index(part) for part in ("scale", "cjk", "num", "word", "lone", "pre"))
+
+
+def _core_end(match: re.Match[str], parts: tuple[str | Any, ...]) -> int:
+    """Where the number and its scale words end (a currency may follow); `parts` is `match.groups()`."""
+    for i in _CORE_PARTS:
+        if parts[i] is not None:
+            return match.end(i + 1)
     return match.end()
 
 
-def _name_after(g: Grammar, match: re.Match[str]) -> str | None:
-    """The currency name written after the amount, if the letters there start with one."""
-    return g.lex.currency_name(run) if (run := match["name"]) else None
+def _name_after(lex: Lexicon, run: str | None) -> str | None:
+    """The currency name written after the amount, if the letters there (its `name` group) start with one: the
+    lookup itself, called from here (compiled) rather than through the lexicon's method (interpreted)."""
+    return currency_name(run, lex.currency_words, lex.name_prefixes, lex.longest_name, lex.inflects) if run else None
 
 
 def _name_over_mark(g: Grammar, match: re.Match[str]) -> str | None:
@@ -63,10 +69,11 @@ def _name_over_mark(g: Grammar, match: re.Match[str]) -> str | None:
     return name if name and len(name) > len(match["post"]) else None
 
 
-def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading:
+def _read_amount(g: Grammar, match: re.Match[str], parts: tuple[str | Any, ...], name: str | None) -> _Reading:
+    """The reading of `match`, whose `groups()` are `parts`, and the currency name after it."""
     lex = g.lex
     note = None
-    lone, word, num, cjk, words_of_scale = match.group("lone", "word", "num", "cjk", "scale")
+    pre, first, num, word, lone, cjk, words_of_scale, after, _ = parts
     if lone is not None:
         value = 1.0
     elif word:
@@ -89,11 +96,10 @@ def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading
         if not units:
             raise ValueError(f"no scale word in {words_of_scale!r}")
         value, scale = positional(tokens), max(scale, *units)
-    elif match["first"]:
-        scale = lex.scale_of(match["first"])
+    elif first:
+        scale = lex.scale_of(first)
         value *= scale
-    end = _core_end(match)
-    after = match["post"]
+    end = _core_end(match, parts)
     if after and (longer := _name_over_mark(g, match)):
         after, end = longer, match.start("post") + len(longer)
     elif after:
@@ -101,14 +107,16 @@ def _read_amount(g: Grammar, match: re.Match[str], name: str | None) -> _Reading
     elif after := name:
         end = match.start("name") + len(after)
     currency = mark = basis = None
-    words = [after, match["pre"]]  # a mark before the number wins ("US$5 billion dollars" is USD) ...
-    if after and match["pre"] and word_key(match["pre"]) in lex.ambiguous:
+    words = [after, pre]  # a mark before the number wins ("US$5 billion dollars" is USD) ...
+    if after and pre and word_key(pre) in lex.ambiguous:
         words = [after]  # ... unless several currencies share it and the name after says which ("¥70 billion yuan")
     for word in words:
         if word:
-            currency, kind = lex.currency_of(word)
+            # the lexicon's lookups called from here (compiled), not through its methods (interpreted)
+            currency, kind = currency_of(word, lex.currency_marks, lex.prefix_words, lex.currency_words, lex.inflects)
             mark, basis = word, f"{kind} {word!r}"
-            value *= lex.factor_of(word)
+            if lex.currency_factors:  # most languages: no unit counts in tens of another
+                value *= lex.factor_of(word)
     return _Reading(value, scale, currency, mark, basis, note, end)
 
 
@@ -152,7 +160,7 @@ class _MarkEdges:
         # the characters a scale word can begin with, in the alternation's own case rule (its words casefolded,
         # under a first-character class of either case): most number words the scan finds ("a", "un", "ett")
         # open no amount, and this says so before any pattern is tried (see `word_may_open`)
-        firsts = {c for w in scales if w for c in (w[0], *_cases(w.casefold().translate(ARABIC_FOLD)[0]))}
+        firsts = {c for w in scales if w for c in (w[0], *letter_cases(w.casefold().translate(ARABIC_FOLD)[0]))}
         self.scale_start = re.compile("[" + "".join(map(re.escape, sorted(firsts))) + "]", re.IGNORECASE) \
             if firsts else None
         self.scaled: dict[str, bool] = {}
@@ -231,10 +239,6 @@ class _MarkEdges:
         return text[pos - 1] in _SPACE and pos >= 2 and self._ends(text, pos - 1)
 
 
-def _cases(ch: str) -> tuple[str, str, str]:
-    return ch, ch.upper(), ch.lower()
-
-
 def _mark_edges(g: Grammar) -> _MarkEdges:
     edges = g.derived.get("mark_edges")
     if not isinstance(edges, _MarkEdges):
@@ -245,10 +249,11 @@ def _mark_edges(g: Grammar) -> _MarkEdges:
 
 
 def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]]],
-                    digits: list[int]) -> Iterator[re.Match[str]]:
-    """The grammar's matches as `finditer` gives them, tried only where an amount can start: at a run of
-    digits, a number word or a lone scale word (`found` by the keyword scan), or at the currency mark just
-    before one. Most of an article is words, and the full grammar at every position cost the most."""
+                    digits: list[int]) -> Iterator[tuple[re.Match[str], tuple[str | Any, ...]]]:
+    """The grammar's matches as `finditer` gives them, each with its `groups()`, tried only where an amount can
+    start: at a run of digits, a number word or a lone scale word (`found` by the keyword scan), or at the
+    currency mark just before one. Most of an article is words, and the full grammar at every position cost
+    the most."""
     starts = digits  # in order, each once: found by `fold_digits` as it folded the text
     edges = _mark_edges(g)
     if found["number_word"] or found["lone_scale"]:  # merged only where there are any; a start found twice
@@ -256,35 +261,43 @@ def _amount_matches(norm: str, g: Grammar, found: dict[str, list[tuple[int, int]
         starts += [start for start, end in found["number_word"] if edges.word_may_open(g, norm, start, end)]
         starts += [start for start, _ in found["lone_scale"]]
         starts.sort()
+    amount, mark_before, reach = g.amount, g.mark_before, g.pre_reach
     reached = 0
     for start in starts:
         if start < reached:
             continue
         match = None
         if edges.may_end(norm, start) and \
-                (pre := g.mark_before.search(norm, max(reached, start - g.pre_reach), start + 1)):
-            match = g.amount.match(norm, pre.start())
+                (pre := mark_before.search(norm, max(reached, start - reach), start + 1)):
+            match = amount.match(norm, pre.start())
         if match is None:
-            match = g.amount.match(norm, start)
+            match = amount.match(norm, start)
         if match is not None:
-            match = _opened_after(norm, g, match, edges) or match
+            parts = match.groups()
+            if (opened := _opened_after(norm, amount, match, parts, edges)) is not None:
+                match, parts = opened
             reached = match.end()
-            yield match
+            yield match, parts
 
 
-def _opened_after(norm: str, g: Grammar, match: re.Match[str], edges: _MarkEdges) -> re.Match[str] | None:
+def _opened_after(norm: str, amount: re.Pattern[str], match: re.Match[str], parts: tuple[str | Any, ...],
+                  edges: _MarkEdges) -> tuple[re.Match[str], tuple[str | Any, ...]] | None:
     """The amount a plain number's currency opens, where that currency is written first and a scaled number
     follows ("By 2030 $5 billion", "mwaka 2025 dola bilioni 3"): the currency is that amount's, the number no
-    figure. A bare number after it leaves the currency to the number before ("300 EUR 2025")."""
-    scale, cjk, post, name = match.group("scale", "cjk", "post", "name")  # one call: most matches end here
+    figure. A bare number after it leaves the currency to the number before ("300 EUR 2025"). With its
+    `groups()`, as `parts` are the match's."""
+    _, _, _, _, _, cjk, scale, post, name = parts
     if scale or cjk or not (post or name):
         return None
     at = match.start("post") if post else match.start("name")
     if not edges.may_start(norm, at):  # the amount opened must begin with its mark
         return None
-    opened = g.amount.match(norm, at)
-    return opened if opened is not None and opened["pre"] and opened["num"] and \
-        (opened["scale"] or opened["first"] or opened["cjk"]) else None
+    opened = amount.match(norm, at)
+    if opened is None:
+        return None
+    opened_parts = opened.groups()
+    pre, first, num, _, _, cjk, scale, _, _ = opened_parts
+    return (opened, opened_parts) if pre and num and (scale or first or cjk) else None
 
 
 def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
@@ -292,29 +305,30 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
     """The amounts of an article; `digits`, where each run of digits in `norm` starts, as `fold_digits` gives
     it (taken over: the list is extended)."""
     english = grammar("en").lex
+    lex, range_ahead = g.lex, g.range_ahead
     found = []
-    links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if "://" in norm or "www." in norm else []
+    links = [(m.start(), m.end()) for m in _URL.finditer(norm)] if words["link"] else []  # "://" or "www." in it
     link_starts = [start for start, _ in links]
-    for match in _amount_matches(norm, g, words, digits):
+    for match, parts in _amount_matches(norm, g, words, digits):
         start = match.start()
         if links and (i := bisect.bisect_right(link_starts, start) - 1) >= 0 and start < links[i][1]:
             continue  # "…/bytedance-plans-20-billion-capex…": words of a link, not a figure
-        pre, scale, post, cjk = match.group("pre", "scale", "post", "cjk")
-        name = _name_after(g, match)
-        if not (pre or scale or post or cjk or name) and not g.range_ahead.match(norm, _core_end(match)):
+        pre, _, _, word, lone, cjk, scale, post, run = parts
+        name = _name_after(lex, run)
+        if not (pre or scale or post or cjk or name) and not range_ahead.match(norm, _core_end(match, parts)):
             continue  # a plain number ("in 2025", "30 percent"): the common case, dismissed before parsing
         try:
-            r = _read_amount(g, match, name)
+            r = _read_amount(g, match, parts, name)
         except (ValueError, KeyError, ArithmeticError):
             continue  # malformed number such as "1.2.3": not an amount we can state
-        if not (pre or scale or r.currency or cjk) and not g.range_ahead.match(norm, r.end):
+        if not (pre or scale or r.currency or cjk) and not range_ahead.match(norm, r.end):
             continue
         if not math.isfinite(r.value):
             continue
-        if match["word"] and 0 < (half := g.lex.number_words[word_key(match["word"])] or 0) < 1 and \
+        if word and 0 < (half := lex.number_words[word_key(word)] or 0) < 1 and \
                 (whole := g.whole_before.search(norm, max(0, start - 30), start)):
             # "två och en halv miljard": the whole number before "and" is part of the figure
-            count = int(whole["n"]) if whole["n"] else g.lex.number_words[word_key(whole["w"])]
+            count = int(whole["n"]) if whole["n"] else lex.number_words[word_key(whole["w"])]
             if count is None:
                 continue  # "several and a half"
             start, r.value = whole.start(), r.value * (count + half) / half
@@ -323,20 +337,20 @@ def find_amounts(text: str, norm: str, doc: str, g: Grammar, spans: Spans,
             r.note = "negative amount"
         elif r.value == 0:
             r.note = "zero amount"  # kept, for the claims gate to refuse with its reason
-        if r.currency is None and r.scale == 1.0 and not g.range_ahead.match(norm, r.end):
+        if r.currency is None and r.scale == 1.0 and not range_ahead.match(norm, r.end):
             continue  # a bare number is money only as the first end of a range ("15-20 billion yuan")
-        if match["lone"] is not None and (r.currency is None or (lone := g.tail_token.match(
-                norm, match.start("scale"))) is None or not g.lex.is_singular(lone.group())):
+        if lone is not None and (r.currency is None or (alone := g.tail_token.match(
+                norm, match.start("scale"))) is None or not lex.is_singular(alone.group())):
             continue  # "триллионы долларов", "Milliarden Euro": plural scale words alone are no figure
         if r.mark and r.scale == 1.0 and ((len(r.mark) == 1 and r.mark.isascii() and r.mark.isalpha())
-                                          or word_key(r.mark) in g.lex.scaled_marks):
+                                          or word_key(r.mark) in lex.scaled_marks):
             continue  # a one-letter symbol (R for rand) only with a scale word: "R5 billion", never "Q3"; so a
             # mark that is also an abbreviation: "NIS 3 billion", never the "NIS 2" directive
-        if scale and g.lex.lang != "en" and (short := english.scales.get(scale.casefold())) and short != r.scale \
+        if scale and lex.lang != "en" and (short := english.scales.get(scale.casefold())) and short != r.scale \
                 and _english_sentence(text, match.start(), spans):  # an English sentence: short-scale billion
             r.value, r.scale = r.value / r.scale * short, short
         found.append(Mention(doc=doc, quote=text[start:r.end], start=start, end=r.end,
-                             value=r.value, currency=r.currency, lang=g.lex.lang, scale=r.scale,
+                             value=r.value, currency=r.currency, lang=lex.lang, scale=r.scale,
                              currency_basis=r.basis, note=r.note, mark=r.mark))
     return found
 
@@ -470,7 +484,8 @@ def malformed_amounts(text: str, *, lang: str | None = "en") -> list[tuple[int, 
             start = pre.start()
         after = g.amount.match("1" + norm[end:end + 80])  # the words after it, read as if after a plain 1
         with contextlib.suppress(ValueError, KeyError, ArithmeticError):
-            if after and ((reading := _read_amount(g, after, _name_after(g, after))).currency or after["scale"]):
+            name = _name_after(g.lex, after["name"]) if after else None
+            if after and ((reading := _read_amount(g, after, after.groups(), name)).currency or after["scale"]):
                 end += reading.end - 1
         if (start, end) != match.span():
             found.append((start, end, text[start:end]))

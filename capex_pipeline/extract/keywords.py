@@ -16,9 +16,12 @@ _LOWER_FIXES = str.maketrans({"\u0130": "i", "\u03c2": "\u03c3"})  # İ lowers t
 
 def fold_case(text: str) -> str:
     """Lower case of the same length, so offsets in the folded text are offsets in the article."""
-    if "\u0130" in text or "\u03c2" in text:
-        text = text.translate(_LOWER_FIXES)
-    return text.lower()
+    lowered = text.lower()
+    # İ lowers to two characters, and ς is either written or a final Σ lowered: one search of the lower case
+    # (its length tells the other), where looking for each in the text cost two
+    if len(lowered) != len(text) or "\u03c2" in lowered:
+        lowered = text.translate(_LOWER_FIXES).lower()
+    return lowered
 
 
 def _letter(ch: str) -> bool:  # the regex class [^\W\d_]
@@ -42,6 +45,11 @@ class Table:
 
 # per automaton key: its length, its tables, whether it may not follow a Latin letter, whether it is kept as found
 Entry = tuple[int, tuple[int, ...], bool, bool]
+# and, where it is the lower case of case-sensitive words, those words as written with an entry each (and "", for
+# none to check, with the entry of its case-insensitive tables): the key's entry then has no tables, and says
+# whether all of those dismiss a hit that follows a Latin letter
+Key = tuple[int, tuple[int, ...], bool, bool, tuple[tuple[str, Entry], ...]]
+_SIGMA = "\u03a3"  # the one letter whose lower case depends on its neighbours (σ, or ς where a word ends)
 
 
 class Scanner:
@@ -58,14 +66,25 @@ class Scanner:
                     key = (fold_case(word) if table.ignore_case else word).translate(ARABIC_FOLD)
                     entries[table.ignore_case].setdefault(key, []).append(i)
         specs = self._specs = list(tables.values())
-        self._automata: list[tuple[bool, ahocorasick_rs.AhoCorasick, list[Entry]]] = []
-        for folded, words in enumerate(entries):
+        exact, folded = entries
+        # A case-sensitive word is looked for in the lower-cased text too, under its lower case, and kept where
+        # the text spells it as written: one automaton, one pass over the article (two cost 1.4x the one). A
+        # word with a capital sigma keeps an automaton over the text as written: its lower case in the text
+        # depends on the letters around it.
+        written: dict[str, list[str]] = {}
+        for word in exact:
+            if _SIGMA not in word:
+                written.setdefault(fold_case(word), []).append(word)
+        self._automata: list[tuple[bool, ahocorasick_rs.AhoCorasick, list[Key]]] = []
+        for lowered, words in ((False, {w: t for w, t in exact.items() if _SIGMA in w}),
+                               (True, {**{k: [] for k in written}, **folded})):
             if words:
                 keys = list(words)
                 # the contiguous NFA: searched ~30% faster than the default, for a few ms more to build
                 automaton = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard,
                                                        implementation=ahocorasick_rs.Implementation.ContiguousNFA)
-                self._automata.append((bool(folded), automaton, [_entry(k, words[k], specs) for k in keys]))
+                self._automata.append((lowered, automaton, [_key(k, words[k], [
+                    (w, _entry(w, exact[w], specs)) for w in written.get(k, ()) if lowered], specs) for k in keys]))
 
     def scan(self, text: str) -> dict[str, list[tuple[int, int]]]:
         candidates: list[list[tuple[int, int, int]]] = [[] for _ in self.names]
@@ -73,9 +92,12 @@ class Scanner:
         for folded, automaton, keys in self._automata:
             haystack = fold_case(text) if folded else text
             for key, start, stop in automaton.find_matches_as_indexes(haystack, overlapping=True):
-                length, owners, word_start, fixed = keys[key]
+                length, owners, word_start, fixed, written = keys[key]
                 if word_start and start and text[start - 1] in latin:
                     continue
+                for word, entry in written:  # case-sensitive words: where the text spells one as written
+                    if text.startswith(word, start):
+                        _keep(entry, specs, text, start, stop, candidates)
                 if fixed:  # no boundary left to check: the word is where the automaton found it
                     for i in owners:
                         candidates[i].append((start, -length, stop))
@@ -99,6 +121,27 @@ def _entry(key: str, tables: list[int], specs: list[Table]) -> Entry:
     ends_free = all(not t.endings and (t.prefix or not last_latin) for t in owners)
     fixed = ends_free and (word_start or not first_latin or not any(t.start for t in owners))
     return len(key), tuple(tables), word_start, fixed
+
+
+def _key(key: str, tables: list[int], written: list[tuple[str, Entry]], specs: list[Table]) -> Key:
+    entry = _entry(key, tables, specs)
+    if not written:
+        return (*entry, ())
+    if tables:
+        written.append(("", entry))
+    return len(key), (), all(e[2] for _, e in written), True, tuple(written)
+
+
+def _keep(entry: Entry, specs: list[Table], text: str, start: int, stop: int,
+          candidates: list[list[tuple[int, int, int]]]) -> None:
+    """The hit at [start, stop) of a case-sensitive word, as `scan` keeps a hit of a key."""
+    length, owners, word_start, fixed = entry
+    if word_start and start and text[start - 1] in _LATIN_LETTERS:
+        return
+    for i in owners:
+        end = stop if fixed else _fit(specs[i], text, start, stop)
+        if end is not None:
+            candidates[i].append((start, -length, end))
 
 
 def _fit(table: Table, text: str, start: int, end: int) -> int | None:
