@@ -97,16 +97,16 @@ def refresh(con: duckdb.DuckDBPyConnection, mart: Mart) -> tuple[int, str]:
             build(con, mart)
         elif seen.latest[step] > seen.taken[step]:
             how = "updated"
-            _update(con, mart, step, seen.taken[step])
+            _update(con, mart, step, seen.taken[step], seen.latest[step])
         else:
             how = "unchanged"
         tables.take(con, mart.name, mart.state_digest, seen.latest)
         return int(tables.scalar(con, f"SELECT count(*) FROM {mart.table}")), how
 
 
-def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int) -> None:
-    """The mart's rows of the articles or groups `step` changed after change `since`, replaced."""
-    _changes(con, mart.update or "", step, since)
+def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int, latest: int) -> None:
+    """The mart's rows of the articles or groups `step` changed after change `since` (up to `latest`), replaced."""
+    _changes(con, mart.update or "", step, since, latest)
     con.execute(package_data.sql(f"marts/update_{mart.update}.sql").format(table=mart.table, sql=mart.unordered))
 
 
@@ -115,13 +115,12 @@ def _update(con: duckdb.DuckDBPyConnection, mart: Mart, step: str, since: int) -
 _UPDATE_FILES = {"doc": ("changed", "update"), "group": ("changed", "scope", "update")}
 
 
-def _changes(con: duckdb.DuckDBPyConnection, update: str, step: str, since: int) -> None:
+def _changes(con: duckdb.DuckDBPyConnection, update: str, step: str, since: int, latest: int) -> None:
     """The connection's temporary tables of what `step` changed after change `since` (`_changed`, and `_figures` for
     a group mart), built once for every mart of the same `update` kind that takes in the same changes: the second
     group mart of a step reads the figures the first one gathered (at 100k articles their scan of fct_claims set
     the run's peak). `_changes_key` says what they hold, up to the step's latest change; it is made in the same
     transaction, so a rolled-back update takes it away with them."""
-    latest = tables.scalar(con, "SELECT max(seq) FROM staging.changes WHERE step = ?", [step])
     key = (update, step, since, latest)
     if tables.scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = '_changes_key'") \
             and con.execute("SELECT kind, step, since, latest FROM _changes_key").fetchall() == [key]:

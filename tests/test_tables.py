@@ -111,11 +111,11 @@ def test_the_group_marts_updated_in_one_connection_share_the_figures_of_the_chan
         con.execute("INSERT INTO staging.changes SELECT 'fct_claims', ?, doc, company, metric, year "
                     "FROM marts.fct_claims", [since + 1])  # every figure's group changed
         with pytest.raises(RuntimeError), tables.transaction(con):
-            marts._update(con, group[0], "fct_claims", since)
+            marts._update(con, group[0], "fct_claims", since, since + 1)
             raise RuntimeError("rolled back")
         for i, mart in enumerate(group):
             with tables.transaction(con):
-                marts._update(con, mart, "fct_claims", since)
+                marts._update(con, mart, "fct_claims", since, since + 1)
             if i == 0:
                 con.execute("ALTER TABLE marts.fct_claims RENAME TO fct_claims_away")
         for mart in group:
