@@ -52,8 +52,9 @@ def publish_snapshot(db: Path) -> Path:
     target = snapshot_path(db)
     tmp = target.with_name(f".{target.name}.{os.getpid()}{_TMP_SUFFIX}")
     try:
-        with connect(db) as con:
-            con.execute("CHECKPOINT")
+        if wal_path(db).exists():  # else every commit is in the file already: opening it only to checkpoint
+            with connect(db) as con:  # costs 0.01-0.03 s, more as the catalog grows
+                con.execute("CHECKPOINT")
         shutil.copyfile(db, tmp)
         os.replace(tmp, target)
     except (OSError, duckdb.Error) as exc:
@@ -63,6 +64,11 @@ def publish_snapshot(db: Path) -> Path:
             raise WarehouseUnavailable(f"cannot publish the snapshot {target}: {reason}") from exc
         raise
     return target
+
+
+def wal_path(db: Path) -> Path:
+    """DuckDB's write-ahead log of `db`: the commits not yet checkpointed into the file; gone after a checkpoint."""
+    return db.with_name(f"{db.name}.wal")
 
 
 def lake_db(db: Path) -> Path:
