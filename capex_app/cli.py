@@ -54,7 +54,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise UserError(f"no such file or folder: {', '.join(missing)}")
-    from capex_pipeline.progress import bar, count_files
+    from capex_pipeline.progress import bar, count_files, visible
 
     # Young collections 14x rarer than the default (700, 10, 10), full ones 10x: each article leaves thousands of
     # short-lived containers (matches, mentions, rows) beside a long-lived heap (every language's grammar) that a
@@ -69,7 +69,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     encode = _row_encoder()
-    items = bar(read_paths(args.paths), desc="capex extract", unit="file", total=count_files(args.paths))
+    total = count_files(args.paths) if visible() else None  # a second pass over the folders, for the bar alone
+    items = bar(read_paths(args.paths), desc="capex extract", unit="file", total=total)
     for _, mentions in extract_stream(item for item in items if readable(item)):
         if not mentions:
             continue

@@ -512,7 +512,9 @@ def _metadata(text: str, side: dict[str, str], faults: list[Fault]) -> dict[str,
             break
     if lang is None:
         lang, lang_basis = detect_language(text), "detected"
-    lang = script_variant(lang, text)
+    if lang_basis != "detected" or text.startswith("---"):
+        # detection already read the variant from the same opening, unless front matter came before the body
+        lang = script_variant(lang, text)
     if lang is None:  # never dropped: read with the rules that need no language (ISO codes, symbols, digits)
         lang, lang_basis = UNDETERMINED, "undetermined: language-independent rules"
     published, date_basis = None, "unknown"

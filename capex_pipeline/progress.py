@@ -31,6 +31,11 @@ def _terminal() -> TextIO | None:
     return sys.stderr if sys.stderr.isatty() else None
 
 
+def visible() -> bool:
+    """Whether bars are shown: without a terminal, work done only for them (counting files) can be skipped."""
+    return _terminal() is not None
+
+
 def bar(items: Iterable[T], *, desc: str, unit: str, total: int | None = None) -> Iterator[T]:
     from tqdm import tqdm
 

@@ -266,7 +266,7 @@ def enrich(text: str, mentions: list[Mention], g: Grammar, spans: Spans, publish
     found = found | window_words(found, spans, sentences)
     companies += discovered_companies(text, found, spans, g, sentences, companies, near)
     if not companies:  # none named near an amount: one introduced anywhere in the article (its other paragraphs)
-        companies = discovered_companies(text, found, spans, g, sentences, companies)
+        companies = discovered_companies(text, found, spans, g, sentences, companies, read=near)
     spender_list = [h for h in companies if h.label.casefold() not in g.suppliers]
     public = keyword_hits(found["public_actor"], text, label=PUBLIC)
     actors = table(spender_list + public)

@@ -222,16 +222,19 @@ def window_words(found: dict[str, list[tuple[int, int]]], spans: Spans,
 
 
 def discovered_companies(text: str, found: dict[str, list[tuple[int, int]]], spans: Spans, g: Grammar,
-                          sentences: set[int], known: list[Hit], around: set[int] | None = None) -> list[Hit]:
+                          sentences: set[int], known: list[Hit], around: set[int] | None = None,
+                          read: set[int] | frozenset[int] = frozenset()) -> list[Hit]:
     """Companies the tables do not list, named beside a company noun or legal form in the sentences `around` the
     amounts (None: anywhere in the article), or as the subject of an investment word in a sentence with an
-    amount; returned as hits at every place the article names them."""
+    amount; returned as hits at every place the article names them. Sentences `read` by an earlier call with
+    the same `known` that found nothing are skipped: each place's name depends on that place alone."""
     names: dict[str, None] = {}
     n = len(text)
     for kind, before_gap, typed in (("company_noun", _APPOSITION, True), ("compound_noun", _APPOSITION, True),
                                     ("legal_form", _LEGAL_GAP, True), ("weak_metric", _SUBJECT_GAP, False)):
         for start, end in found.get(kind, ()):
-            if (within := around if typed else sentences) is not None and spans.sentence(start) not in within:
+            if ((within := around if typed else sentences) is not None and spans.sentence(start) not in within) \
+                    or (read and spans.sentence(start) in read):
                 continue
             lo, hi = bounds(spans, start, n)
             if kind == "compound_noun":  # "der Softwarekonzern Acme": the name after the whole word
