@@ -186,8 +186,9 @@ def test_derived_marts_updated_in_place_equal_a_full_rebuild_and_survive_a_faile
     before = snapshot(db)
     update = marts._update
 
-    def fails_after_deleting(con: duckdb.DuckDBPyConnection, mart: marts.Mart, step: str, since: int) -> None:
-        update(con, mart, step, since)
+    def fails_after_deleting(con: duckdb.DuckDBPyConnection, mart: marts.Mart, step: str, since: int,
+                             latest: int) -> None:
+        update(con, mart, step, since, latest)
         if mart is marts.CAPEX_CONSENSUS:
             raise RuntimeError("disk gone mid-update")
 
