@@ -54,8 +54,8 @@ def _core_end(match: re.Match[str], parts: tuple[str | Any, ...]) -> int:
 
 
 def _name_after(lex: Lexicon, run: str | None) -> str | None:
-    """The currency name written after the amount, if the letters there (its `name` group) start with one: the
-    lookup itself, called from here (compiled) rather than through the lexicon's method (interpreted)."""
+    """The currency name the letters `run` after an amount (its `name` group, or its mark and on) start with:
+    the lookup itself, called from here (compiled) rather than through an interpreted method of the lexicon."""
     return currency_name(run, lex.currency_words, lex.name_prefixes, lex.longest_name, lex.inflects) if run else None
 
 
@@ -65,7 +65,7 @@ def _name_over_mark(g: Grammar, match: re.Match[str]) -> str | None:
     end = match.end("post")
     if end >= len(match.string) or not match.string[end].isalpha():
         return None
-    name = g.lex.currency_name(match.string[match.start("post"):match.start("post") + g.lex.longest_name])
+    name = _name_after(g.lex, match.string[match.start("post"):match.start("post") + g.lex.longest_name])
     return name if name and len(name) > len(match["post"]) else None
 
 

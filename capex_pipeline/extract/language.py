@@ -124,9 +124,10 @@ def script_variant(code: str | None, text: str) -> str | None:
     if base not in _script_variants():
         return code
     sample = text[:SAMPLE_CHARS]
-    if len(variants := _script_variants()[base]) == 1:  # one variant: whether it shows, not how often (no count)
+    variants = _script_variants()[base]
+    if len(variants) == 1:  # one variant: whether it shows, not how often (no count)
         variant, markers = variants[0]
         return variant if markers.search(sample) else code
-    counts = [(len(markers.findall(sample)), variant) for variant, markers in _script_variants()[base]]
+    counts = [(len(markers.findall(sample)), variant) for variant, markers in variants]
     best = max(counts)
     return best[1] if best[0] else code

@@ -16,7 +16,7 @@ from babel.numbers import get_territory_currencies
 from . import cldr
 from .registry import UNDETERMINED, LexiconError, overlay_dirs, registry, shipped, user_overlays
 from .registry import normalize_lang as normalize_lang
-from .wordkeys import ARABIC_FOLD, currency_name, currency_of, is_latin, lookup, word_key
+from .wordkeys import ARABIC_FOLD, currency_of, is_latin, lookup, word_key
 
 QUALIFIER_STRENGTH = {"exact": 0, "approx": 1, "min": 2, "max": 2}
 _TABLES = ("scales", "currency_words", "currency_prefix", "prefix_words", "number_words", "months", "quarters",
@@ -144,13 +144,6 @@ class Lexicon:
         """(ISO code, kind) of a currency word, symbol or code as matched: kind is 'iso code', 'symbol' or
         'name'."""
         return currency_of(word, self.currency_marks, self.prefix_words, self.currency_words, self.inflects)
-
-    def currency_name(self, run: str) -> str | None:
-        """The longest currency name `run` starts with ("dolarów amerykańskich wydał" -> "dolarów amerykańskich",
-        "ดอลลาร์สหรัฐในปี" -> "ดอลลาร์สหรัฐ", "डॉलरची" -> "डॉलर"), or None. Latin words are cut between words
-        (an ending on the last word is the lexicon's business); other scripts, where particles and postpositions
-        are often glued on, at any character."""
-        return currency_name(run, self.currency_words, self.name_prefixes, self.longest_name, self.inflects)
 
     def factor_of(self, word: str) -> float:
         if not self.currency_factors:  # most languages: no unit counts in tens of another

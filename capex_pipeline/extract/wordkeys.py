@@ -68,7 +68,10 @@ def currency_of(word: str, marks: dict[str, str], prefix_words: dict[str, str], 
 def currency_name(run: str, names: dict[str, str], prefixes: dict[str, bool], longest: int,
                   inflects: bool) -> str | None:
     """The longest of `names` (a lexicon's currency words, `prefixes` every beginning of their keys, `longest`
-    the longest one's length with an ending) that `run` starts with, or None: see Lexicon.currency_name."""
+    the longest one's length with an ending) that `run` starts with, or None ("dolarów amerykańskich wydał" ->
+    "dolarów amerykańskich", "ดอลลาร์สหรัฐในปี" -> "ดอลลาร์สหรัฐ", "डॉलरची" -> "डॉलर"). Latin words are cut
+    between words (an ending on the last word is the lexicon's business); other scripts, where particles and
+    postpositions are often glued on, at any character."""
     run = run[:longest]
     key = fold(run)  # the text is Arabic-folded already
     if len(key) == len(run) and unicodedata.is_normalized("NFC", run):  # else every cut is tried
