@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 STATEMENT = "company statement"  # the source when the spender itself announced the figure
@@ -60,13 +60,10 @@ class Mention:
                          self.weak_metric, self.aggregate)
 
     def to_json(self) -> dict[str, Any]:
-        """The printed fields, those in the repr (`_JSON_FIELDS`), in order: written out, so the compiled class
-        reads each attribute directly rather than looking each name up."""
+        """The printed fields, those in the repr (all but the `repr=False` ones), in order: written out, so the
+        compiled class reads each attribute directly rather than looking each name up."""
         return {"doc": self.doc, "quote": self.quote, "start": self.start, "end": self.end, "value": self.value,
                 "currency": self.currency, "qualifier": self.qualifier, "year": self.year, "metric": self.metric,
                 "company": self.company, "source": self.source, "usd_stated": self.usd_stated, "lang": self.lang,
                 "amount_id": self.amount_id, "currency_basis": self.currency_basis, "note": self.note,
                 "primary": self.primary}
-
-
-_JSON_FIELDS = tuple(f.name for f in fields(Mention) if f.repr)
